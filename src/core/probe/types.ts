@@ -1,0 +1,133 @@
+/**
+ * The probe engine's public shapes. A ProbeResult serialises to JSON as-is (the CLI's
+ * `--json` output and the extension's export), so it holds only plain data.
+ */
+import type { Finding } from '../findings';
+
+export type Protocol =
+  | 'smtp'
+  | 'submission'
+  | 'lmtp'
+  | 'smtps'
+  | 'imap'
+  | 'imaps'
+  | 'pop3'
+  | 'pop3s'
+  | 'sieve';
+
+export type TlsMode = 'starttls' | 'implicit';
+
+/** The dialog a protocol speaks once the connection is up (and again after TLS). */
+export type Dialect = 'smtp' | 'lmtp' | 'imap' | 'pop3' | 'sieve';
+
+export interface ProbeTarget {
+  /** Canonical URL with the port always present, e.g. `smtp://mx.example.org:25`. */
+  url: string;
+  protocol: Protocol;
+  tlsMode: TlsMode;
+  dialect: Dialect;
+  /** Host as written, without IPv6 brackets. */
+  host: string;
+  port: number;
+}
+
+export interface PhaseTimeouts {
+  /** TCP connect. */
+  connect: number;
+  /** From connect to the complete greeting. */
+  greeting: number;
+  /** Each command's complete reply. */
+  command: number;
+  /** One TLS handshake. */
+  handshake: number;
+  /** The whole probe, version enumeration included. */
+  total: number;
+}
+
+export interface ProbeOptions {
+  /** Name for SNI and the hostname check; default: the target's host. */
+  servername?: string;
+  /** Extra trusted CA certificates (PEM file), added to Node's roots. */
+  caFile?: string;
+  /** Name sent in EHLO/LHLO; default: a real-looking FQDN. */
+  ehloName?: string;
+  timeouts?: Partial<PhaseTimeouts>;
+  signal?: AbortSignal;
+  /** Handshake once per TLS version to learn which the server accepts. Default true. */
+  enumerateVersions?: boolean;
+  /** Test for STARTTLS command injection (one extra connection). Default true. */
+  checkInjection?: boolean;
+  /** Days before expiry at which `cert-expiring-soon` is raised. Default 30. */
+  expiryWarningDays?: number;
+}
+
+export type Direction = 'client' | 'server' | 'info';
+
+export interface TranscriptEntry {
+  direction: Direction;
+  text: string;
+  /** Milliseconds since the probe started. */
+  at: number;
+}
+
+export interface CertificateInfo {
+  subject: string;
+  issuer: string;
+  subjectAltNames: string[];
+  notBefore: string;
+  notAfter: string;
+  keyType: string;
+  keyBits: number | null;
+  signatureAlgorithm: string;
+  fingerprint256: string;
+  serialNumber: string;
+  selfSigned: boolean;
+}
+
+export interface CertificateReport {
+  /** As the server sent it, leaf first. */
+  chain: CertificateInfo[];
+  trusted: boolean;
+  /** OpenSSL's reason when not trusted, e.g. `CERT_HAS_EXPIRED`. */
+  validationError: string | null;
+  hostnameMatches: boolean;
+  daysLeft: number;
+}
+
+export interface TlsInfo {
+  version: string;
+  cipher: string;
+  group: string | null;
+  alpn: string | null;
+}
+
+export type TlsVersionName = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+
+export interface Timings {
+  connect: number | null;
+  greeting: number | null;
+  starttls: number | null;
+  handshake: number | null;
+  total: number;
+}
+
+export interface ProbeResult {
+  target: string;
+  protocol: Protocol;
+  tlsMode: TlsMode;
+  /** Whether the probe completed a TLS session and read the capabilities after it. */
+  ok: boolean;
+  /** The server's address that answered, when connected. */
+  address: string | null;
+  greeting: string | null;
+  capabilities: { beforeTls: string[]; afterTls: string[] };
+  tls: TlsInfo | null;
+  certificate: CertificateReport | null;
+  /** Which TLS versions the server accepts, each from its own handshake; null where unknown. */
+  versions: Record<TlsVersionName, boolean | null>;
+  findings: Finding[];
+  transcript: TranscriptEntry[];
+  timings: Timings;
+  /** ISO time the probe started. */
+  startedAt: string;
+}
