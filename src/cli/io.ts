@@ -1,0 +1,15 @@
+/** What a CLI command may touch, so commands can be run in-process by tests. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Whether stdout is a terminal (colour and layout may depend on it). */
+  isTty: boolean;
+}
+
+/** Exit codes shared by every command. */
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+/** A bad command line: printed as one line, exit 2, never a stack trace. */
+export class UsageError extends Error {}
