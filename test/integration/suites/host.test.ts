@@ -1,0 +1,60 @@
+// Proves the harness itself: these tests run in VS Code's Node extension host (a web worker
+// host could not open sockets), against the fixtures workspace, and our extension activates.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { join } from 'node:path';
+import { describe, it } from 'mocha';
+import * as vscode from 'vscode';
+
+const repoRoot = join(__dirname, '..', '..', '..', '..');
+const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string };
+const extensionId = `${manifest.publisher}.${manifest.name}`;
+
+describe('extension host', () => {
+  it('runs in the Node extension host: a TCP server on loopback answers', async () => {
+    const server = createServer((socket) => socket.end('pong\n'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = server.address();
+      assert.ok(address && typeof address === 'object');
+      const reply = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        const socket = createConnection(address.port, '127.0.0.1');
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk) => (text += chunk));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+      });
+      assert.equal(reply, 'pong\n');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('opened the fixtures workspace', () => {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    assert.equal(folders.length, 1);
+    const folder = folders[0]!;
+    assert.equal(folder.uri.scheme, 'file');
+    assert.match(folder.uri.fsPath, /test[\\/]fixtures[\\/]workspace$/);
+  });
+
+  it(`activates ${extensionId} from this working tree`, async () => {
+    const extension = vscode.extensions.getExtension(extensionId);
+    assert.ok(extension, `extension ${extensionId} is not loaded`);
+    assert.equal(extension.extensionUri.fsPath, repoRoot);
+    await extension.activate();
+    assert.equal(extension.isActive, true);
+  });
+
+  it('sees the test mail servers when the runner started them', function () {
+    const stateFile = process.env.MAIL_TLS_TEST_SERVERS;
+    if (!stateFile) {
+      this.skip();
+      return;
+    }
+    const state: unknown = JSON.parse(readFileSync(stateFile, 'utf8'));
+    assert.equal(typeof state, 'object');
+  });
+});
