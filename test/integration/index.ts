@@ -15,7 +15,24 @@ function suiteFiles(dir: string): string[] {
   return files.sort();
 }
 
+/**
+ * The code-server launcher sees the extension host's console mixed with the workbench's own
+ * log in the browser console; it sets MAIL_TLS_CONSOLE_TAG so that mocha's lines can be told
+ * apart. The host's `console` methods cannot be replaced (VS Code pins them to its forwarder),
+ * so the tag goes on mocha's own output function.
+ */
+function tagMochaOutput(tag: string): void {
+  const log = console.log.bind(console);
+  Mocha.reporters.Base.consoleLog = (...args: unknown[]) => {
+    const [first, ...rest] = args;
+    if (typeof first === 'string') log(tag + first, ...rest);
+    else log(tag.trimEnd(), ...args);
+  };
+}
+
 export async function run(): Promise<void> {
+  const tag = process.env.MAIL_TLS_CONSOLE_TAG;
+  if (tag) tagMochaOutput(tag);
   // The launcher reads the plain text of the host's console; colours would only add escapes.
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   const grep = process.env.MAIL_TLS_TEST_GREP;

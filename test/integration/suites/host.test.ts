@@ -48,6 +48,10 @@ describe('extension host', () => {
     assert.equal(extension.isActive, true);
   });
 
+  it('gets the environment the launcher passes to the extension host', () => {
+    assert.ok(process.env.MAIL_TLS_INTEGRATION, 'MAIL_TLS_INTEGRATION did not reach the extension host');
+  });
+
   it('sees the test mail servers when the runner started them', function () {
     const stateFile = process.env.MAIL_TLS_TEST_SERVERS;
     if (!stateFile) {
