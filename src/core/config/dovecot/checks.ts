@@ -1,0 +1,194 @@
+/**
+ * The Dovecot TLS checks. Each rule has a stable id; findings point at the line that causes
+ * them and carry a fix where a safe edit exists. Version-aware: 2.3 names are right in a 2.3
+ * config and errors in a 2.4 one.
+ */
+import type { ConfigFinding, SourceRange } from '../types';
+import type { DovecotDocument, DovecotNode, SectionNode, SettingNode } from './document';
+import type { Assignment, EffectiveConfig } from './effective';
+import type { DovecotListener } from './listeners';
+import { ONLY_24, RENAME_24_BY_NAME, SERVICE_DOC_23, SERVICE_DOC_24, UPGRADE_DOC_24, settingDocUrl } from './settingsDocs';
+
+export interface SettingVisit {
+  node: SettingNode;
+  /** Enclosing sections, outermost first. */
+  sections: SectionNode[];
+}
+
+/** Every setting in source order, includes followed. */
+export function visitSettings(nodes: DovecotNode[], sections: SectionNode[] = [], out: SettingVisit[] = []): SettingVisit[] {
+  for (const node of nodes) {
+    if (node.kind === 'setting') out.push({ node, sections });
+    else if (node.kind === 'section') visitSettings(node.children, [...sections, node], out);
+    else for (const f of node.files) visitSettings(f.children, sections, out);
+  }
+  return out;
+}
+
+const WEAK_PROTOCOLS = new Set(['SSLv3', 'TLSv1', 'TLSv1.1', 'ANY']);
+const WEAK_CIPHER_TOKENS = /^(aNULL|eNULL|NULL|EXPORT|EXP|LOW|RC4|DES|3DES|MD5|ADH|AECDH|ALL:@SECLEVEL=0|.*@SECLEVEL=0)$/i;
+const CERT_VALUE_23 = ['ssl_cert', 'ssl_key', 'ssl_ca', 'ssl_dh', 'ssl_alt_cert', 'ssl_alt_key', 'ssl_client_cert', 'ssl_client_key'];
+const FILE_SETTINGS_24 = /^ssl_(server|client)_[a-z_]*_file$/;
+
+interface CheckInput {
+  doc: DovecotDocument;
+  config: EffectiveConfig;
+  version: '2.3' | '2.4';
+  listeners: DovecotListener[];
+}
+
+export function runChecks({ doc, config, version, listeners }: CheckInput): ConfigFinding[] {
+  const findings: ConfigFinding[] = [];
+  const url = (name: string) => settingDocUrl(name, version);
+  const add = (f: ConfigFinding) => findings.push(f);
+  const settings = visitSettings(doc.children);
+  const value = (name: string) => config.get(name)?.value;
+  const sslValue = value('ssl') ?? 'yes';
+  const tlsMandatory = sslValue === 'required';
+
+  for (const { node } of settings) {
+    const n = node.name;
+    if (version === '2.4') {
+      const rename = RENAME_24_BY_NAME.get(n);
+      if (rename) {
+        const finding: ConfigFinding = {
+          id: 'dovecot-24-renamed-setting',
+          severity: 'error',
+          message: `${n} is a Dovecot 2.3 setting; 2.4 rejects it. Use ${rename.to}.`,
+          range: node.nameRange,
+          docUrl: UPGRADE_DOC_24,
+        };
+        const rewritten = rename.rewrite?.(node.value, node.valueKind);
+        if (rename.pure) finding.fix = { title: `Rename to ${rename.to}`, range: node.nameRange, newText: rename.to };
+        else if (rewritten) finding.fix = { title: `Replace with "${rewritten}"`, range: node.range, newText: rewritten };
+        add(finding);
+      }
+      if (FILE_SETTINGS_24.test(n) && node.valueKind === 'file') {
+        add({
+          id: 'dovecot-24-cert-file-lt',
+          severity: 'error',
+          message: `${n} takes a path in Dovecot 2.4; the leading "<" (2.3 syntax) makes the value wrong.`,
+          range: node.valueRange,
+          docUrl: url(n),
+          fix: { title: 'Remove the "<"', range: node.valueRange, newText: node.value },
+        });
+      }
+      if (node.valueKind !== 'quoted' && /%[a-zA-Z]/.test(node.value.replace(/%%/g, ''))) {
+        add({ id: 'dovecot-24-old-variable', severity: 'error', message: `Dovecot 2.4 removed one-letter %variables: write %{user}, %{user | domain}, ... instead.`, range: node.valueRange, docUrl: UPGRADE_DOC_24 });
+      }
+    } else {
+      if (ONLY_24.has(n)) {
+        const old = ONLY_24.get(n);
+        add({
+          id: 'dovecot-24-setting-in-23',
+          severity: 'error',
+          message: `${n} is a Dovecot 2.4 setting; this config is 2.3 (no dovecot_config_version)${old ? `, where the name is ${old}` : ''}.`,
+          range: node.nameRange,
+          docUrl: url(n),
+        });
+      }
+      if (CERT_VALUE_23.includes(n) && node.value !== '' && node.valueKind !== 'file' && !node.value.includes('-----BEGIN')) {
+        add({
+          id: 'dovecot-cert-not-file',
+          severity: 'error',
+          message: `${n} holds "${node.value}" as PEM text, not as a file: write ${n} = <${node.value} to read the file.`,
+          range: node.valueRange,
+          docUrl: url(n),
+          fix: { title: `Read the file: <${node.value}`, range: node.valueRange, newText: `<${node.value}` },
+        });
+      }
+    }
+    if (n === 'ssl' && node.value === 'no') {
+      add({ id: 'dovecot-ssl-disabled', severity: 'warning', message: 'ssl = no: no STARTTLS and no implicit-TLS listeners; passwords and mail cross the network in clear text.', range: node.range, docUrl: url('ssl') });
+    }
+    if (n === 'ssl_min_protocol' && WEAK_PROTOCOLS.has(node.value)) {
+      add({
+        id: 'dovecot-weak-min-protocol',
+        severity: tlsMandatory || (version === '2.4' && node.value === 'SSLv3') ? 'error' : 'warning',
+        message: `ssl_min_protocol = ${node.value} accepts deprecated TLS versions (RFC 8996)${tlsMandatory ? ' where TLS is mandatory (ssl = required)' : ''}.`,
+        range: node.valueRange,
+        docUrl: url(n),
+        fix: { title: 'Use TLSv1.2', range: node.valueRange, newText: 'TLSv1.2' },
+      });
+    }
+    if (n === 'ssl_protocols') {
+      const finding: ConfigFinding = { id: 'dovecot-obsolete-ssl-protocols', severity: version === '2.4' ? 'error' : 'warning', message: 'ssl_protocols is obsolete since Dovecot 2.3; ssl_min_protocol replaces it.', range: node.range, docUrl: url('ssl_min_protocol') };
+      if (!config.get('ssl_min_protocol')) finding.fix = { title: 'Replace with ssl_min_protocol = TLSv1.2', range: node.range, newText: 'ssl_min_protocol = TLSv1.2' };
+      add(finding);
+    }
+    if ((n === 'ssl_prefer_server_ciphers' && node.value === 'yes') || (n === 'ssl_server_prefer_ciphers' && node.value === 'server')) {
+      const better = n === 'ssl_prefer_server_ciphers' ? 'no' : 'client';
+      add({ id: 'dovecot-prefer-server-ciphers', severity: 'info', message: `With only strong ciphers enabled, letting clients choose (${n} = ${better}) lets them pick what their hardware runs fastest (Mozilla guidance).`, range: node.valueRange, docUrl: url(n), fix: { title: `Set ${better}`, range: node.valueRange, newText: better } });
+    }
+    if (n === 'ssl_cipher_list') {
+      const weak = node.value.split(/[:\s,]+/).filter((t) => t && !/^[!-]/.test(t) && WEAK_CIPHER_TOKENS.test(t.replace(/^\+/, '')));
+      if (weak.length > 0) add({ id: 'dovecot-weak-ciphers', severity: tlsMandatory ? 'error' : 'warning', message: `ssl_cipher_list enables weak or unauthenticated ciphers: ${weak.join(', ')}.`, range: node.valueRange, docUrl: url(n) });
+    }
+    const plaintextOn = (n === 'disable_plaintext_auth' && node.value === 'no') || (n === 'auth_allow_cleartext' && node.value === 'yes');
+    if (plaintextOn && !tlsMandatory) {
+      const fixed = n === 'disable_plaintext_auth' ? 'yes' : 'no';
+      add({ id: 'dovecot-plaintext-auth', severity: 'error', message: `${n} = ${node.value} lets clients send passwords before TLS.`, range: node.range, docUrl: url(n), fix: { title: `Set ${fixed}`, range: node.valueRange, newText: fixed } });
+    }
+  }
+
+  versionChecks(findings, settings, config, version, doc);
+  certificateSettingChecks(findings, config, version, sslValue, doc);
+  listenerChecks(findings, listeners, version);
+  return findings;
+}
+
+function versionChecks(findings: ConfigFinding[], settings: SettingVisit[], config: EffectiveConfig, version: '2.3' | '2.4', doc: DovecotDocument): void {
+  const first = settings[0]?.node;
+  const versionSetting = config.get('dovecot_config_version');
+  if (version === '2.4' && versionSetting && first && first !== versionSetting.node) {
+    findings.push({ id: 'dovecot-config-version-not-first', severity: 'error', message: 'dovecot_config_version must be the first setting of dovecot.conf.', range: versionSetting.node.range, docUrl: settingDocUrl('dovecot_config_version', '2.4') });
+  }
+  if (version === '2.4' && !config.get('dovecot_storage_version') && versionSetting) {
+    findings.push({ id: 'dovecot-missing-storage-version', severity: 'warning', message: 'Dovecot 2.4 requires dovecot_storage_version (e.g. the version the mail storage was created with).', range: versionSetting.node.range, docUrl: settingDocUrl('dovecot_storage_version', '2.4') });
+  }
+  if (version === '2.3') {
+    const evidence = settings.find((s) => ONLY_24.has(s.node.name) && s.node.name !== 'dovecot_config_version');
+    if (evidence) {
+      findings.push({
+        id: 'dovecot-missing-config-version',
+        severity: 'error',
+        message: `${evidence.node.name} is Dovecot 2.4 syntax, but there is no dovecot_config_version: 2.4 refuses to start, 2.3 does not know the setting.`,
+        range: evidence.node.nameRange,
+        docUrl: settingDocUrl('dovecot_config_version', '2.4'),
+        fix: { title: 'Add dovecot_config_version = 2.4.0 at the top of dovecot.conf', range: startOf(doc.root), newText: 'dovecot_config_version = 2.4.0\n' },
+      });
+    }
+  }
+}
+
+function certificateSettingChecks(findings: ConfigFinding[], config: EffectiveConfig, version: '2.3' | '2.4', sslValue: string, doc: DovecotDocument): void {
+  if (sslValue === 'no') return;
+  const certName = version === '2.4' ? 'ssl_server_cert_file' : 'ssl_cert';
+  const keyName = version === '2.4' ? 'ssl_server_key_file' : 'ssl_key';
+  const sslSetting = config.get('ssl');
+  const where = (a: Assignment | undefined): SourceRange => a?.node.range ?? sslSetting?.node.range ?? startOf(doc.root);
+  for (const name of [certName, keyName]) {
+    const a = config.get(name);
+    if (!a || a.value === '' || a.value === '<') {
+      findings.push({ id: 'dovecot-ssl-cert-missing', severity: 'error', message: `ssl = ${sslValue} but ${name} is not set: Dovecot refuses to start.`, range: where(a), docUrl: settingDocUrl(name, version) });
+    }
+  }
+}
+
+function listenerChecks(findings: ConfigFinding[], listeners: DovecotListener[], version: '2.3' | '2.4'): void {
+  const docUrl = version === '2.4' ? SERVICE_DOC_24 : SERVICE_DOC_23;
+  for (const l of listeners) {
+    if (!l.declared) continue;
+    if (l.ssl && l.disabledReason?.startsWith('ssl = no')) {
+      findings.push({ id: 'dovecot-ssl-listener-disabled', severity: 'warning', message: `inet_listener ${l.name} has ssl = yes, but ssl = no: it does not listen.`, range: l.range, docUrl });
+    }
+    const loopbackOnly = l.addresses.every((a) => /^(127\.|::1$|\[::1\]$|localhost$)/.test(a));
+    if (l.enabled && !l.ssl && (l.protocol === 'imap' || l.protocol === 'pop3') && !loopbackOnly) {
+      findings.push({ id: 'dovecot-plaintext-listener', severity: 'info', message: `${l.service}/${l.name} on port ${l.port} starts in plain text (STARTTLS); RFC 8314 prefers implicit TLS (${l.protocol === 'imap' ? 993 : 995}).`, range: l.range, docUrl });
+    }
+  }
+}
+
+function startOf(file: string): SourceRange {
+  return { file, start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+}
