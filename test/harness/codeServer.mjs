@@ -2,7 +2,7 @@
 // XDG directories and TMPDIR, and Debian's Chromium driven by playwright-core. Shared by the
 // integration launcher (test/integration/runCodeServer.mjs) and the UI smoke test (test/ui).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,6 +34,17 @@ export function locateCodeServer({ install = false } = {}) {
   return { node, entry };
 }
 
+const quietSettings = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.disableAIFeatures': true,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'update.mode': 'none',
+};
+
 /**
  * A per-run directory under the system temp dir: unix socket paths inside TMPDIR must stay under
  * 108 characters, so it must be short. Holds XDG dirs, TMPDIR, user data, extensions, profile.
@@ -51,6 +62,9 @@ export function makeRunDir(prefix) {
     profile: join(dir, 'chromium'),
   };
   for (const p of Object.values(paths)) mkdirSync(p, { recursive: true });
+  // A quiet workbench: no welcome page, no chat side bar, nothing that reaches out.
+  mkdirSync(join(paths.userData, 'User'), { recursive: true });
+  writeFileSync(join(paths.userData, 'User', 'settings.json'), JSON.stringify(quietSettings, null, 2));
   return paths;
 }
 

@@ -1,0 +1,170 @@
+// The UI smoke test's steps, in the order a person would go: each one asserts what is on screen
+// and leaves a screenshot. A step for a feature the installed bundle does not have is skipped.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { paletteCommands, selectors } from './selectors.mjs';
+
+const WAIT = 30_000;
+
+async function openPalette(page, text) {
+  await page.keyboard.press('F1');
+  const input = page.locator(selectors.quickInput);
+  await input.waitFor({ state: 'visible', timeout: WAIT });
+  await input.fill(text);
+  return input;
+}
+
+/** Picks the palette row whose label contains `label` (quick input filters as it is typed). */
+async function choosePaletteRow(page, label) {
+  const row = page.locator(selectors.quickInputRows).filter({ hasText: label }).first();
+  await row.waitFor({ state: 'visible', timeout: WAIT });
+  await row.click();
+}
+
+async function runCommand(page, title) {
+  await openPalette(page, `>${title}`);
+  await choosePaletteRow(page, title);
+}
+
+async function openFile(page, relativePath) {
+  const name = relativePath.split('/').pop();
+  await openPalette(page, relativePath);
+  await choosePaletteRow(page, name);
+  await page.locator(selectors.activeTab).filter({ hasText: name }).waitFor({ timeout: WAIT });
+  await page.locator(selectors.editorLines).first().waitFor({ timeout: WAIT });
+}
+
+const rowTexts = (page, selector) => page.locator(selector).evaluateAll((rows) => rows.map((r) => r.innerText.replace(/\s+/g, ' ').trim()));
+
+/** The palette entry of the command to run: probing all endpoints when the bundle has it. */
+function paletteCommand(ctx) {
+  const commands = ctx.manifest.contributes?.commands ?? [];
+  const hidden = new Set((ctx.manifest.contributes?.menus?.commandPalette ?? []).filter((m) => m.when).map((m) => m.command));
+  const runnable = commands.filter((c) => ctx.features.commands.includes(c.command) && !hidden.has(c.command));
+  const command = runnable.find((c) => c.command.endsWith('.probeAll')) ?? runnable[0];
+  return command && { id: command.command, title: `${ctx.localized(command.category)}: ${ctx.localized(command.title)}` };
+}
+
+export async function runSteps(page, ctx) {
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  const shot = (name) => page.screenshot({ path: join(ctx.screenshotDir, `${name}.png`) });
+  let broken = false;
+
+  async function step(name, body) {
+    if (broken) {
+      counts.skipped++;
+      console.log(`  - ${name} (not run: an earlier step failed)`);
+      return;
+    }
+    const started = performance.now();
+    try {
+      const note = await body();
+      if (note === 'skip') {
+        counts.skipped++;
+        console.log(`  - ${name} (skipped: not in the installed bundle yet)`);
+        return;
+      }
+      counts.passed++;
+      console.log(`  ✔ ${name} (${Math.round(performance.now() - started)} ms)${note ? `\n      ${note}` : ''}`);
+    } catch (err) {
+      counts.failed++;
+      broken = true;
+      console.log(`  ✖ ${name}\n      ${String(err?.message ?? err).split('\n').join('\n      ')}`);
+      await shot(`failure-${counts.passed + counts.failed}`).catch(() => {});
+    }
+  }
+
+  console.log('\n  UI smoke');
+  await step('the workbench loads the fixtures workspace', async () => {
+    await page.locator(selectors.workbenchReady).waitFor({ timeout: 60_000 });
+  });
+
+  await step(`the activity bar shows the "${ctx.container?.title}" container and it opens`, async () => {
+    assert.ok(ctx.container, 'package.json contributes no activity bar container');
+    const item = page.locator(selectors.activityItem(ctx.container.title)).first();
+    await item.waitFor({ timeout: WAIT });
+    await item.click();
+    await page.locator(selectors.viewContainer(ctx.container.id)).waitFor({ state: 'visible', timeout: WAIT });
+    await sleep(500);
+    await shot('01-container');
+  });
+
+  const category = ctx.localized(ctx.manifest.contributes?.commands?.[0]?.category);
+  await step(`the palette lists the "${category}" commands`, async () => {
+    assert.ok(category, 'package.json contributes no command');
+    await openPalette(page, `>${category}: `);
+    const rows = page.locator(selectors.quickInputRows).filter({ hasText: `${category}:` });
+    await rows.first().waitFor({ timeout: WAIT });
+    await shot('02-palette');
+    const texts = await rowTexts(page, selectors.quickInputRows);
+    await page.keyboard.press('Escape');
+    return `palette: ${texts.join(' | ')}`;
+  });
+
+  const command = paletteCommand(ctx);
+  await step(`the palette runs ${command ? `"${command.title}"` : 'one of our commands'} without an error`, async () => {
+    if (!command) return 'skip';
+    await runCommand(page, command.title);
+    await sleep(1500);
+    const dialogs = await rowTexts(page, selectors.dialog);
+    assert.equal(dialogs.length, 0, `the command raised a dialog: ${dialogs.join(' | ')}`);
+    const toasts = await rowTexts(page, selectors.notifications);
+    const failed = toasts.find((t) => /not found|failed|error/i.test(t));
+    assert.equal(failed, undefined, `the command reported: ${failed}`);
+    return toasts.length ? `notifications: ${toasts.join(' | ')}` : '';
+  });
+
+  await step('the Endpoint Explorer lists the endpoints', async () => {
+    if (!ctx.features.treeView) return 'skip';
+    const rows = page.locator(selectors.viewRows(ctx.container.id));
+    await rows.first().waitFor({ timeout: 60_000 });
+    // Rows for configured endpoints appear as the probes finish.
+    const wanted = ctx.endpoints.map((url) => new URL(url).host);
+    let texts = [];
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(500)) {
+      texts = await rowTexts(page, selectors.viewRows(ctx.container.id));
+      if (wanted.every((host) => texts.some((t) => t.includes(host)))) break;
+    }
+    for (const host of wanted) assert.ok(texts.some((t) => t.includes(host)), `no row for ${host}; rows: ${texts.join(' | ')}`);
+    assert.ok(texts.length > 0);
+    await shot('03-explorer');
+    return `rows: ${texts.slice(0, 8).join(' | ')}${texts.length > 8 ? ` (+${texts.length - 8})` : ''}`;
+  });
+
+  await step('postfix/main.cf opens in an editor', async () => {
+    await openFile(page, 'postfix/main.cf');
+    await shot('04-editor');
+  });
+
+  await step('the Problems panel lists findings for main.cf', async () => {
+    if (!ctx.features.diagnostics) return 'skip';
+    await runCommand(page, paletteCommands.focusProblems);
+    await page.locator(selectors.problemsPanel).waitFor({ state: 'visible', timeout: WAIT });
+    let texts = [];
+    for (const deadline = Date.now() + WAIT; Date.now() < deadline; await sleep(500)) {
+      texts = await rowTexts(page, selectors.problemsRows);
+      if (texts.some((t) => t.includes('main.cf')) && texts.length > 1) break;
+    }
+    assert.ok(texts.some((t) => t.includes('main.cf')), `no problems for main.cf; rows: ${texts.join(' | ')}`);
+    assert.ok(texts.length > 1, 'the Problems panel has a file row but no finding');
+    await shot('05-problems');
+    return `rows: ${texts.slice(0, 6).join(' | ')}${texts.length > 6 ? ` (+${texts.length - 6})` : ''}`;
+  });
+
+  await step('hovering smtpd_use_tls in main.cf shows its documentation', async () => {
+    if (!ctx.features.hover) return 'skip';
+    const token = page.locator(selectors.editorToken('smtpd_use_tls')).first();
+    await token.waitFor({ timeout: WAIT });
+    await token.hover({ position: { x: 4, y: 4 } });
+    const hover = page.locator(selectors.hover).first();
+    await hover.waitFor({ state: 'visible', timeout: WAIT });
+    const text = (await hover.innerText()).replace(/\s+/g, ' ').trim();
+    assert.match(text, /smtpd_use_tls/i, `the hover does not name the setting: ${text}`);
+    await sleep(600); // let the hover fade in before the picture
+    return `hover: ${text.slice(0, 160)}${text.length > 160 ? '…' : ''}`;
+  });
+
+  if (!broken) await shot('overview');
+  return counts;
+}
