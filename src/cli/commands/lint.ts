@@ -1,5 +1,82 @@
-import { CliIo, UsageError } from '../io';
+// `mail-tls lint <file|dir...> [--json]`: config findings as `file:line:col: severity id: message`.
+import type { ConfigFinding } from '../../core/config/types';
+import { SEVERITY_ORDER } from '../../core/findings';
+import { displayPath, loadConfigs, parseConfigArgs } from '../configArgs';
+import { CliIo, EXIT_FINDINGS, EXIT_OK } from '../io';
 
-export async function lintCommand(_args: string[], _io: CliIo): Promise<number> {
-  throw new UsageError('not implemented yet');
+const HELP = `usage: mail-tls lint <file|dir...> [options]
+
+Checks Postfix (main.cf, master.cf) and Dovecot (dovecot.conf and its includes) configs.
+A main.cf brings in its sibling master.cf and the other way round; a directory such as
+/etc/postfix or /etc/dovecot is read whole.
+
+options:
+  --json                  print the findings as JSON
+  --no-cert-files         do not read the certificate and key files the config names
+  --expiry-days N         report certificates expiring within N days (default 30)
+  --postfix-version V     Postfix version whose defaults apply (default 3.7)
+
+Exit status: 0 no error finding, 1 an error finding, 2 bad arguments.
+`;
+
+export interface LintFindingJson {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  id: string;
+  severity: ConfigFinding['severity'];
+  message: string;
+  docUrl: string;
+  fix?: { title: string; newText: string; line: number; column: number; endLine: number; endColumn: number };
+}
+
+export function toJson(f: ConfigFinding): LintFindingJson {
+  const out: LintFindingJson = {
+    file: f.range.file,
+    line: f.range.start.line + 1,
+    column: f.range.start.character + 1,
+    endLine: f.range.end.line + 1,
+    endColumn: f.range.end.character + 1,
+    id: f.id,
+    severity: f.severity,
+    message: f.message,
+    docUrl: f.docUrl,
+  };
+  if (f.fix) {
+    const r = f.fix.range;
+    out.fix = { title: f.fix.title, newText: f.fix.newText, line: r.start.line + 1, column: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 };
+  }
+  return out;
+}
+
+export async function lintCommand(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseConfigArgs(args);
+  if (parsed.help) {
+    io.stdout(HELP);
+    return EXIT_OK;
+  }
+  const analyses = loadConfigs(parsed.paths, parsed.options);
+  const findings = analyses.flatMap((a) => a.findings);
+  findings.sort(
+    (a, b) =>
+      a.range.file.localeCompare(b.range.file) ||
+      a.range.start.line - b.range.start.line ||
+      a.range.start.character - b.range.start.character ||
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity],
+  );
+  const counts = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) counts[f.severity]++;
+  if (parsed.json) {
+    const files = analyses.map((a) => ({ server: a.server, root: a.root, files: a.files }));
+    io.stdout(`${JSON.stringify({ configs: files, findings: findings.map(toJson), summary: counts }, null, 2)}\n`);
+  } else {
+    for (const f of findings) {
+      io.stdout(`${displayPath(f.range.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.id}: ${f.message}\n`);
+    }
+    const read = analyses.reduce((n, a) => n + a.files.length, 0);
+    io.stderr(`${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} info in ${read} file(s)\n`);
+  }
+  return counts.error > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -1,0 +1,66 @@
+// Shared by `mail-tls lint` and `mail-tls endpoints`: argument parsing and loading configs.
+import { existsSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { analyzePath, type AnalyzeOptions, type ConfigAnalysis } from '../core/config';
+import { UsageError } from './io';
+
+export interface ConfigArgs {
+  paths: string[];
+  json: boolean;
+  help: boolean;
+  options: AnalyzeOptions;
+}
+
+export function parseConfigArgs(args: string[]): ConfigArgs {
+  const out: ConfigArgs = { paths: [], json: false, help: false, options: {} };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const value = (): string => {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--json') out.json = true;
+    else if (a === '--help' || a === '-h') out.help = true;
+    else if (a === '--no-cert-files') out.options.checkCertificateFiles = false;
+    else if (a === '--expiry-days') {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 0) throw new UsageError('--expiry-days takes a whole number of days');
+      out.options.expiryWarningDays = n;
+    } else if (a === '--postfix-version') {
+      const v = value();
+      if (!/^\d+(\.\d+){0,2}$/.test(v)) throw new UsageError(`--postfix-version takes a version like 3.7, not '${v}'`);
+      out.options.postfixVersion = v;
+    } else if (a === '--') {
+      out.paths.push(...args.slice(i + 1));
+      break;
+    } else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option '${a}'`);
+    else out.paths.push(a);
+  }
+  if (!out.help && out.paths.length === 0) throw new UsageError('give at least one config file or directory');
+  return out;
+}
+
+/** Analyses every path; a path that does not exist or holds no known config is a usage error. */
+export function loadConfigs(paths: string[], options: AnalyzeOptions): ConfigAnalysis[] {
+  const seen = new Set<string>();
+  const analyses: ConfigAnalysis[] = [];
+  for (const p of paths) {
+    if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
+    const found = analyzePath(p, options);
+    if (found.length === 0) throw new UsageError(`${p}: not a Postfix or Dovecot config`);
+    for (const a of found) {
+      const key = `${a.server}|${a.root}|${a.files.join('|')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      analyses.push(a);
+    }
+  }
+  return analyses;
+}
+
+/** Paths as a compiler prints them: relative to the working directory when inside it. */
+export function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : resolve(file);
+}

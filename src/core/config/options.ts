@@ -1,0 +1,17 @@
+/** Options shared by every config analysis (Postfix and Dovecot). */
+export interface AnalyzeOptions {
+  /** Reads a config file; return undefined to fall back to disk. Unsaved editor buffers win over disk. */
+  readText?: (absPath: string) => string | undefined;
+  signal?: AbortSignal;
+  /** Check the certificate and key files the config names. Default true. */
+  checkCertificateFiles?: boolean;
+  /** Days before expiry at which a configured certificate is reported. Default 30. */
+  expiryWarningDays?: number;
+  /** Postfix version whose defaults and syntax apply, e.g. `3.7`. Default: 3.7 (Debian 12). */
+  postfixVersion?: string;
+  /** Clock for the certificate checks, for tests. */
+  now?: Date;
+}
+
+/** Config files are small; anything larger is read only up to this size. */
+export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;

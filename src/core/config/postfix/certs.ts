@@ -1,0 +1,67 @@
+/** Runs the shared certificate-file checks once for each distinct certificate setup in use. */
+import { checkCertificateFiles, CertFileRef, LeafCertificateInfo } from '../certFiles';
+import type { ConfigFinding, SourceRange } from '../types';
+import { paramDoc } from './rules';
+import { isSmtpd, PostfixService, tlsOffered } from './services';
+
+export interface ServiceCertificates {
+  /** `name/type` of the services that use these files. */
+  services: string[];
+  leaves: LeafCertificateInfo[];
+}
+
+export interface CertCheckOptions {
+  baseDir: string;
+  expiryWarningDays?: number;
+  now?: Date;
+}
+
+function paths(value: string): string[] {
+  return value.split(/[\s,]+/).filter(Boolean).slice(0, 16);
+}
+
+export function checkServiceCertificates(services: PostfixService[], opts: CertCheckOptions): { findings: ConfigFinding[]; certificates: ServiceCertificates[] } {
+  const findings: ConfigFinding[] = [];
+  const bySetup = new Map<string, ServiceCertificates>();
+  for (const s of services) {
+    if (!isSmtpd(s) || !tlsOffered(s)) continue;
+    const refOf = (param: string, path: string, fallback?: SourceRange): CertFileRef => ({ path, range: s.effective(param).range ?? fallback ?? s.range, docUrl: paramDoc(param) });
+    const chain = paths(s.effective('smtpd_tls_chain_files').expanded);
+    const pairs: { cert?: CertFileRef; key?: CertFileRef; chainFiles?: CertFileRef[] }[] = [];
+    if (chain.length > 0) {
+      pairs.push({ chainFiles: chain.map((p) => refOf('smtpd_tls_chain_files', p)) });
+    } else {
+      for (const [certParam, keyParam] of [['smtpd_tls_cert_file', 'smtpd_tls_key_file'], ['smtpd_tls_eccert_file', 'smtpd_tls_eckey_file']] as const) {
+        const certPath = s.effective(certParam).expanded.trim();
+        if (!certPath) continue;
+        const certRef = refOf(certParam, certPath);
+        const keyPath = s.effective(keyParam).expanded.trim() || certPath;
+        pairs.push({ cert: certRef, key: refOf(keyParam, keyPath, certRef.range) });
+      }
+    }
+    const myhostname = s.scope.isSet('myhostname') ? s.effective('myhostname') : undefined;
+    const hostnames = myhostname?.expanded.trim() ? [{ name: myhostname.expanded.trim(), range: myhostname.range }] : [];
+    const key = JSON.stringify([pairs.map((p) => [p.cert?.path, p.key?.path, p.chainFiles?.map((c) => c.path), p.cert?.range, p.chainFiles?.[0]?.range]), hostnames]);
+    const known = bySetup.get(key);
+    if (known) {
+      known.services.push(`${s.name}/${s.type}`);
+      continue;
+    }
+    const entry: ServiceCertificates = { services: [`${s.name}/${s.type}`], leaves: [] };
+    bySetup.set(key, entry);
+    for (const pair of pairs) {
+      const report = checkCertificateFiles({
+        idPrefix: 'postfix',
+        docUrl: paramDoc(pair.chainFiles ? 'smtpd_tls_chain_files' : 'smtpd_tls_cert_file'),
+        ...pair,
+        hostnames,
+        baseDir: opts.baseDir,
+        expiryWarningDays: opts.expiryWarningDays,
+        now: opts.now,
+      });
+      findings.push(...report.findings);
+      entry.leaves.push(...report.leaves);
+    }
+  }
+  return { findings, certificates: [...bySetup.values()] };
+}

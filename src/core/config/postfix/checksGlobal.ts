@@ -1,0 +1,44 @@
+/** Checks on main.cf settings that are not tied to one smtpd service (outbound TLS, tuning). */
+import type { ConfigFinding, SourceRange } from '../types';
+import type { ParamScope } from './effective';
+import { weakEnabled } from './protocols';
+import { finding, origin, paramDoc } from './rules';
+
+export function checkGlobal(scope: ParamScope, fallback: SourceRange | undefined): ConfigFinding[] {
+  const out: ConfigFinding[] = [];
+  const main = scope.main;
+  if (!main) return out;
+
+  const preempt = scope.effective('tls_preempt_cipherlist');
+  if (preempt.range && preempt.expanded.trim().toLowerCase() === 'yes') {
+    out.push(finding('postfix-preempt-cipherlist', 'info', "tls_preempt_cipherlist = yes: current Mozilla guidance leaves the choice to the client ('no'), as every offered suite is strong.", preempt.range, paramDoc('tls_preempt_cipherlist'), { title: 'Let the client choose (no)', range: preempt.range, newText: 'no' }));
+  }
+
+  const outbound = scope.effective('smtp_tls_security_level');
+  const outLevel = outbound.expanded.trim().toLowerCase();
+  const oldOutbound = scope.word('smtp_use_tls') === 'yes' || scope.word('smtp_enforce_tls') === 'yes';
+  if ((outLevel === '' || outLevel === 'none') && !oldOutbound) {
+    const range = outbound.range ?? fallback;
+    const fix = outbound.range ? { title: 'Try TLS on outgoing mail (may)', range: outbound.range, newText: 'may' } : undefined;
+    if (range) out.push(finding('postfix-outbound-no-tls', 'info', `Outgoing SMTP never tries TLS: ${origin('smtp_tls_security_level', outbound, undefined)} is '${outLevel || 'empty'}'; use 'may', or 'dane' with DNSSEC.`, range, paramDoc('smtp_tls_security_level'), fix));
+  }
+  if (outLevel === 'dane' || outLevel === 'dane-only') {
+    const dns = scope.effective('smtp_dns_support_level');
+    if (dns.expanded.trim().toLowerCase() !== 'dnssec') {
+      out.push(finding('postfix-dane-without-dnssec', 'warning', `smtp_tls_security_level = ${outLevel} needs smtp_dns_support_level = dnssec; without it DANE silently falls back to 'may'.`, dns.range ?? outbound.range ?? fallback ?? main.entries[0]!.range, paramDoc('smtp_dns_support_level')));
+    }
+  }
+  for (const param of ['smtp_tls_protocols', 'smtp_tls_mandatory_protocols']) {
+    const ev = scope.effective(param);
+    const weak = weakEnabled(ev.expanded);
+    if (ev.range && weak.length > 0) {
+      out.push(finding('postfix-weak-protocols', param.includes('mandatory') ? 'warning' : 'info', `Outgoing SMTP allows ${weak.join(', ')} via ${origin(param, ev, undefined)} = '${ev.expanded}'.`, ev.range, paramDoc(param)));
+    }
+  }
+
+  const cert = scope.effective('smtpd_tls_cert_file');
+  if (cert.range && cert.expanded.trim() && !scope.effective('smtpd_tls_chain_files').expanded.trim()) {
+    out.push(finding('postfix-cert-key-split', 'info', 'smtpd_tls_cert_file and smtpd_tls_key_file are set separately; since Postfix 3.4 smtpd_tls_chain_files (key, then certificate chain) loads them atomically and avoids a key/certificate mismatch during renewal.', cert.range, paramDoc('smtpd_tls_chain_files')));
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+/**
+ * The endpoints a Postfix config listens on, as probe targets. Which host to probe:
+ * - a `host:port` service name: that host;
+ * - otherwise each `inet_interfaces` entry: `all` becomes `myhostname` when main.cf sets it
+ *   explicitly (so the probe also checks the certificate against that name), else 127.0.0.1;
+ *   `loopback-only` and `localhost` become 127.0.0.1; addresses and names are used as written,
+ *   one endpoint per entry.
+ */
+import { isIPv6 } from 'node:net';
+import type { Protocol, TlsMode } from '../../probe/types';
+import type { ConfigEndpoint } from '../types';
+import { isDisabled, isSmtpd, PostfixService, smtpdTlsLevel } from './services';
+
+export function postfixEndpoints(services: PostfixService[]): ConfigEndpoint[] {
+  const out: ConfigEndpoint[] = [];
+  const seen = new Set<string>();
+  for (const s of services) {
+    if (s.type !== 'inet' || s.port === undefined || isDisabled(s)) continue;
+    if (!isSmtpd(s) && s.command !== 'postscreen') continue;
+    const { protocol, tlsMode } = modeOf(s);
+    for (const host of hostsOf(s)) {
+      const target = `${protocol}://${isIPv6(host) ? `[${host}]` : host}:${s.port}`;
+      if (seen.has(target)) continue;
+      seen.add(target);
+      out.push({ target, protocol, tlsMode, server: 'postfix', service: s.name, range: s.range });
+    }
+  }
+  return out;
+}
+
+function modeOf(s: PostfixService): { protocol: Protocol; tlsMode: TlsMode } {
+  if (isSmtpd(s) && s.scope.word('smtpd_tls_wrappermode') === 'yes') return { protocol: 'smtps', tlsMode: 'implicit' };
+  if (s.port === 25) return { protocol: 'smtp', tlsMode: 'starttls' };
+  if (s.port === 587) return { protocol: 'submission', tlsMode: 'starttls' };
+  if (isSmtpd(s) && smtpdTlsLevel(s.scope) === 'encrypt') return { protocol: 'submission', tlsMode: 'starttls' };
+  return { protocol: 'smtp', tlsMode: 'starttls' };
+}
+
+function hostsOf(s: PostfixService): string[] {
+  if (s.host && s.host !== '*') return [s.host];
+  const interfaces = s.effective('inet_interfaces').expanded.split(/[\s,]+/).filter(Boolean);
+  const hosts: string[] = [];
+  for (const raw of interfaces.length ? interfaces.slice(0, 64) : ['all']) {
+    const entry = raw.replace(/^\[(.*)\]$/, '$1');
+    const lower = entry.toLowerCase();
+    if (lower === 'all') {
+      const name = s.scope.isSet('myhostname') ? s.effective('myhostname').expanded.trim() : '';
+      hosts.push(name || '127.0.0.1');
+    } else if (lower === 'loopback-only' || lower === 'localhost') {
+      hosts.push('127.0.0.1');
+    } else {
+      hosts.push(entry);
+    }
+  }
+  return [...new Set(hosts)];
+}

@@ -1,0 +1,107 @@
+/** Postfix config intelligence: parse main.cf and master.cf, resolve effective settings, check them. */
+import { readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ConfigEndpoint, ConfigFinding, SourceRange } from '../types';
+import { AnalyzeOptions, MAX_CONFIG_BYTES } from '../options';
+import { checkServiceCertificates, ServiceCertificates } from './certs';
+import { checkGlobal } from './checksGlobal';
+import { checkDeprecated, checkExpansion, checkMainCfSyntax, checkMasterCfSyntax } from './checksMain';
+import { checkService } from './checksService';
+import { DEFAULT_POSTFIX_VERSION } from './defaults';
+import { ParamScope } from './effective';
+import { postfixEndpoints } from './endpoints';
+import { MainCfDocument, parseMainCf } from './mainCf';
+import { MasterCfDocument, parseMasterCf } from './masterCf';
+import { buildServices, isSmtpd, PostfixService } from './services';
+
+export type { EffectiveValue, ValueSource } from './effective';
+export type { MainCfDocument, MainCfEntry } from './mainCf';
+export type { MasterCfDocument, MasterEntry, MasterOption } from './masterCf';
+export type { PostfixService, ServiceRole } from './services';
+export { POSTFIX_RULES } from './rules';
+export { parseMainCf } from './mainCf';
+export { parseMasterCf } from './masterCf';
+
+export interface PostfixAnalysis {
+  configDir: string;
+  /** Files read, absolute. */
+  files: string[];
+  mainCf?: MainCfDocument;
+  masterCf?: MasterCfDocument;
+  services: PostfixService[];
+  /** main.cf over defaults, without any service's `-o` (the values `postconf` shows). */
+  global: ParamScope;
+  findings: ConfigFinding[];
+  endpoints: ConfigEndpoint[];
+  /** The configured certificates, leaf fingerprints included, to compare with what a probe sees. */
+  certificates: ServiceCertificates[];
+  version: string;
+}
+
+export interface PostfixPaths {
+  mainCf?: string;
+  masterCf?: string;
+}
+
+export function readConfigText(path: string, options: AnalyzeOptions): string | undefined {
+  const buffered = options.readText?.(path);
+  if (buffered !== undefined) return buffered;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return undefined;
+    const text = readFileSync(path, 'latin1');
+    return text.length > MAX_CONFIG_BYTES ? text.slice(0, MAX_CONFIG_BYTES) : text;
+  } catch {
+    return undefined;
+  }
+}
+
+export function analyzePostfix(configDir: string, options: AnalyzeOptions = {}, paths: PostfixPaths = {}): PostfixAnalysis {
+  const dir = resolve(configDir);
+  const version = options.postfixVersion ?? DEFAULT_POSTFIX_VERSION;
+  const mainPath = resolve(paths.mainCf ?? join(dir, 'main.cf'));
+  const masterPath = resolve(paths.masterCf ?? join(dir, 'master.cf'));
+  const files: string[] = [];
+  const mainText = readConfigText(mainPath, options);
+  const masterText = readConfigText(masterPath, options);
+  const mainCf = mainText === undefined ? undefined : parseMainCf(mainText, mainPath);
+  const masterCf = masterText === undefined ? undefined : parseMasterCf(masterText, masterPath);
+  if (mainCf) files.push(mainPath);
+  if (masterCf) files.push(masterPath);
+  options.signal?.throwIfAborted();
+
+  const global = new ParamScope(mainCf, [], version);
+  const services = buildServices(mainCf, masterCf, version);
+  const findings: ConfigFinding[] = [];
+  if (mainCf) findings.push(...checkMainCfSyntax(mainCf));
+  if (masterCf) findings.push(...checkMasterCfSyntax(masterCf, services));
+  findings.push(...checkDeprecated(mainCf, services));
+  findings.push(...checkExpansion(mainCf, services, global));
+  findings.push(...checkGlobal(global, mainCf ? firstLine(mainCf) : undefined));
+  for (const s of services) if (isSmtpd(s)) findings.push(...checkService(s, version));
+  options.signal?.throwIfAborted();
+
+  let certificates: ServiceCertificates[] = [];
+  if (options.checkCertificateFiles !== false) {
+    const certs = checkServiceCertificates(services, { baseDir: dir, expiryWarningDays: options.expiryWarningDays, now: options.now });
+    findings.push(...certs.findings);
+    certificates = certs.certificates;
+  }
+  return { configDir: dir, files, mainCf, masterCf, services, global, findings: dedupe(findings), endpoints: postfixEndpoints(services), certificates, version };
+}
+
+/** Where a finding about a global default goes: main.cf's first line. */
+function firstLine(doc: MainCfDocument): SourceRange {
+  return { file: doc.file, start: { line: 0, character: 0 }, end: { line: 0, character: doc.lineLengths[0] ?? 0 } };
+}
+
+/** The same finding at the same place (a main.cf line shared by services) is reported once. */
+function dedupe(findings: ConfigFinding[]): ConfigFinding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const k = `${f.id}|${f.range.file}|${f.range.start.line}:${f.range.start.character}|${f.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,185 @@
+/**
+ * Parser for Postfix `master.cf`: service lines with their eight columns and arguments,
+ * `-o name=value`, `-oname=value` and `-o { name = value with spaces }`, with exact ranges.
+ */
+import type { SourceRange } from '../types';
+import type { ParseProblem } from './mainCf';
+import { JoinedText, splitLogicalLines } from './lines';
+
+export interface MasterToken {
+  text: string;
+  range: SourceRange;
+}
+
+export interface MasterOption {
+  name: string;
+  value: string;
+  /** From `-o` to the end of its value. */
+  range: SourceRange;
+  nameRange: SourceRange;
+  valueRange: SourceRange;
+  /** The `name=value` text (plain form only), for replacing the whole option safely. */
+  assignmentRange: SourceRange;
+  braced: boolean;
+}
+
+export interface MasterEntry {
+  /** Column 1, e.g. `smtp`, `127.0.0.1:submission`, `[::1]:10587`. */
+  service: string;
+  type: string;
+  /** Columns 3 to 7 (private, unpriv, chroot, wakeup, maxproc), as written. */
+  flags: string[];
+  /** Column 8: the program name, e.g. `smtpd`. */
+  command: string;
+  args: MasterToken[];
+  options: MasterOption[];
+  serviceRange: SourceRange;
+  commandRange: SourceRange;
+  /** The whole service line, continuation lines included. */
+  range: SourceRange;
+}
+
+export interface MasterCfDocument {
+  file: string;
+  entries: MasterEntry[];
+  problems: ParseProblem[];
+  lineLengths: number[];
+}
+
+interface RawToken {
+  text: string;
+  start: number;
+  end: number;
+}
+
+export function parseMasterCf(text: string, file: string): MasterCfDocument {
+  const split = splitLogicalLines(text);
+  const entries: MasterEntry[] = [];
+  const problems: ParseProblem[] = [];
+  for (const orphan of split.orphans) {
+    problems.push({
+      message: 'This line starts with white space but continues no service line; Postfix ignores it.',
+      range: { file, start: { line: orphan.line, character: orphan.start }, end: { line: orphan.line, character: orphan.end } },
+    });
+  }
+  for (const logical of split.logical) {
+    const joined = new JoinedText(logical.pieces, file);
+    const tokens = tokenize(joined.text);
+    const range = joined.range(0, joined.text.length);
+    if (tokens.length < 8) {
+      problems.push({ message: `A service line needs 8 columns (service, type, private, unpriv, chroot, wakeup, maxproc, command); this one has ${tokens.length}.`, range });
+      continue;
+    }
+    const r = (t: RawToken) => joined.range(t.start, t.end);
+    const args = tokens.slice(8);
+    entries.push({
+      service: tokens[0]!.text,
+      type: tokens[1]!.text,
+      flags: tokens.slice(2, 7).map((t) => t.text),
+      command: tokens[7]!.text,
+      args: args.map((t) => ({ text: t.text, range: r(t) })),
+      options: options(args, joined, problems),
+      serviceRange: r(tokens[0]!),
+      commandRange: r(tokens[7]!),
+      range,
+    });
+  }
+  return { file, entries, problems, lineLengths: split.lineLengths };
+}
+
+/** White-space separated tokens; `{ ... }` (also right after `-o`) is one token. */
+function tokenize(text: string): RawToken[] {
+  const tokens: RawToken[] = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const start = i;
+    const braceAt = text[i] === '{' ? i : text.startsWith('-o{', i) ? i + 2 : -1;
+    if (braceAt >= 0) {
+      const close = closingBrace(text, braceAt);
+      i = close < 0 ? n : close + 1;
+    } else {
+      while (i < n && !isSpace(text.charCodeAt(i))) i++;
+    }
+    tokens.push({ text: text.slice(start, i), start, end: i });
+  }
+  return tokens;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 11 || c === 12 || c === 13;
+}
+
+function closingBrace(text: string, open: number): number {
+  let level = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '{') level++;
+    else if (text[i] === '}' && --level === 0) return i;
+  }
+  return -1;
+}
+
+function options(args: RawToken[], joined: JoinedText, problems: ParseProblem[]): MasterOption[] {
+  const out: MasterOption[] = [];
+  for (let k = 0; k < args.length; k++) {
+    const tok = args[k]!;
+    let valueTok: RawToken | undefined;
+    const optStart = tok.start;
+    if (tok.text === '-o') {
+      valueTok = args[k + 1];
+      k++;
+      if (!valueTok) {
+        problems.push({ message: "'-o' needs a name=value after it.", range: joined.range(tok.start, tok.end) });
+        break;
+      }
+    } else if (tok.text.startsWith('-o') && tok.text.length > 2) {
+      valueTok = { text: tok.text.slice(2), start: tok.start + 2, end: tok.end };
+    } else {
+      continue;
+    }
+    const parsed = assignment(valueTok);
+    if (!parsed) {
+      problems.push({ message: `'-o ${valueTok.text.slice(0, 60)}' is not name=value.`, range: joined.range(optStart, valueTok.end) });
+      continue;
+    }
+    out.push({
+      name: parsed.name,
+      value: parsed.value,
+      braced: parsed.braced,
+      range: joined.range(optStart, valueTok.end),
+      nameRange: joined.range(parsed.nameStart, parsed.nameEnd),
+      valueRange: joined.range(parsed.valueStart, parsed.valueEnd),
+      assignmentRange: joined.range(valueTok.start, valueTok.end),
+    });
+  }
+  return out;
+}
+
+interface Assignment {
+  name: string;
+  value: string;
+  braced: boolean;
+  nameStart: number;
+  nameEnd: number;
+  valueStart: number;
+  valueEnd: number;
+}
+
+function assignment(tok: RawToken): Assignment | undefined {
+  const braced = tok.text.startsWith('{') && tok.text.endsWith('}') && tok.text.length >= 2;
+  const s = braced ? tok.start + 1 : tok.start;
+  const text = braced ? tok.text.slice(1, -1) : tok.text;
+  const eq = text.indexOf('=');
+  if (eq <= 0) return undefined;
+  const rawName = text.slice(0, eq);
+  const name = rawName.trim();
+  if (!name || /\s/.test(name)) return undefined;
+  const nameStart = s + rawName.indexOf(name);
+  const rawValue = text.slice(eq + 1);
+  const value = braced ? rawValue.trim() : rawValue;
+  const lead = braced ? rawValue.length - rawValue.trimStart().length : 0;
+  const valueStart = s + eq + 1 + lead;
+  return { name, value, braced, nameStart, nameEnd: nameStart + name.length, valueStart, valueEnd: valueStart + value.length };
+}
