@@ -50,6 +50,7 @@ export interface DocumentProblem {
   severity: Severity;
   message: string;
   range: SourceRange;
+  fix?: { title: string; range: SourceRange; newText: string };
 }
 
 export interface DovecotDocument {
@@ -114,6 +115,9 @@ export function readDovecotDocument(root: string, options: ReadOptions = {}): Do
       switch (st.kind) {
         case 'error':
           problem('dovecot-syntax-error', 'error', st.message, st.range);
+          break;
+        case 'warning':
+          doc.problems.push({ id: st.id, severity: 'warning', message: st.message, range: st.range, ...(st.fix ? { fix: st.fix } : {}) });
           break;
         case 'setting':
           current().push({ kind: 'setting', name: st.name, value: st.value, valueKind: st.valueKind, nameRange: st.nameRange, valueRange: st.valueRange, range: st.range });

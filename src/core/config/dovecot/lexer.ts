@@ -12,7 +12,9 @@ export type Statement =
   | { kind: 'sectionBegin'; type: string; name: string; typeRange: SourceRange; nameRange?: SourceRange; range: SourceRange }
   | { kind: 'sectionEnd'; range: SourceRange }
   | { kind: 'include'; optional: boolean; pattern: string; patternRange: SourceRange; range: SourceRange }
-  | { kind: 'error'; message: string; range: SourceRange };
+  | { kind: 'error'; message: string; range: SourceRange }
+  /** Something Dovecot accepts with a warning or silently drops. */
+  | { kind: 'warning'; id: string; message: string; range: SourceRange; fix?: { title: string; range: SourceRange; newText: string } };
 
 /** A piece of one physical line that belongs to a logical (continued) line. */
 interface Segment {
@@ -73,8 +75,23 @@ export function lexDovecot(text: string, file: string): Statement[] {
     if (phys.endsWith('\r')) phys = phys.slice(0, -1);
     let start = 0;
     while (isWhite(phys[start])) start++;
-    if (start < phys.length && phys[start] !== '#') {
+    if (start >= phys.length || phys[start] === '#') {
+      // Dovecot resets the pending continuation on a blank or comment line: its text is lost.
+      if (pending.length > 0) out.push(droppedContinuation(pending, file));
+      pending = [];
+      logical = '';
+    } else {
       const hash = commentStart(phys, start);
+      if (hash > 0 && !isWhite(phys[hash - 1])) {
+        const at = { line: lineNo, character: hash };
+        out.push({
+          kind: 'warning',
+          id: 'dovecot-ambiguous-comment',
+          message: 'Dovecot treats this "#" as the start of a comment (and warns): put a space before it, or quote the value if "#" belongs to it.',
+          range: { file, start: at, end: { line: lineNo, character: phys.length } },
+          fix: { title: 'Put a space before "#"', range: { file, start: at, end: at }, newText: ' ' },
+        });
+      }
       let end = hash < 0 ? phys.length : hash;
       while (end > start && isWhite(phys[end - 1])) end--;
       if (end > start && phys[end - 1] === '\\') {
@@ -82,7 +99,7 @@ export function lexDovecot(text: string, file: string): Statement[] {
         while (contEnd > start && isWhite(phys[contEnd - 1])) contEnd--;
         pending.push({ offset: logical.length, line: lineNo, character: start, length: contEnd - start });
         logical += phys.slice(start, contEnd) + ' ';
-      } else if (end > start) {
+      } else {
         pending.push({ offset: logical.length, line: lineNo, character: start, length: end - start });
         logical += phys.slice(start, end);
         out.push(parseLogicalLine(logical, pending, file));
@@ -93,8 +110,19 @@ export function lexDovecot(text: string, file: string): Statement[] {
     lineStart = lineEnd + 1;
     lineNo++;
   }
-  if (pending.length > 0) out.push(parseLogicalLine(logical.trimEnd(), pending, file));
+  if (pending.length > 0) out.push(droppedContinuation(pending, file));
   return out;
+}
+
+function droppedContinuation(pending: Segment[], file: string): Statement {
+  const first = pending[0]!;
+  const last = pending[pending.length - 1]!;
+  return {
+    kind: 'warning',
+    id: 'dovecot-continuation-dropped',
+    message: 'This line ends with "\\" but a blank line, a comment or the end of the file follows: Dovecot silently drops the whole statement.',
+    range: { file, start: { line: first.line, character: first.character }, end: { line: last.line, character: last.character + last.length } },
+  };
 }
 
 function positionAt(segments: Segment[], offset: number): Position {
