@@ -44,13 +44,20 @@ export function defaultValue(name: string, version: string = DEFAULT_POSTFIX_VER
 export class ParamScope {
   private readonly overrides = new Map<string, MasterOption>();
   private readonly cache = new Map<string, EffectiveValue>();
+  /** What a Postfix daemon knows about itself: `service_name`, `process_name`. */
+  private readonly builtins = new Map<string, string>();
 
   constructor(
     readonly main: MainCfDocument | undefined,
     options: readonly MasterOption[] = [],
     readonly version: string = DEFAULT_POSTFIX_VERSION,
+    service?: { name: string; command: string },
   ) {
     for (const o of options) this.overrides.set(o.name, o);
+    if (service) {
+      this.builtins.set('service_name', service.name);
+      this.builtins.set('process_name', service.command);
+    }
   }
 
   /** The unexpanded value in effect, or undefined when nothing defines the name. */
@@ -59,7 +66,7 @@ export class ParamScope {
     if (o) return o.value;
     const m = this.main?.byName.get(name);
     if (m) return m.value;
-    return defaultValue(name, this.version);
+    return this.builtins.get(name) ?? defaultValue(name, this.version);
   }
 
   /** Whether the name is set explicitly (main.cf or `-o`), not just defaulted. */
@@ -72,7 +79,7 @@ export class ParamScope {
     if (hit) return hit;
     const o = this.overrides.get(name);
     const m = o ? undefined : this.main?.byName.get(name);
-    const value = o?.value ?? m?.value ?? defaultValue(name, this.version) ?? '';
+    const value = o?.value ?? m?.value ?? this.builtins.get(name) ?? defaultValue(name, this.version) ?? '';
     const x = expandValue(value, (n) => this.raw(n));
     const result: EffectiveValue = {
       value,

@@ -33,7 +33,7 @@ export function buildServices(main: MainCfDocument | undefined, master: MasterCf
   if (!master) return [];
   const behindPostscreen = master.entries.some((e) => e.type === 'inet' && e.command === 'postscreen');
   return master.entries.map((entry) => {
-    const scope = new ParamScope(main, entry.options, version);
+    const scope = new ParamScope(main, entry.options, version, { name: entry.service, command: entry.command });
     let host: string | undefined;
     let port: number | undefined;
     if (entry.type === 'inet') {
