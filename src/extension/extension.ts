@@ -1,7 +1,28 @@
+// Entry point: builds the context, lets each feature register itself, returns the API.
 import * as vscode from 'vscode';
+import { createApi, type MailTlsApi } from './api';
+import { registerCommands } from './commands';
+import { MailTlsContext } from './context';
+import { registerCodeActions } from './providers/codeActions';
+import { DiagnosticsManager } from './providers/diagnostics';
+import { registerHover } from './providers/hover';
+import { registerProbeTriggers } from './providers/probeTriggers';
+import { registerExplorer } from './views/endpointExplorer';
+import { TRANSCRIPT_SCHEME, TranscriptDocuments } from './views/transcriptDocuments';
 
-export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.window.createOutputChannel('Mail TLS Inspector', { log: true }));
+export function activate(context: vscode.ExtensionContext): MailTlsApi {
+  const ctx = new MailTlsContext(context);
+  context.subscriptions.push(ctx);
+  registerCommands(ctx);
+  const explorer = registerExplorer(ctx);
+  ctx.track(new DiagnosticsManager(ctx));
+  registerHover(ctx);
+  registerCodeActions(ctx);
+  registerProbeTriggers(ctx);
+  ctx.track(vscode.workspace.registerTextDocumentContentProvider(TRANSCRIPT_SCHEME, ctx.track(new TranscriptDocuments(ctx.store))));
+  void ctx.index.rescan();
+  ctx.log.info('Mail TLS Inspector activated');
+  return createApi(ctx, explorer);
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,37 @@
+// What `activate()` returns: read access for other extensions and the integration tests.
+import * as vscode from 'vscode';
+import type { ProbeResult } from '../core/probe/types';
+import type { MailTlsContext } from './context';
+import type { LiveFinding } from './live/liveTypes';
+import type { ConsentPrompt } from './probing/trustGate';
+import type { EndpointExplorer } from './views/endpointExplorer';
+import type { ExplorerNode } from './views/explorerNodes';
+
+export interface MailTlsApi {
+  /** The Endpoint Explorer's data provider (its getChildren is side-effect free). */
+  readonly explorer: vscode.TreeDataProvider<ExplorerNode>;
+  /** The latest result for a target, and when it arrived. */
+  latest(target: string): { result: ProbeResult; receivedAt: number } | undefined;
+  /** Fires when a result arrives or a probe starts. */
+  readonly onDidChangeResults: vscode.Event<readonly string[]>;
+  /** Joined (config + live) findings for a target. */
+  liveFindings(target: string): LiveFinding[];
+  /** Resolves once config discovery, analysis and the joined findings are up to date. */
+  whenIdle(): Promise<void>;
+  /** Only under the integration tests (extensionMode Test); undefined otherwise. */
+  readonly testing: { setTrustHooks(hooks: { simulateUntrusted?: boolean; prompt?: ConsentPrompt | null }): void } | undefined;
+}
+
+export function createApi(ctx: MailTlsContext, explorer: EndpointExplorer): MailTlsApi {
+  return {
+    explorer,
+    latest: (target) => ctx.store.get(target),
+    onDidChangeResults: ctx.store.onDidChange,
+    liveFindings: (target) => ctx.live.forTarget(target),
+    whenIdle: async () => {
+      await ctx.index.whenIdle();
+      await ctx.live.whenIdle();
+    },
+    testing: ctx.isTestMode ? { setTrustHooks: (hooks) => ctx.gate.setTestHooks(hooks) } : undefined,
+  };
+}

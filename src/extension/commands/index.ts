@@ -1,0 +1,30 @@
+// Every command, registered in one place. Each is a factory `(ctx) => handler`.
+import * as vscode from 'vscode';
+import type { MailTlsContext } from '../context';
+import { refreshExplorer, revealInConfig, showLog } from './navigationCommands';
+import { probeActiveConfig, probeAgain, probeAll, probeEndpoint } from './probeCommands';
+import { copyMarkdown, exportJson, showTranscript } from './reportCommands';
+
+type CommandFactory = (ctx: MailTlsContext) => (...args: never[]) => unknown;
+
+const COMMANDS: Record<string, CommandFactory> = {
+  'mailTls.probeEndpoint': probeEndpoint,
+  'mailTls.probeActiveConfig': probeActiveConfig,
+  'mailTls.probeAll': probeAll,
+  'mailTls.probeAgain': probeAgain,
+  'mailTls.showTranscript': showTranscript,
+  'mailTls.copyMarkdown': copyMarkdown,
+  'mailTls.exportJson': exportJson,
+  'mailTls.revealInConfig': revealInConfig,
+  'mailTls.refreshExplorer': refreshExplorer,
+  'mailTls.showLog': showLog,
+};
+
+export const COMMAND_IDS = Object.keys(COMMANDS);
+
+export function registerCommands(ctx: MailTlsContext): void {
+  for (const [id, factory] of Object.entries(COMMANDS)) {
+    const handler = factory(ctx) as (...args: unknown[]) => unknown;
+    ctx.track(vscode.commands.registerCommand(id, (...args: unknown[]) => handler(...args)));
+  }
+}

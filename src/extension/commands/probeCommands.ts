@@ -1,0 +1,136 @@
+// Probe commands: one endpoint (URL argument, tree node, or a quick input), the active
+// config's endpoints, every endpoint, and the last batch again.
+import * as vscode from 'vscode';
+import type { ProbeResult, Protocol } from '../../core/probe/types';
+import type { MailTlsContext } from '../context';
+import { canonicalTarget, parseTarget, SCHEMES } from '../probing/engine';
+import type { BatchOutcome, ProbeRequest } from '../probing/probeRunner';
+import { targetOf } from './args';
+
+const LAST_TARGET_KEY = 'mailTls.lastTarget';
+
+function requestFor(ctx: MailTlsContext, target: string): ProbeRequest {
+  const declared = ctx.index.endpoints().find((e) => e.target === target);
+  return declared ? { target, resource: declared.fileUri } : { target };
+}
+
+function report(outcome: BatchOutcome): void {
+  for (const { target, message } of outcome.errors) void vscode.window.showErrorMessage(vscode.l10n.t('Probe of {0} failed: {1}', target, message));
+  if (outcome.declined.length > 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Skipped {0} endpoint(s) named by the untrusted workspace.', outcome.declined.length));
+  }
+}
+
+/** `mailTls.probeEndpoint`: with a URL argument it runs without prompts and returns the ProbeResult. */
+export const probeEndpoint = (ctx: MailTlsContext) => async (arg?: unknown): Promise<ProbeResult | undefined> => {
+  let target = targetOf(arg);
+  if (typeof arg === 'string' && !canonicalTarget(arg)) parseTarget(arg); // throws the reason
+  if (!target) target = await askForTarget(ctx);
+  if (!target) return undefined;
+  const outcome = await ctx.runner.run([requestFor(ctx, target)], { progress: 'notification' });
+  report(outcome);
+  return outcome.results[0];
+};
+
+/** `mailTls.probeActiveConfig`: the endpoints the active editor's config declares. */
+export const probeActiveConfig = (ctx: MailTlsContext) => async (): Promise<ProbeResult[]> => {
+  const document = vscode.window.activeTextEditor?.document;
+  if (!document) return [];
+  await ctx.index.whenIdle();
+  const targets = ctx.index.resultsReading(document.uri.fsPath).flatMap((r) => r.endpoints.map((e) => e.target));
+  if (targets.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0} declares no endpoints to probe.', vscode.workspace.asRelativePath(document.uri)));
+    return [];
+  }
+  const outcome = await ctx.runner.run(targets.map((t) => requestFor(ctx, t)), { progress: 'notification' });
+  report(outcome);
+  return outcome.results;
+};
+
+/** `mailTls.probeAll`: every endpoint of the explorer (settings and workspace configs). */
+export const probeAll = (ctx: MailTlsContext) => async (): Promise<ProbeResult[]> => {
+  await ctx.index.whenIdle();
+  const requests = ctx.allProbeRequests();
+  if (requests.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No endpoints: add some to the mailTls.endpoints setting or open a folder with Postfix or Dovecot configs.'));
+    return [];
+  }
+  const outcome = await ctx.runner.run(requests, { progress: 'notification' });
+  report(outcome);
+  return outcome.results;
+};
+
+/** `mailTls.probeAgain`: a node's endpoint, or the last batch. */
+export const probeAgain = (ctx: MailTlsContext) => async (arg?: unknown): Promise<ProbeResult[]> => {
+  const one = targetOf(arg);
+  const targets = one ? [one] : [...ctx.store.lastTargets];
+  if (targets.length === 0) {
+    const result = await probeEndpoint(ctx)();
+    return result ? [result] : [];
+  }
+  const outcome = await ctx.runner.run(targets.map((t) => requestFor(ctx, t)), { progress: 'notification' });
+  report(outcome);
+  return outcome.results;
+};
+
+/** A URL in one step, or a host and then its protocol from a list. */
+async function askForTarget(ctx: MailTlsContext): Promise<string | undefined> {
+  const last = ctx.extension.globalState.get<string>(LAST_TARGET_KEY);
+  const input = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Probe Endpoint'),
+    prompt: vscode.l10n.t('A URL such as imaps://mail.example.org:993, or a host name (the protocol comes next)'),
+    placeHolder: 'smtp://mx.example.org:25',
+    ...(last ? { value: last } : {}),
+    ignoreFocusOut: true,
+    validateInput: (value) => validateInput(value),
+  });
+  if (!input) return undefined;
+  let target: string | undefined;
+  if (input.includes('://')) target = parseTarget(input).url;
+  else {
+    const { host, port } = splitHostPort(input.trim());
+    const protocol = await pickProtocol(host);
+    if (!protocol) return undefined;
+    target = parseTarget(`${protocol}://${host.includes(':') ? `[${host}]` : host}:${port ?? SCHEMES[protocol].port}`).url;
+  }
+  await ctx.extension.globalState.update(LAST_TARGET_KEY, target);
+  return target;
+}
+
+function validateInput(value: string): string | undefined {
+  const text = value.trim();
+  if (text === '') return vscode.l10n.t('Enter a URL or a host name');
+  try {
+    if (text.includes('://')) parseTarget(text);
+    else {
+      const { host, port } = splitHostPort(text);
+      parseTarget(`smtp://${host.includes(':') ? `[${host}]` : host}${port ? `:${port}` : ''}`);
+    }
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+function splitHostPort(text: string): { host: string; port?: number } {
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
+  if (bracketed) return bracketed[2] ? { host: bracketed[1]!, port: Number(bracketed[2]) } : { host: bracketed[1]! };
+  const plain = /^([^:]+):(\d+)$/.exec(text);
+  if (plain) return { host: plain[1]!, port: Number(plain[2]) };
+  return { host: text };
+}
+
+async function pickProtocol(host: string): Promise<Protocol | undefined> {
+  const items = (Object.keys(SCHEMES) as Protocol[]).map((protocol) => ({
+    label: protocol,
+    description: vscode.l10n.t('port {0} · {1}', SCHEMES[protocol].port,
+      SCHEMES[protocol].tlsMode === 'implicit' ? vscode.l10n.t('implicit TLS') : vscode.l10n.t('STARTTLS')),
+    protocol,
+  }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Protocol for {0}', host),
+    placeHolder: vscode.l10n.t('How to talk to {0}', host),
+    ignoreFocusOut: true,
+  });
+  return picked?.protocol;
+}

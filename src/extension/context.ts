@@ -1,0 +1,62 @@
+// The extension's context: builds the shared services once and owns every disposable, so
+// deactivation releases sockets, watchers and listeners in one place.
+import * as vscode from 'vscode';
+import { LiveFindings } from './live/liveFindings';
+import { canonicalTarget } from './probing/engine';
+import { ProbeRunner, type ProbeRequest } from './probing/probeRunner';
+import { ResultsStore } from './probing/resultsStore';
+import { TrustGate } from './probing/trustGate';
+import { readSettingsEndpoints } from './settings';
+import { ConfigIndex } from './workspace/configIndex';
+
+export class MailTlsContext implements vscode.Disposable {
+  readonly log: vscode.LogOutputChannel;
+  readonly store: ResultsStore;
+  readonly index: ConfigIndex;
+  readonly gate: TrustGate;
+  readonly runner: ProbeRunner;
+  /** Findings that join a config with the live result of its endpoints. */
+  readonly live: LiveFindings;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(readonly extension: vscode.ExtensionContext) {
+    this.log = this.track(vscode.window.createOutputChannel('Mail TLS Inspector', { log: true }));
+    this.store = this.track(new ResultsStore());
+    this.index = this.track(new ConfigIndex(this.log));
+    this.gate = new TrustGate((target) => this.isWorkspaceDeclared(target));
+    this.runner = this.track(new ProbeRunner(this.store, this.gate, this.log));
+    this.live = this.track(new LiveFindings(this.index, this.store, this.log));
+  }
+
+  get isTestMode(): boolean {
+    return this.extension.extensionMode === vscode.ExtensionMode.Test;
+  }
+
+  track<T extends vscode.Disposable>(disposable: T): T {
+    this.disposables.push(disposable);
+    return disposable;
+  }
+
+  /** Targets a workspace file names: a config's listener or a workspace `mailTls.endpoints` value. */
+  isWorkspaceDeclared(target: string): boolean {
+    if (this.index.declares(target)) return true;
+    return readSettingsEndpoints().some((e) => e.origin === 'workspace' && canonicalTarget(e.target) === target);
+  }
+
+  /** Every endpoint the explorer lists: settings first, then the workspace configs'. */
+  allProbeRequests(): ProbeRequest[] {
+    const requests: ProbeRequest[] = [];
+    for (const e of readSettingsEndpoints()) {
+      const target = canonicalTarget(e.target);
+      if (target) requests.push({ target });
+    }
+    for (const e of this.index.endpoints()) requests.push({ target: e.target, resource: e.fileUri });
+    return requests;
+  }
+
+  dispose(): void {
+    // Last created first: the runner cancels its probes before the store goes away.
+    for (const d of this.disposables.reverse()) d.dispose();
+    this.disposables.length = 0;
+  }
+}

@@ -1,0 +1,109 @@
+// Hover on a TLS setting: what it does, default and recommended value, the effective value per
+// service, and the live result of the endpoints it affects (with its age and a probe-now link).
+import * as vscode from 'vscode';
+import type { MailTlsContext } from '../context';
+import { acceptedVersions } from '../report/markdown';
+import { ageText } from '../report/age';
+import { CONFIG_LANGUAGES } from '../workspace/configSource';
+import { settingAt, settingFacts, type SettingFacts } from './hoverFacts';
+
+const ENABLED_COMMANDS = ['mailTls.probeEndpoint', 'mailTls.showTranscript'];
+/** Cached hovers older than this are rebuilt, so the result's age stays honest. */
+const CACHE_MS = 15_000;
+
+export class SettingHoverProvider implements vscode.HoverProvider, vscode.Disposable {
+  private readonly cache = new Map<string, Map<string, { hover: vscode.Hover; at: number }>>();
+  private readonly disposables: vscode.Disposable[];
+
+  constructor(private readonly ctx: MailTlsContext) {
+    const clearAll = () => this.cache.clear();
+    this.disposables = [
+      vscode.workspace.onDidChangeTextDocument((e) => this.cache.delete(e.document.uri.toString())),
+      vscode.workspace.onDidCloseTextDocument((d) => this.cache.delete(d.uri.toString())),
+      ctx.store.onDidChange(clearAll),
+      ctx.index.onDidChange(clearAll),
+    ];
+  }
+
+  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const line = document.lineAt(position.line).text;
+    const setting = settingAt(document.languageId, line, position.character);
+    if (!setting) return undefined;
+    const key = `${position.line}:${setting.name}`;
+    const perDoc = this.cache.get(document.uri.toString());
+    const hit = perDoc?.get(key);
+    if (hit && Date.now() - hit.at < CACHE_MS) return hit.hover;
+
+    const facts = settingFacts(this.ctx.index.resultsReading(document.uri.fsPath), document.uri.fsPath, position.line, setting.name);
+    if (!facts) return undefined;
+    const range = new vscode.Range(position.line, setting.start, position.line, setting.end);
+    const hover = new vscode.Hover(this.render(facts), range);
+    const map = perDoc ?? new Map();
+    map.set(key, { hover, at: Date.now() });
+    this.cache.set(document.uri.toString(), map);
+    return hover;
+  }
+
+  private render(facts: SettingFacts): vscode.MarkdownString {
+    const md = new vscode.MarkdownString(undefined, true);
+    md.isTrusted = { enabledCommands: ENABLED_COMMANDS };
+    md.appendMarkdown(`**${facts.name}** — ${facts.server === 'postfix' ? 'Postfix' : 'Dovecot'}\n\n`);
+    if (facts.description) md.appendMarkdown(`${facts.description}\n\n`);
+    const values: string[] = [];
+    if (facts.defaultValue !== undefined) values.push(`${vscode.l10n.t('Default')}: ${code(facts.defaultValue)}`);
+    if (facts.recommended !== undefined) values.push(`${vscode.l10n.t('Recommended')}: ${code(facts.recommended)}`);
+    if (values.length > 0) md.appendMarkdown(values.join(' · ') + '\n\n');
+
+    if (facts.perService.length > 0) {
+      md.appendMarkdown(`| ${vscode.l10n.t('Service')} | ${vscode.l10n.t('Effective value')} | ${vscode.l10n.t('From')} |\n|---|---|---|\n`);
+      for (const row of facts.perService.slice(0, 20)) {
+        const mark = row.fromThisLine ? ' $(arrow-left)' : '';
+        md.appendMarkdown(`| ${row.service} | ${code(row.value)} | ${row.source}${mark} |\n`);
+      }
+      md.appendMarkdown('\n');
+    }
+
+    if (facts.affectedTargets.length > 0) {
+      md.appendMarkdown(`**${vscode.l10n.t('Live')}**\n\n`);
+      for (const target of facts.affectedTargets) md.appendMarkdown(`- ${this.liveLine(target)}\n`);
+      md.appendMarkdown('\n');
+    }
+    md.appendMarkdown(`[${vscode.l10n.t('Documentation')}](${facts.docUrl})`);
+    return md;
+  }
+
+  private liveLine(target: string): string {
+    const probeLink = `[${vscode.l10n.t('Probe now')}](${commandUri('mailTls.probeEndpoint', target)})`;
+    if (this.ctx.store.isRunning(target)) return `$(loading~spin) ${target} — ${vscode.l10n.t('probing…')}`;
+    const error = this.ctx.store.error(target);
+    if (error) return `$(error) ${target} — ${vscode.l10n.t('probe failed: {0}', error.message)} (${ageText(error.receivedAt)}) · ${probeLink}`;
+    const stored = this.ctx.store.get(target);
+    if (!stored) return `$(circle-large-outline) ${target} — ${vscode.l10n.t('not probed yet')} · ${probeLink}`;
+    const { result } = stored;
+    const icon = !result.ok ? '$(error)' : result.findings.some((f) => f.severity !== 'info') ? '$(warning)' : '$(pass)';
+    const parts = [result.tls ? `${result.tls.version} ${code(result.tls.cipher)}` : vscode.l10n.t('no TLS session')];
+    const accepted = acceptedVersions(result);
+    if (accepted.length > 0) parts.push(vscode.l10n.t('accepts {0}', accepted.join(', ')));
+    if (result.certificate) parts.push(vscode.l10n.t('certificate: {0} days left', result.certificate.daysLeft));
+    const transcript = `[${vscode.l10n.t('Transcript')}](${commandUri('mailTls.showTranscript', target)})`;
+    return `${icon} ${target} — ${parts.join(' · ')} (${ageText(stored.receivedAt)}) · ${probeLink} · ${transcript}`;
+  }
+
+  dispose(): void {
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+}
+
+function commandUri(command: string, ...args: unknown[]): string {
+  return `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;
+}
+
+function code(text: string): string {
+  const shown = text.length > 120 ? `${text.slice(0, 117)}…` : text;
+  return shown === '' ? '*(empty)*' : `\`${shown.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+}
+
+export function registerHover(ctx: MailTlsContext): void {
+  const provider = ctx.track(new SettingHoverProvider(ctx));
+  ctx.track(vscode.languages.registerHoverProvider(CONFIG_LANGUAGES.map((language) => ({ language })), provider));
+}

@@ -1,0 +1,105 @@
+// The Endpoint Explorer: endpoints from the `mailTls.endpoints` setting and from the workspace's
+// configs (one group per config file). getChildren only reads memory: probing and file reads
+// happen elsewhere and arrive through change events.
+import * as vscode from 'vscode';
+import type { MailTlsContext } from '../context';
+import { canonicalTarget } from '../probing/engine';
+import { onDidChangeSettings, readSettingsEndpoints } from '../settings';
+import type { DeclaredEndpoint } from '../workspace/configIndex';
+import {
+  ChainNode, ConfigFileNode, EndpointNode, ErrorNode, FindingsNode, NegotiatedNode, SettingsGroupNode,
+  TranscriptNode, VersionsNode, type EndpointData, type ExplorerNode,
+} from './explorerNodes';
+
+export const VIEW_ID = 'mailTls.endpoints';
+
+export class EndpointExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+
+  constructor(private readonly ctx: MailTlsContext) {
+    const refresh = () => this.changed.fire(undefined);
+    this.disposables.push(
+      ctx.store.onDidChange(refresh),
+      ctx.index.onDidChange(refresh),
+      ctx.live.onDidChange(refresh),
+      onDidChangeSettings(refresh),
+    );
+  }
+
+  getTreeItem(element: ExplorerNode): vscode.TreeItem {
+    return element;
+  }
+
+  getParent(element: ExplorerNode): ExplorerNode | undefined {
+    return element.parent;
+  }
+
+  getChildren(element?: ExplorerNode): ExplorerNode[] {
+    if (!element) return this.roots();
+    switch (element.kind) {
+      case 'settingsGroup':
+        return element.endpoints.map((target) => new EndpointNode(element, this.endpointData(target, undefined)));
+      case 'configFile':
+        return element.endpoints.map((e) => new EndpointNode(element, this.endpointData(e.target, e)));
+      case 'endpoint':
+        return this.endpointChildren(element);
+      case 'versions':
+      case 'chain':
+      case 'findings':
+        return element.children();
+      default:
+        return [];
+    }
+  }
+
+  private roots(): ExplorerNode[] {
+    const roots: ExplorerNode[] = [];
+    const fromSettings = [...new Set(readSettingsEndpoints().map((e) => canonicalTarget(e.target) ?? e.target))];
+    if (fromSettings.length > 0) roots.push(new SettingsGroupNode(fromSettings));
+    const byFile = new Map<string, { uri: vscode.Uri; endpoints: DeclaredEndpoint[] }>();
+    for (const endpoint of this.ctx.index.endpoints()) {
+      const key = endpoint.fileUri.toString();
+      const group = byFile.get(key) ?? { uri: endpoint.fileUri, endpoints: [] };
+      group.endpoints.push(endpoint);
+      byFile.set(key, group);
+    }
+    const groups = [...byFile.values()].sort((a, b) => a.uri.fsPath.localeCompare(b.uri.fsPath));
+    for (const group of groups) roots.push(new ConfigFileNode(group.uri, group.endpoints));
+    return roots;
+  }
+
+  private endpointData(target: string, declaration: DeclaredEndpoint | undefined): EndpointData {
+    return {
+      target,
+      status: this.ctx.store.status(target),
+      stored: this.ctx.store.get(target),
+      error: this.ctx.store.error(target),
+      live: this.ctx.live.forTarget(target),
+      declaration,
+    };
+  }
+
+  private endpointChildren(node: EndpointNode): ExplorerNode[] {
+    const { stored, error } = node.data;
+    if (error && !stored) return [new ErrorNode(node, error.message)];
+    if (!stored) return [];
+    const result = stored.result;
+    const children: ExplorerNode[] = [new NegotiatedNode(node, result), new VersionsNode(node, result)];
+    if (result.certificate) children.push(new ChainNode(node, result));
+    children.push(new FindingsNode(node, result.findings, node.data.live));
+    children.push(new TranscriptNode(node, result));
+    return children;
+  }
+
+  dispose(): void {
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+}
+
+export function registerExplorer(ctx: MailTlsContext): EndpointExplorer {
+  const explorer = ctx.track(new EndpointExplorer(ctx));
+  ctx.track(vscode.window.createTreeView(VIEW_ID, { treeDataProvider: explorer, showCollapseAll: true }));
+  return explorer;
+}

@@ -1,0 +1,223 @@
+// The Endpoint Explorer's nodes: one TreeItem subclass per kind, each knowing its parent (for
+// getParent/reveal) and building its children from data already in memory.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { SourceRange } from '../../core/config/types';
+import type { Finding, Severity } from '../../core/findings';
+import type { CertificateInfo, ProbeResult, TlsVersionName } from '../../core/probe/types';
+import type { LiveFinding } from '../live/liveTypes';
+import type { EndpointStatus, StoredError, StoredResult } from '../probing/resultsStore';
+import { ageText } from '../report/age';
+import type { DeclaredEndpoint } from '../workspace/configIndex';
+
+export type ExplorerNode =
+  | SettingsGroupNode | ConfigFileNode | EndpointNode | NegotiatedNode | VersionsNode | VersionNode
+  | ChainNode | CertificateNode | FindingsNode | FindingNode | TranscriptNode | ErrorNode;
+
+const STATUS_ICONS: Record<EndpointStatus, vscode.ThemeIcon> = {
+  unprobed: new vscode.ThemeIcon('circle-large-outline', new vscode.ThemeColor('testing.iconUnset')),
+  running: new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('testing.iconQueued')),
+  passed: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  warning: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
+  failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+};
+
+const SEVERITY_ICONS: Record<Severity, vscode.ThemeIcon> = {
+  error: new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground')),
+  warning: new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')),
+  info: new vscode.ThemeIcon('info', new vscode.ThemeColor('problemsInfoIcon.foreground')),
+};
+
+export class SettingsGroupNode extends vscode.TreeItem {
+  readonly kind = 'settingsGroup';
+  readonly parent = undefined;
+  constructor(readonly endpoints: readonly string[]) {
+    super(vscode.l10n.t('From settings'), vscode.TreeItemCollapsibleState.Expanded);
+    this.id = 'settings';
+    this.contextValue = 'mailTls:group:settings';
+    this.iconPath = new vscode.ThemeIcon('settings-gear');
+    this.tooltip = vscode.l10n.t('Endpoints listed in the mailTls.endpoints setting');
+  }
+}
+
+export class ConfigFileNode extends vscode.TreeItem {
+  readonly kind = 'configFile';
+  readonly parent = undefined;
+  constructor(readonly fileUri: vscode.Uri, readonly endpoints: readonly DeclaredEndpoint[]) {
+    super(path.basename(fileUri.fsPath), vscode.TreeItemCollapsibleState.Expanded);
+    this.id = `config:${fileUri.toString()}`;
+    this.resourceUri = fileUri;
+    this.description = vscode.workspace.asRelativePath(path.dirname(fileUri.fsPath));
+    this.contextValue = 'mailTls:group:config';
+    this.iconPath = vscode.ThemeIcon.File;
+  }
+}
+
+/** What an endpoint node shows, gathered by the provider from the store and the index. */
+export interface EndpointData {
+  target: string;
+  status: EndpointStatus;
+  stored: StoredResult | undefined;
+  error: StoredError | undefined;
+  live: readonly LiveFinding[];
+  declaration: DeclaredEndpoint | undefined;
+}
+
+export class EndpointNode extends vscode.TreeItem {
+  readonly kind = 'endpoint';
+  constructor(readonly parent: SettingsGroupNode | ConfigFileNode, readonly data: EndpointData) {
+    const hasDetails = Boolean(data.stored || data.error);
+    super(data.target, hasDetails ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    this.id = `${parent.id}/${data.target}`;
+    this.iconPath = STATUS_ICONS[data.status];
+    this.contextValue = `mailTls:endpoint:${data.status}${data.declaration ? ':declared' : ''}`;
+    const parts = [data.declaration?.service, data.stored ? ageText(data.stored.receivedAt) : undefined];
+    this.description = parts.filter(Boolean).join(' · ');
+    this.tooltip = endpointTooltip(data);
+  }
+  get target(): string {
+    return this.data.target;
+  }
+}
+
+function endpointTooltip(data: EndpointData): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(`**${data.target}**`);
+  if (data.declaration) md.appendMarkdown(`\n\n${vscode.l10n.t('Declared by {0} ({1})', data.declaration.service, vscode.workspace.asRelativePath(data.declaration.fileUri))}`);
+  if (data.stored?.result.tls) md.appendMarkdown(`\n\n${data.stored.result.tls.version}, \`${data.stored.result.tls.cipher}\``);
+  if (data.error) md.appendMarkdown(`\n\n${vscode.l10n.t('Probe failed: {0}', data.error.message)}`);
+  return md;
+}
+
+export class NegotiatedNode extends vscode.TreeItem {
+  readonly kind = 'negotiated';
+  constructor(readonly parent: EndpointNode, result: ProbeResult) {
+    super(vscode.l10n.t('Negotiated'), vscode.TreeItemCollapsibleState.None);
+    this.id = `${parent.id}/negotiated`;
+    this.description = result.tls ? `${result.tls.version} · ${result.tls.cipher}${result.tls.group ? ` · ${result.tls.group}` : ''}` : vscode.l10n.t('no TLS session');
+    this.iconPath = new vscode.ThemeIcon('lock');
+    this.contextValue = 'mailTls:negotiated';
+  }
+}
+
+const ALL_VERSIONS: TlsVersionName[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
+export class VersionsNode extends vscode.TreeItem {
+  readonly kind = 'versions';
+  constructor(readonly parent: EndpointNode, readonly result: ProbeResult) {
+    super(vscode.l10n.t('Accepted versions'), vscode.TreeItemCollapsibleState.Collapsed);
+    this.id = `${parent.id}/versions`;
+    const accepted = ALL_VERSIONS.filter((v) => result.versions[v] === true);
+    this.description = accepted.length > 0 ? accepted.join(', ') : vscode.l10n.t('none known');
+    this.iconPath = new vscode.ThemeIcon('versions');
+    this.contextValue = 'mailTls:versions';
+  }
+  children(): VersionNode[] {
+    return ALL_VERSIONS.map((v) => new VersionNode(this, v, this.result.versions[v]));
+  }
+}
+
+export class VersionNode extends vscode.TreeItem {
+  readonly kind = 'version';
+  constructor(readonly parent: VersionsNode, version: TlsVersionName, accepted: boolean | null) {
+    super(version, vscode.TreeItemCollapsibleState.None);
+    this.id = `${parent.id}/${version}`;
+    const weak = version === 'TLSv1' || version === 'TLSv1.1';
+    this.description = accepted === true ? vscode.l10n.t('accepted') : accepted === false ? vscode.l10n.t('refused') : vscode.l10n.t('unknown');
+    this.iconPath = accepted === true
+      ? new vscode.ThemeIcon(weak ? 'warning' : 'check', new vscode.ThemeColor(weak ? 'list.warningForeground' : 'testing.iconPassed'))
+      : new vscode.ThemeIcon(accepted === false ? 'close' : 'question');
+    this.contextValue = `mailTls:version:${accepted === true ? 'accepted' : accepted === false ? 'refused' : 'unknown'}`;
+  }
+}
+
+export class ChainNode extends vscode.TreeItem {
+  readonly kind = 'chain';
+  constructor(readonly parent: EndpointNode, readonly result: ProbeResult) {
+    const cert = result.certificate!;
+    super(vscode.l10n.t('Certificate chain'), vscode.TreeItemCollapsibleState.Collapsed);
+    this.id = `${parent.id}/chain`;
+    this.description = `${cert.trusted ? vscode.l10n.t('trusted') : vscode.l10n.t('not trusted')} · ${vscode.l10n.t('{0} days left', cert.daysLeft)}`;
+    this.iconPath = new vscode.ThemeIcon(cert.trusted ? 'verified' : 'unverified', new vscode.ThemeColor(cert.trusted ? 'testing.iconPassed' : 'testing.iconFailed'));
+    this.contextValue = `mailTls:chain:${cert.trusted ? 'trusted' : 'untrusted'}`;
+    if (cert.validationError) this.tooltip = cert.validationError;
+  }
+  children(): CertificateNode[] {
+    return (this.result.certificate?.chain ?? []).map((c, i) => new CertificateNode(this, c, i));
+  }
+}
+
+export class CertificateNode extends vscode.TreeItem {
+  readonly kind = 'certificate';
+  constructor(readonly parent: ChainNode, cert: CertificateInfo, position: number) {
+    super(commonName(cert.subject), vscode.TreeItemCollapsibleState.None);
+    this.id = `${parent.id}/${position}`;
+    const days = Math.floor((Date.parse(cert.notAfter) - Date.now()) / 86_400_000);
+    this.description = vscode.l10n.t('expires {0} ({1} days)', cert.notAfter.slice(0, 10), days);
+    this.iconPath = new vscode.ThemeIcon(days < 0 ? 'error' : 'file-certificate', days < 0 ? new vscode.ThemeColor('testing.iconFailed') : undefined);
+    this.tooltip = new vscode.MarkdownString(
+      [`**${cert.subject}**`, `${vscode.l10n.t('Issuer')}: ${cert.issuer}`, `SAN: ${cert.subjectAltNames.join(', ') || '—'}`,
+        `${cert.keyType}${cert.keyBits ? ` ${cert.keyBits}` : ''}, ${cert.signatureAlgorithm}`, `SHA-256: \`${cert.fingerprint256}\``].join('\n\n'),
+    );
+    this.contextValue = `mailTls:certificate:${position === 0 ? 'leaf' : 'chain'}`;
+  }
+}
+
+function commonName(subject: string): string {
+  return /CN=([^,\n/]+)/.exec(subject)?.[1] ?? subject;
+}
+
+export class FindingsNode extends vscode.TreeItem {
+  readonly kind = 'findings';
+  constructor(readonly parent: EndpointNode, readonly probeFindings: readonly Finding[], readonly live: readonly LiveFinding[]) {
+    const total = probeFindings.length + live.length;
+    super(vscode.l10n.t('Findings'), total > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    this.id = `${parent.id}/findings`;
+    this.description = String(total);
+    this.iconPath = new vscode.ThemeIcon('checklist');
+    this.contextValue = 'mailTls:findings';
+  }
+  children(): FindingNode[] {
+    const declared = this.parent.data.declaration?.range;
+    const fromLive = this.live.map((f, i) => new FindingNode(this, `live${i}`, f.severity, f.id, f.message, f.range));
+    const fromProbe = this.probeFindings.map((f, i) => {
+      const cause = this.live.find((l) => l.explains === f.id)?.range ?? declared;
+      return new FindingNode(this, `probe${i}`, f.severity, f.id, `${f.title}: ${f.detail}`, cause);
+    });
+    return [...fromLive, ...fromProbe];
+  }
+}
+
+export class FindingNode extends vscode.TreeItem {
+  readonly kind = 'finding';
+  constructor(readonly parent: FindingsNode, key: string, severity: Severity, readonly findingId: string, message: string, readonly location: SourceRange | undefined) {
+    super(message, vscode.TreeItemCollapsibleState.None);
+    this.id = `${parent.id}/${key}`;
+    this.description = findingId;
+    this.tooltip = message;
+    this.iconPath = SEVERITY_ICONS[severity];
+    this.contextValue = `mailTls:finding:${location ? 'located' : 'unlocated'}`;
+    if (location) this.command = { command: 'mailTls.revealInConfig', title: vscode.l10n.t('Reveal in Config'), arguments: [location] };
+  }
+}
+
+export class TranscriptNode extends vscode.TreeItem {
+  readonly kind = 'transcript';
+  constructor(readonly parent: EndpointNode, result: ProbeResult) {
+    super(vscode.l10n.t('Transcript'), vscode.TreeItemCollapsibleState.None);
+    this.id = `${parent.id}/transcript`;
+    this.description = vscode.l10n.t('{0} lines · {1} ms', result.transcript.length, result.timings.total);
+    this.iconPath = new vscode.ThemeIcon('output');
+    this.contextValue = 'mailTls:transcript';
+    this.command = { command: 'mailTls.showTranscript', title: vscode.l10n.t('Show Transcript'), arguments: [result.target] };
+  }
+}
+
+export class ErrorNode extends vscode.TreeItem {
+  readonly kind = 'error';
+  constructor(readonly parent: EndpointNode, message: string) {
+    super(message, vscode.TreeItemCollapsibleState.None);
+    this.id = `${parent.id}/error`;
+    this.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+    this.contextValue = 'mailTls:error';
+  }
+}

@@ -1,0 +1,180 @@
+// Every Postfix and Dovecot config in the workspace, analysed by the config core, kept fresh:
+// edits re-analyse about 300 ms after the last keystroke (cancelling the previous run), saves
+// and file events at once. The tree, the hover and the diagnostics read from here.
+import * as vscode from 'vscode';
+import type { ConfigEndpoint, ConfigFinding } from '../../core/config/types';
+import { analyzeConfig, CONFIG_LANGUAGES, type AnalysisResult } from './configSource';
+
+const DISCOVER_GLOB = '{**/main.cf,**/master.cf,**/dovecot.conf,**/dovecot/**/*.conf}';
+const EXCLUDE_GLOB = '{**/node_modules/**,**/.git/**}';
+const MAX_DISCOVERED = 200;
+export const EDIT_DEBOUNCE_MS = 300;
+
+/** An endpoint a workspace config declares, with the file that declares it. */
+export interface DeclaredEndpoint extends ConfigEndpoint {
+  fileUri: vscode.Uri;
+}
+
+interface RootState {
+  uri: vscode.Uri;
+  result: AnalysisResult | undefined;
+  /** Files the last analysis read (the root and its includes, main.cf's master.cf ...). */
+  reads: Set<string>;
+}
+
+export class ConfigIndex implements vscode.Disposable {
+  private readonly roots = new Map<string, RootState>();
+  private readonly pending = new Map<string, { timer: NodeJS.Timeout; abort: AbortController }>();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private discovery: Promise<void> | undefined;
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    const watcher = vscode.workspace.createFileSystemWatcher(DISCOVER_GLOB);
+    this.disposables.push(
+      watcher,
+      watcher.onDidCreate((uri) => this.schedule(uri, 0)),
+      watcher.onDidChange((uri) => this.scheduleDependents(uri, 0)),
+      watcher.onDidDelete((uri) => this.remove(uri)),
+      vscode.workspace.onDidOpenTextDocument((doc) => this.onDocument(doc, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.onDocument(e.document, EDIT_DEBOUNCE_MS)),
+      vscode.workspace.onDidSaveTextDocument((doc) => this.onDocument(doc, 0)),
+      vscode.workspace.onDidCloseTextDocument((doc) => this.onDocument(doc, 0)),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rescan()),
+    );
+    for (const doc of vscode.workspace.textDocuments) this.onDocument(doc, 0);
+  }
+
+  /** Finds the workspace's configs (again) and analyses them all. */
+  rescan(): Promise<void> {
+    this.discovery = (async () => {
+      const found = await vscode.workspace.findFiles(DISCOVER_GLOB, EXCLUDE_GLOB, MAX_DISCOVERED);
+      for (const uri of found) this.schedule(uri, 0);
+      await this.whenIdle();
+    })();
+    return this.discovery;
+  }
+
+  /** Resolves once discovery and every scheduled analysis have finished. */
+  async whenIdle(): Promise<void> {
+    for (let round = 0; round < 50; round++) {
+      if (this.discovery) await this.discovery.catch(() => undefined);
+      const waiting = [...this.running.values()];
+      if (waiting.length === 0 && this.pending.size === 0) return;
+      await Promise.all(waiting.map((p) => p.catch(() => undefined)));
+      if (waiting.length === 0) await new Promise((r) => setTimeout(r, EDIT_DEBOUNCE_MS));
+    }
+  }
+
+  /** Every analysis, one per root file analysed. */
+  results(): AnalysisResult[] {
+    return [...this.roots.values()].flatMap((r) => (r.result ? [r.result] : []));
+  }
+
+  endpoints(): DeclaredEndpoint[] {
+    const seen = new Set<string>();
+    const out: DeclaredEndpoint[] = [];
+    for (const result of this.results()) {
+      for (const endpoint of result.endpoints) {
+        const key = `${endpoint.target}|${endpoint.range.file}|${endpoint.range.start.line}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({ ...endpoint, fileUri: vscode.Uri.file(endpoint.range.file) });
+      }
+    }
+    return out;
+  }
+
+  /** Whether a workspace config declares this target. */
+  declares(target: string): boolean {
+    return this.endpoints().some((e) => e.target === target);
+  }
+
+  /** Static findings located in one file, from every analysis that read it. */
+  findingsIn(fsPath: string): ConfigFinding[] {
+    const seen = new Set<string>();
+    const out: ConfigFinding[] = [];
+    for (const result of this.results()) {
+      for (const finding of result.findings) {
+        if (finding.range.file !== fsPath) continue;
+        const key = `${finding.id}|${finding.range.start.line}:${finding.range.start.character}|${finding.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(finding);
+      }
+    }
+    return out;
+  }
+
+  /** Whether every analysis that read this document saw its current text (fixes are safe). */
+  isCurrent(document: vscode.TextDocument): boolean {
+    const readers = this.resultsReading(document.uri.fsPath);
+    return readers.length > 0 && readers.every((r) => r.documentVersions.get(document.uri.fsPath) === document.version);
+  }
+
+  /** The analyses that read this file (as root or include). */
+  resultsReading(fsPath: string): AnalysisResult[] {
+    return [...this.roots.values()].filter((r) => r.reads.has(fsPath) && r.result).map((r) => r.result!);
+  }
+
+  private onDocument(doc: vscode.TextDocument, delay: number): void {
+    if (doc.uri.scheme !== 'file' || !CONFIG_LANGUAGES.includes(doc.languageId)) return;
+    this.scheduleDependents(doc.uri, delay);
+  }
+
+  /** Re-analyses every root that read this file, or the file itself when none did. */
+  private scheduleDependents(uri: vscode.Uri, delay: number): void {
+    const dependents = [...this.roots.values()].filter((r) => r.reads.has(uri.fsPath));
+    if (dependents.length === 0) this.schedule(uri, delay);
+    for (const root of dependents) this.schedule(root.uri, delay);
+  }
+
+  private schedule(uri: vscode.Uri, delay: number): void {
+    const key = uri.fsPath;
+    const previous = this.pending.get(key);
+    if (previous) {
+      clearTimeout(previous.timer);
+      previous.abort.abort();
+    }
+    const abort = new AbortController();
+    const timer = setTimeout(() => {
+      this.pending.delete(key);
+      const run = this.analyse(uri, abort.signal).finally(() => {
+        if (this.running.get(key) === run) this.running.delete(key);
+      });
+      this.running.set(key, run);
+    }, delay);
+    this.pending.set(key, { timer, abort });
+  }
+
+  private async analyse(uri: vscode.Uri, signal: AbortSignal): Promise<void> {
+    const reads = new Set<string>();
+    try {
+      const started = Date.now();
+      const result = await analyzeConfig(uri.fsPath, { signal, onRead: (p) => reads.add(p) });
+      if (signal.aborted) return;
+      this.roots.set(uri.fsPath, { uri, result, reads });
+      this.log.debug(`analysed ${uri.fsPath} in ${Date.now() - started} ms (${reads.size} file(s))`);
+      this.changed.fire();
+    } catch (err) {
+      if (signal.aborted) return;
+      this.log.warn(`could not analyse ${uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private remove(uri: vscode.Uri): void {
+    if (this.roots.delete(uri.fsPath)) this.changed.fire();
+    for (const root of this.roots.values()) if (root.reads.has(uri.fsPath)) this.schedule(root.uri, 0);
+  }
+
+  dispose(): void {
+    for (const { timer, abort } of this.pending.values()) {
+      clearTimeout(timer);
+      abort.abort();
+    }
+    this.pending.clear();
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+}
