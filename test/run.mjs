@@ -1,7 +1,9 @@
 // `npm test`: type-check and build, bring up the private Postfix and Dovecot test instances,
-// run the unit and real-server suites with node's test runner, then tear the servers down.
+// run the unit and real-server suites with node's test runner, then (unless
+// MAIL_TLS_SKIP_VSCODE=1) the integration suites and the UI smoke test inside code-server, then
+// tear the servers down. Closes with one line counting every tier: `N passed, N failed`.
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -59,14 +61,67 @@ function stopServers() {
   spawnSync(process.execPath, [serverCli, 'stop', '--state', servers], { stdio: 'inherit' });
   servers = null;
 }
-process.on('SIGINT', () => { stopServers(); process.exit(130); });
-process.on('SIGTERM', () => { stopServers(); process.exit(143); });
+// The child running now gets the signal too, so that it can stop what it started.
+let current = null;
+const onSignal = (signal, code) => { current?.kill(signal); stopServers(); process.exit(code); };
+process.on('SIGINT', () => onSignal('SIGINT', 130));
+process.on('SIGTERM', () => onSignal('SIGTERM', 143));
+
+function run(command, args, env = process.env) {
+  current = spawn(command, args, { stdio: 'inherit', env });
+  return new Promise((res) => current.on('exit', (c, s) => { current = null; res(c ?? (s ? 1 : 0)); }));
+}
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const readJson = (file) => { try { return JSON.parse(readFileSync(file, 'utf8')); } catch { return null; } };
+let failedTiers = 0;
 
 const files = [...testFiles('out/test/unit'), ...(serversWanted ? testFiles('out/test/real') : [])];
 console.log(`\n== node --test (${files.length} files)`);
 const env = { ...process.env };
 if (servers) env.MAIL_TLS_TEST_SERVERS = servers;
-const child = spawn(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit', env });
-const code = await new Promise((res) => child.on('exit', (c, s) => res(c ?? (s ? 1 : 0))));
+// Spec output for people, TAP to a file for the closing count.
+const tapFile = join(runDir, 'node-test.tap');
+const nodeCode = await run(process.execPath, ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
+  '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...files], env);
+const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
+const tapCount = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
+totals.passed += tapCount('pass');
+totals.failed += tapCount('fail') + tapCount('cancelled');
+totals.skipped += tapCount('skipped') + tapCount('todo');
+if (nodeCode !== 0) failedTiers++;
+
+/** Runs one editor tier, which writes its counts to a summary file, and adds them up. */
+async function editorTier(title, script) {
+  console.log(`\n== ${title}`);
+  const summaryFile = join(runDir, `${script.split('/')[1]}-summary.json`);
+  rmSync(summaryFile, { force: true });
+  const code = await run(process.execPath, [script, '--summary', summaryFile], env);
+  const summary = readJson(summaryFile) ?? {};
+  totals.passed += summary.passed ?? 0;
+  // A tier that failed without counting a failure (a timeout, a harness error) still counts one.
+  totals.failed += Math.max(summary.failed ?? 0, code !== 0 ? 1 : 0);
+  totals.skipped += (summary.pending ?? 0) + (summary.skipped ?? 0);
+  if (code !== 0) failedTiers++;
+}
+
+// Inside a real VS Code (code-server in Chromium), while the mail servers are still up.
+if (process.env.MAIL_TLS_SKIP_VSCODE !== '1') {
+  console.log('\n== code-server (installed once per machine into ~/.cache)');
+  if (spawnSync('bash', ['scripts/install-code-server.sh'], { stdio: ['ignore', 'inherit', 'inherit'] }).status !== 0) {
+    console.error('Installing code-server failed (see above). Set MAIL_TLS_SKIP_VSCODE=1 to skip the editor tiers.');
+    failedTiers++;
+    totals.failed++;
+  } else {
+    await editorTier('integration suites in code-server', 'test/integration/runCodeServer.mjs');
+    console.log('\n== package the .vsix');
+    if ((await run('npm', ['run', '--silent', 'package'])) === 0) {
+      await editorTier('UI smoke test in code-server', 'test/ui/smoke.mjs');
+    } else {
+      failedTiers++;
+      totals.failed++;
+    }
+  }
+}
 stopServers();
-process.exit(code);
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(failedTiers > 0 || totals.failed > 0 ? 1 : 0);
