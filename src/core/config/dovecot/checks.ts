@@ -132,7 +132,7 @@ export function runChecks({ doc, config, version, listeners }: CheckInput): Conf
   }
 
   versionChecks(findings, settings, config, version, doc);
-  certificateSettingChecks(findings, config, version, sslValue, doc);
+  if (listeners.some((l) => l.enabled && l.protocol)) certificateSettingChecks(findings, config, version, sslValue, doc);
   listenerChecks(findings, listeners, version);
   return findings;
 }
@@ -170,7 +170,7 @@ function certificateSettingChecks(findings: ConfigFinding[], config: EffectiveCo
   for (const name of [certName, keyName]) {
     const a = config.get(name);
     if (!a || a.value === '' || a.value === '<') {
-      findings.push({ id: 'dovecot-ssl-cert-missing', severity: 'error', message: `ssl = ${sslValue} but ${name} is not set: Dovecot refuses to start.`, range: where(a), docUrl: settingDocUrl(name, version) });
+      findings.push({ id: 'dovecot-ssl-cert-missing', severity: 'error', message: `ssl = ${sslValue} but ${name} is not set: the login processes refuse to start, so clients cannot connect.`, range: where(a), docUrl: settingDocUrl(name, version) });
     }
   }
 }
