@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { settingDoc } from '../../../src/core/config/dovecot/index';
+import { analyzeText, ids, textAt } from './dovecotHelpers';
+
+const BASE = 'protocols = imap pop3\nssl_cert = </c.pem\nssl_key = </k.pem\n';
+
+describe('Dovecot 2.3 checks', () => {
+  test('a hardened config has no warnings or errors', () => {
+    const a = analyzeText(`${BASE}ssl = required\nssl_min_protocol = TLSv1.2\nssl_prefer_server_ciphers = no\nlisten = 127.0.0.1\n`);
+    assert.deepEqual(a.findings, []);
+  });
+
+  test('ssl_cert without "<" is PEM text: error with a fix adding "<"', () => {
+    const text = 'protocols = imap\nssl_cert = /etc/ssl/mail.pem\nssl_key = </k.pem\n';
+    const f = analyzeText(text).findings.find((x) => x.id === 'dovecot-cert-not-file');
+    assert.equal(f?.severity, 'error');
+    assert.equal(textAt(text, f!.range), '/etc/ssl/mail.pem');
+    assert.equal(f?.fix?.newText, '</etc/ssl/mail.pem');
+    assert.ok(!ids(analyzeText('protocols = imap\nssl_cert = -----BEGIN CERTIFICATE-----\nssl_key = </k.pem\n')).includes('dovecot-cert-not-file'));
+  });
+
+  test('weak ssl_min_protocol: an error where TLS is required, a warning otherwise', () => {
+    const required = analyzeText(`${BASE}ssl = required\nssl_min_protocol = TLSv1\n`).findings.find((f) => f.id === 'dovecot-weak-min-protocol');
+    assert.equal(required?.severity, 'error');
+    assert.equal(required?.fix?.newText, 'TLSv1.2');
+    const optional = analyzeText(`${BASE}ssl_min_protocol = TLSv1.1\n`).findings.find((f) => f.id === 'dovecot-weak-min-protocol');
+    assert.equal(optional?.severity, 'warning');
+  });
+
+  test('ssl_protocols is obsolete: replaced by ssl_min_protocol', () => {
+    const f = analyzeText(`${BASE}ssl_protocols = !SSLv3 !TLSv1\n`).findings.find((x) => x.id === 'dovecot-obsolete-ssl-protocols');
+    assert.equal(f?.fix?.newText, 'ssl_min_protocol = TLSv1.2');
+  });
+
+  test('plaintext authentication and ssl = no', () => {
+    const a = analyzeText(`${BASE}ssl = no\ndisable_plaintext_auth = no\n`);
+    assert.deepEqual(ids(a).filter((i) => i !== 'dovecot-plaintext-listener'), ['dovecot-ssl-disabled', 'dovecot-plaintext-auth']);
+    assert.equal(a.findings.find((f) => f.id === 'dovecot-plaintext-auth')?.fix?.newText, 'yes');
+    assert.ok(!ids(analyzeText(`${BASE}ssl = required\ndisable_plaintext_auth = no\n`)).includes('dovecot-plaintext-auth'));
+  });
+
+  test('cipher preferences and weak ciphers', () => {
+    const a = analyzeText(`${BASE}ssl_prefer_server_ciphers = yes\nssl_cipher_list = HIGH:aNULL:!MD5:RC4\n`);
+    assert.equal(a.findings.find((f) => f.id === 'dovecot-prefer-server-ciphers')?.fix?.newText, 'no');
+    assert.match(a.findings.find((f) => f.id === 'dovecot-weak-ciphers')?.message ?? '', /aNULL, RC4/);
+  });
+
+  test('ssl enabled without a certificate, when something listens', () => {
+    assert.deepEqual(ids(analyzeText('protocols = imap\n')).filter((i) => i === 'dovecot-ssl-cert-missing').length, 2);
+    assert.ok(!ids(analyzeText('protocols = imap\nssl = no\n')).includes('dovecot-ssl-cert-missing'));
+  });
+
+  test('2.3 names are fine in a 2.3 config', () => {
+    const a = analyzeText(`${BASE}ssl_dh = </dh.pem\nverbose_ssl = yes\nmail_location = maildir:~/Maildir:INDEX=/idx/%u\n`);
+    assert.ok(!ids(a).some((i) => i.startsWith('dovecot-24')));
+  });
+
+  test('every finding links to doc.dovecot.org', () => {
+    const a = analyzeText(`${BASE}ssl = no\nssl_protocols = SSLv3\nssl_min_protocol = SSLv3\nfoo bar\n!include missing\n`);
+    assert.ok(a.findings.length >= 4);
+    for (const f of a.findings) assert.match(f.docUrl, /^https:\/\/doc\.dovecot\.org\//, f.id);
+  });
+});
+
+describe('Dovecot listeners and endpoints', () => {
+  test('built-in listeners follow protocols, port = 0, ssl = no and listen', () => {
+    const a = analyzeText(`${BASE}protocols = imap pop3 sieve lmtp submission\nlisten = ::, *\n` +
+      'service imap-login {\n  inet_listener imap {\n    port = 0\n  }\n}\n' +
+      'service lmtp {\n  inet_listener lmtp {\n    port = 2424\n    address = 127.0.0.9\n  }\n}\n' +
+      'service pop3-login {\n  inet_listener pop3 {\n    haproxy = yes\n  }\n}\n');
+    assert.deepEqual(a.endpoints.map((e) => e.target).sort(), [
+      'imaps://[::1]:993',
+      'lmtp://127.0.0.9:2424',
+      'pop3s://[::1]:995',
+      'sieve://[::1]:4190',
+      'submission://[::1]:587',
+    ]);
+    const imaps = a.endpoints.find((e) => e.protocol === 'imaps');
+    assert.equal(imaps?.tlsMode, 'implicit');
+    assert.equal(imaps?.server, 'dovecot');
+  });
+
+  test('the endpoint range is the inet_listener block', () => {
+    const text = `${BASE}service imap-login {\n  inet_listener imaps {\n    port = 10993\n    ssl = yes\n  }\n}\n`;
+    const e = analyzeText(text).endpoints.find((x) => x.service === 'imap-login/imaps');
+    assert.equal(textAt(text, e!.range), 'inet_listener imaps {\n    port = 10993\n    ssl = yes\n  }');
+  });
+
+  test('ssl = no: implicit-TLS listeners are not endpoints, and declared ones are flagged', () => {
+    const a = analyzeText('protocols = imap\nssl = no\nservice imap-login {\n  inet_listener imaps {\n    ssl = yes\n  }\n}\n');
+    assert.deepEqual(a.endpoints.map((e) => e.target), ['imap://127.0.0.1:143']);
+    assert.ok(ids(a).includes('dovecot-ssl-listener-disabled'));
+  });
+
+  test('protocols not enabled, protocols = none, and protocol filters for listen', () => {
+    assert.deepEqual(analyzeText(`${BASE}protocols = none\n`).endpoints, []);
+    const a = analyzeText(`${BASE}protocols = imap\nprotocol imap {\n  listen = 192.0.2.7\n}\n`);
+    assert.deepEqual(a.endpoints.map((e) => e.target), ['imap://192.0.2.7:143', 'imaps://192.0.2.7:993']);
+  });
+});
+
+describe('Dovecot settings docs', () => {
+  test('hover data with defaults, renames and version-specific links', () => {
+    const cert = settingDoc('ssl_cert');
+    assert.equal(cert?.renamedIn24, 'ssl_server_cert_file');
+    assert.match(cert!.docUrl, /doc\.dovecot\.org\/2\.3\//);
+    assert.match(settingDoc('ssl_min_protocol', '2.4')!.docUrl, /doc\.dovecot\.org\/2\.4/);
+    assert.equal(settingDoc('ssl_min_protocol')?.default, 'TLSv1.2');
+  });
+});
