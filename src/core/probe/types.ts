@@ -59,6 +59,13 @@ export interface ProbeOptions {
   checkInjection?: boolean;
   /** Days before expiry at which `cert-expiring-soon` is raised. Default 30. */
   expiryWarningDays?: number;
+  /** Most connections this probe opens at once. Default 3. Ignored when `limiter` is given. */
+  maxConnections?: number;
+  /**
+   * A limiter shared by several probes of the same host, so that together they stay within
+   * its limit (see `ConnectionLimiter`).
+   */
+  limiter?: { run<T>(task: () => Promise<T>): Promise<T> };
 }
 
 export type Direction = 'client' | 'server' | 'info';
@@ -96,18 +103,27 @@ export interface CertificateReport {
 
 export interface TlsInfo {
   version: string;
+  /** OpenSSL's name, as `openssl s_client` and Postfix logs print it. */
   cipher: string;
+  /** The IANA name, e.g. `TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384`. */
+  cipherStandardName: string;
   group: string | null;
   alpn: string | null;
 }
 
 export type TlsVersionName = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 
+/** Milliseconds per phase of the main connection (null when not reached), and the whole probe. */
 export interface Timings {
+  /** TCP connect. */
   connect: number | null;
+  /** From connected (implicit TLS: from the handshake's end) to the complete greeting. */
   greeting: number | null;
+  /** The STARTTLS command's round trip; null for implicit TLS. */
   starttls: number | null;
+  /** The TLS handshake of the main connection. */
   handshake: number | null;
+  /** The whole probe, side connections included. */
   total: number;
 }
 

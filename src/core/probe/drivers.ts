@@ -1,0 +1,78 @@
+// The dialog for each protocol, and the pieces every connection shares.
+import * as tls from 'node:tls';
+import { isIP } from 'node:net';
+import { DialogContext, Driver } from './dialects/driver';
+import { imapDriver } from './dialects/imap';
+import { pop3Driver } from './dialects/pop3';
+import { sieveDriver } from './dialects/sieve';
+import { smtpDriver } from './dialects/smtp';
+import type { Dialect, PhaseTimeouts, ProbeTarget, TlsVersionName } from './types';
+import { Recorder, Wire } from './wire';
+
+export const SMTP = smtpDriver('EHLO');
+export const LMTP = smtpDriver('LHLO');
+
+export function driverFor(dialect: Dialect): Driver {
+  return { smtp: SMTP, lmtp: LMTP, imap: imapDriver, pop3: pop3Driver, sieve: sieveDriver }[dialect];
+}
+
+export const STARTTLS_COMMAND: Record<Dialect, string> = { smtp: 'STARTTLS', lmtp: 'STARTTLS', imap: 'STARTTLS', pop3: 'STLS', sieve: 'STARTTLS' };
+
+export interface ConnectionSettings {
+  target: ProbeTarget;
+  timeouts: PhaseTimeouts;
+  ehloName: string;
+  servername: string;
+  signal: AbortSignal;
+}
+
+export function openContext(wire: Wire, s: ConnectionSettings): DialogContext {
+  let tag = 0;
+  return { wire, timeouts: s.timeouts, ehloName: s.ehloName, nextTag: () => `a${++tag}` };
+}
+
+export function connect(s: ConnectionSettings, record: Recorder | null): Promise<Wire> {
+  return Wire.open(s.target.host, s.target.port, s.timeouts.connect, s.signal, record);
+}
+
+/** SNI must be a host name (RFC 6066), never an IP address. */
+export function sniName(servername: string): string | undefined {
+  return isIP(servername) ? undefined : servername;
+}
+
+/** Lets OpenSSL 3 offer what the server might still run (TLS 1.0, small keys) so we can report it. */
+const PERMISSIVE_CIPHERS = `${tls.DEFAULT_CIPHERS}:@SECLEVEL=0`;
+
+export function handshakeOptions(s: ConnectionSettings, version?: TlsVersionName, secureContext?: tls.SecureContext): tls.ConnectionOptions {
+  return {
+    servername: sniName(s.servername),
+    rejectUnauthorized: false,
+    checkServerIdentity: () => undefined,
+    ...(secureContext ? { secureContext } : { minVersion: version ?? 'TLSv1', maxVersion: version ?? 'TLSv1.3', ciphers: version ? 'DEFAULT@SECLEVEL=0' : PERMISSIVE_CIPHERS }),
+  };
+}
+
+/** A context trusting Node's roots plus the extra CA PEM, without re-parsing the roots. */
+export function trustContext(extraCaPem: string | null): tls.SecureContext | undefined {
+  if (!extraCaPem) return undefined;
+  const context = tls.createSecureContext({ minVersion: 'TLSv1', ciphers: PERMISSIVE_CIPHERS });
+  const native = (context as unknown as { context?: { addCACert?: (pem: string) => void } }).context;
+  if (typeof native?.addCACert === 'function') {
+    native.addCACert(extraCaPem);
+    return context;
+  }
+  return tls.createSecureContext({ minVersion: 'TLSv1', ciphers: PERMISSIVE_CIPHERS, ca: [...tls.rootCertificates, extraCaPem] });
+}
+
+/**
+ * Greeting, capabilities where the dialog needs them, and STARTTLS, on a side connection
+ * (version enumeration, injection check). Returns null when the server did not agree.
+ */
+export async function dialogUpToTls(ctx: DialogContext, dialect: Dialect, inject: boolean): Promise<boolean> {
+  const driver = driverFor(dialect);
+  const greeting = await driver.readGreeting(ctx);
+  if (!greeting.accepted || greeting.preauth) return false;
+  // SMTP and LMTP need EHLO/LHLO first; the others accept STARTTLS right after the greeting.
+  if (dialect === 'smtp' || dialect === 'lmtp') await driver.readCapabilities(ctx, greeting);
+  return (await driver.startTls(ctx, inject)).ok;
+}

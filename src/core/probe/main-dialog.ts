@@ -1,0 +1,113 @@
+// The main connection: greeting, capabilities, STARTTLS (or implicit TLS), the handshake with
+// trust evaluation, and the capabilities after TLS, all in the transcript.
+import type * as tls from 'node:tls';
+import type { Finding } from '../findings';
+import { analyseChain } from './certificate';
+import { ConnectionSettings, LMTP, SMTP, STARTTLS_COMMAND, connect, driverFor, handshakeOptions, openContext } from './drivers';
+import { certificateFindings, finding, plaintextAuthFinding, starttlsNotOfferedFinding } from './findings';
+import type { ProbeResult, TlsInfo } from './types';
+import { Recorder, Wire } from './wire';
+
+const QUIT_WAIT_MS = 100;
+
+export interface MainDialogHooks {
+  record: Recorder;
+  extraCaPem: string | null;
+  secureContext: tls.SecureContext | undefined;
+  expiryWarningDays: number;
+  /** Called once the greeting was accepted: side connections may start. */
+  onGreeting(): void;
+  /** Called with the negotiated version once the handshake is done. */
+  onHandshake(version: string): void;
+}
+
+export function tlsInfo(socket: tls.TLSSocket): TlsInfo {
+  const cipher = socket.getCipher();
+  const key = socket.getEphemeralKeyInfo() as { type?: string; name?: string; size?: number } | null;
+  const group = key?.name ?? (key?.type ? `${key.type}${key.size ? ` ${key.size}` : ''}` : null);
+  return {
+    version: socket.getProtocol() ?? 'unknown',
+    cipher: cipher.name,
+    cipherStandardName: cipher.standardName ?? cipher.name,
+    group,
+    alpn: typeof socket.alpnProtocol === 'string' ? socket.alpnProtocol : null,
+  };
+}
+
+/** Runs the main dialog, filling `result`; WireErrors propagate to the caller. */
+export async function runMainDialog(s: ConnectionSettings, result: ProbeResult, hooks: MainDialogHooks): Promise<void> {
+  const { target } = s;
+  const driver = driverFor(target.dialect);
+  const add = (f: Finding | null) => f && result.findings.push(f);
+  let wire: Wire | null = null;
+  const dialog = async (): Promise<void> => {
+    let mark = Date.now();
+    wire = await connect(s, hooks.record);
+    result.timings.connect = Date.now() - mark;
+    result.address = wire.remoteAddress;
+    const ctx = openContext(wire, s);
+
+    const handshake = async () => {
+      const t0 = Date.now();
+      const socket = await wire!.startTls(handshakeOptions(s, undefined, hooks.secureContext), s.timeouts.handshake, target.tlsMode === 'starttls');
+      result.timings.handshake = Date.now() - t0;
+      result.tls = tlsInfo(socket);
+      hooks.record('info', `TLS established: ${result.tls.version} ${result.tls.cipher}${result.tls.group ? ` (${result.tls.group})` : ''}`);
+      hooks.onHandshake(result.tls.version);
+      const facts = analyseChain(socket, s.servername, hooks.extraCaPem);
+      if (facts) {
+        result.certificate = facts.report;
+        result.findings.push(...certificateFindings(target.protocol, facts, s.servername, hooks.expiryWarningDays));
+      }
+    };
+
+    if (target.tlsMode === 'implicit') await handshake();
+    mark = Date.now();
+    const greeting = await driver.readGreeting(ctx);
+    result.timings.greeting = Date.now() - mark;
+    result.greeting = greeting.text;
+    if (!greeting.accepted) {
+      add(finding('greeting-rejected', 'error', 'The server refused the session', `The greeting was: ${greeting.text}. The server turned the client away (busy, blocked, or policy); nothing more was tested.`));
+      return;
+    }
+    if (greeting.preauth) {
+      add(finding('imap-preauth', 'error', 'IMAP PREAUTH greeting', `The server greeted with PREAUTH (${greeting.text}): the session is authenticated before any TLS, so STARTTLS can never run on it.`));
+      return;
+    }
+    hooks.onGreeting();
+
+    if (target.tlsMode === 'starttls') {
+      const before = await driver.readCapabilities(ctx, greeting);
+      result.capabilities.beforeTls = before;
+      add(plaintextAuthFinding(target.protocol, driver.plaintextAuthSignals(before)));
+      if (target.protocol === 'submission') {
+        const mail = await (target.dialect === 'lmtp' ? LMTP : SMTP).mailBeforeTls(ctx, before);
+        if (mail.code >= 200 && mail.code < 400) {
+          add(finding('starttls-not-enforced', 'error', 'Mail accepted before TLS', `Before STARTTLS the server accepted 'MAIL FROM:<>' with '${mail.code} ${mail.lines.join(' ')}'. Submission should answer 530 until TLS is up (Postfix: -o smtpd_tls_security_level=encrypt).`));
+        }
+      }
+      const command = STARTTLS_COMMAND[target.dialect];
+      if (!driver.offersStartTls(before)) {
+        add(starttlsNotOfferedFinding(target.protocol, command, before));
+        return;
+      }
+      mark = Date.now();
+      const reply = await driver.startTls(ctx, false);
+      result.timings.starttls = Date.now() - mark;
+      if (!reply.ok) {
+        add(finding('starttls-refused', 'error', `${command} was refused`, `The server advertised ${command} but answered: ${reply.text}`));
+        return;
+      }
+      await handshake();
+    }
+    result.capabilities.afterTls = await driver.capabilitiesAfterTls(ctx);
+    result.ok = true;
+  };
+  try {
+    await dialog();
+    // Early returns end here too: say goodbye, but do not wait long for the answer.
+    if (wire) await (wire as Wire).quit(driver.quitCommand(openContext(wire, s)), QUIT_WAIT_MS);
+  } finally {
+    (wire as Wire | null)?.destroy();
+  }
+}

@@ -1,0 +1,180 @@
+// probe(): the main dialog plus, beside it, one handshake per TLS version and the STARTTLS
+// injection test, within a per-host connection limit, a total timeout and an AbortSignal.
+import { readFile } from 'node:fs/promises';
+import type { Finding } from '../findings';
+import { ConnectionSettings, trustContext } from './drivers';
+import { finding, legacyVersionFinding, tls13Finding } from './findings';
+import { ConnectionLimiter } from './limiter';
+import { runMainDialog } from './main-dialog';
+import { checkInjection, checkVersion } from './side-checks';
+import { parseTarget } from './target';
+import type { PhaseTimeouts, ProbeOptions, ProbeResult, ProbeTarget, TlsVersionName, TranscriptEntry } from './types';
+import { WireError } from './wire';
+
+export const DEFAULT_TIMEOUTS: Readonly<PhaseTimeouts> = Object.freeze({ connect: 5000, greeting: 15000, command: 10000, handshake: 5000, total: 45000 });
+
+/** A real-looking FQDN: scanners that send made-up names get rejected (sslyze #606). */
+export const DEFAULT_EHLO_NAME = 'mail-tls-inspector.localdomain';
+
+const VERSIONS: TlsVersionName[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+const MAX_TRANSCRIPT = 2000;
+
+class TotalTimeout extends Error {}
+
+function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) return reason;
+  const err = new Error('The probe was cancelled');
+  err.name = 'AbortError';
+  return err;
+}
+
+export function emptyResult(target: ProbeTarget, startedAt: Date): ProbeResult {
+  return {
+    target: target.url,
+    protocol: target.protocol,
+    tlsMode: target.tlsMode,
+    ok: false,
+    address: null,
+    greeting: null,
+    capabilities: { beforeTls: [], afterTls: [] },
+    tls: null,
+    certificate: null,
+    versions: { TLSv1: null, 'TLSv1.1': null, 'TLSv1.2': null, 'TLSv1.3': null },
+    findings: [],
+    transcript: [],
+    timings: { connect: null, greeting: null, starttls: null, handshake: null, total: 0 },
+    startedAt: startedAt.toISOString(),
+  };
+}
+
+/** Which finding a failed phase of the main dialog becomes. */
+export function errorFinding(err: unknown, target: ProbeTarget, timeouts: PhaseTimeouts): Finding {
+  const where = target.url;
+  if (err instanceof TotalTimeout) return finding('timeout', 'error', 'The probe timed out', `${where}: the whole probe took longer than ${timeouts.total} ms and was stopped.`);
+  if (!(err instanceof WireError)) return finding('probe-failed', 'error', 'The probe failed', `${where}: ${err instanceof Error ? err.message : String(err)}`);
+  switch (err.kind) {
+    case 'timeout':
+      return finding('timeout', 'error', `Timed out waiting for ${err.phase}`, `${where}: ${err.message}. A greeting delay (postscreen, tarpit) or a filtering firewall can cause this.`);
+    case 'network':
+      if (err.phase === 'connect') return finding('connect-failed', 'error', 'Cannot connect', `${where}: ${err.code ?? ''} ${err.message}`.trim());
+      if (err.phase === 'handshake') return finding('tls-handshake-failed', 'error', 'TLS handshake failed', `${where}: ${err.message}`);
+      return finding('connection-error', 'error', 'Connection error', `${where}: ${err.message}`);
+    case 'closed':
+      return finding('connection-closed', 'error', 'The server closed the connection', `${where}: ${err.message}.`);
+    case 'limit':
+      return finding('reply-too-large', 'error', 'Reply too large', `${where}: ${err.message}; the probe stopped reading.`);
+    case 'protocol':
+      return finding('protocol-error', 'error', `Unexpected reply to ${err.phase}`, `${where}: ${err.message}`);
+    case 'aborted':
+      return finding('cancelled', 'info', 'Cancelled', `${where}: the probe was cancelled.`);
+  }
+}
+
+/**
+ * Probes one endpoint. Network problems become findings (ok=false); the promise rejects only
+ * for a bad target or CA file, or when `options.signal` aborts (with the signal's reason, an
+ * AbortError by default), after every socket is closed.
+ */
+export async function probe(input: string | ProbeTarget, options: ProbeOptions = {}): Promise<ProbeResult> {
+  const target = typeof input === 'string' ? parseTarget(input) : input;
+  const timeouts: PhaseTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const external = options.signal;
+  if (external?.aborted) throw abortError(external);
+  const extraCaPem = options.caFile ? await readFile(options.caFile, 'utf8') : null;
+  if (extraCaPem !== null && !extraCaPem.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`${options.caFile}: no PEM certificate in the CA file`);
+
+  const startedAt = new Date();
+  const started = Date.now();
+  const result = emptyResult(target, startedAt);
+  const record = (direction: TranscriptEntry['direction'], text: string) => {
+    if (result.transcript.length < MAX_TRANSCRIPT) result.transcript.push({ direction, text, at: Date.now() - started });
+  };
+  const controller = new AbortController();
+  const onExternalAbort = () => controller.abort(abortError(external!));
+  external?.addEventListener('abort', onExternalAbort, { once: true });
+  const totalTimer = setTimeout(() => controller.abort(new TotalTimeout()), timeouts.total);
+  const settings: ConnectionSettings = {
+    target,
+    timeouts,
+    ehloName: options.ehloName ?? DEFAULT_EHLO_NAME,
+    servername: (options.servername ?? target.host).toLowerCase(),
+    signal: controller.signal,
+  };
+  const limiter = options.limiter ?? new ConnectionLimiter(options.maxConnections ?? 3);
+
+  let greeted!: () => void;
+  const greetingAccepted = new Promise<void>((resolve) => (greeted = resolve));
+  let handshaken!: (version: string | null) => void;
+  const negotiated = new Promise<string | null>((resolve) => (handshaken = resolve));
+  let mainDone = false;
+  const stillWanted = () => !mainDone || result.tls !== null;
+
+  const main = limiter
+    .run(() => runMainDialog(settings, result, {
+      record,
+      extraCaPem,
+      secureContext: trustContext(extraCaPem),
+      expiryWarningDays: options.expiryWarningDays ?? 30,
+      onGreeting: greeted,
+      onHandshake: handshaken,
+    }))
+    .catch((err: unknown) => {
+      if (!controller.signal.aborted || controller.signal.reason instanceof TotalTimeout) {
+        result.findings.push(errorFinding(controller.signal.reason instanceof TotalTimeout ? controller.signal.reason : err, target, timeouts));
+      }
+    })
+    .finally(() => {
+      mainDone = true;
+      greeted();
+      handshaken(null);
+    });
+
+  // Side connections start once the server accepted a session: a server that turns us away
+  // (421) must not get more connections.
+  const side = async (): Promise<void> => {
+    await greetingAccepted;
+    if (!stillWanted()) return;
+    const tasks: Promise<unknown>[] = [];
+    if (options.enumerateVersions !== false) {
+      for (const version of VERSIONS) {
+        tasks.push((async () => {
+          // The main handshake already proves its own version: no connection needed for it.
+          if (version === 'TLSv1.2' || version === 'TLSv1.3') {
+            const got = await negotiated;
+            if (got === version) return void (result.versions[version] = true);
+          }
+          if (!stillWanted()) return;
+          const outcome = await limiter.run(() => checkVersion(settings, version));
+          result.versions[version] = outcome.accepted;
+          record('info', `${version} handshake: ${outcome.accepted === null ? 'unknown' : outcome.accepted ? 'accepted' : 'refused'} (${outcome.reason})`);
+        })());
+      }
+    }
+    if (options.checkInjection !== false && target.tlsMode === 'starttls') {
+      tasks.push((async () => {
+        if (!stillWanted()) return;
+        const outcome = await limiter.run(() => checkInjection(settings));
+        record('info', `STARTTLS injection test: ${outcome.reason}`);
+        if (outcome.unprompted && outcome.unprompted.length > 0) {
+          result.findings.push(finding('starttls-command-injection', 'error', 'STARTTLS command injection', `A NOOP sent in the same TCP segment as STARTTLS was answered inside TLS with '${outcome.unprompted.join(' | ')}'. An attacker can inject commands into the encrypted session (CVE-2011-0411 class). Update the server.`));
+        }
+      })());
+    }
+    await Promise.allSettled(tasks);
+  };
+
+  try {
+    await Promise.all([main, side().catch(() => undefined)]);
+  } finally {
+    clearTimeout(totalTimer);
+    external?.removeEventListener('abort', onExternalAbort);
+  }
+  if (external?.aborted) throw abortError(external);
+  if (result.tls && result.tls.version in result.versions) result.versions[result.tls.version as TlsVersionName] = true;
+  if (options.enumerateVersions !== false && result.ok) {
+    for (const f of [legacyVersionFinding(target.protocol, result.versions), tls13Finding(target.protocol, result.versions)]) if (f) result.findings.push(f);
+  }
+  result.timings.total = Date.now() - started;
+  return result;
+}

@@ -1,0 +1,55 @@
+/**
+ * Probes many endpoints with bounded concurrency: at most `concurrency` probes at once overall,
+ * and at most `perHostConnections` connections to any one host at once, counted across all the
+ * probes of the run (main dialog, version handshakes and the injection check alike).
+ */
+import { DEFAULT_PER_HOST_CONNECTIONS, HostLimiter, abortReason } from './hostLimiter';
+import { parseTarget, probe } from './index';
+import type { ProbeOptions, ProbeResult, ProbeTarget } from './types';
+
+export const DEFAULT_CONCURRENCY = 8;
+
+export interface ProbeManyOptions extends ProbeOptions {
+  /** Connections open to one host at a time, across every probe of the run. Default 2. */
+  perHostConnections?: number;
+  /** Probes running at a time overall. Default 8. */
+  concurrency?: number;
+  /** Called as each probe finishes (in completion order), with its index in `targets`. */
+  onResult?: (result: ProbeResult, index: number) => void;
+}
+
+/**
+ * Resolves to one result per target, in the order of `targets`. Every target is parsed first,
+ * so a typo fails the run before any connection. When `signal` aborts, no new probe starts,
+ * the running ones are cancelled and awaited (nothing is left open), and the promise rejects
+ * with the abort reason.
+ */
+export async function probeMany(
+  targets: readonly (string | ProbeTarget)[],
+  options: ProbeManyOptions = {},
+): Promise<ProbeResult[]> {
+  const { perHostConnections, concurrency, onResult, ...probeOptions } = options;
+  const width = concurrency ?? DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(width) || width < 1) throw new Error(`concurrency must be a positive integer, got ${width}`);
+  const parsed = targets.map((t) => (typeof t === 'string' ? parseTarget(t) : t));
+  const limiter = new HostLimiter(perHostConnections ?? DEFAULT_PER_HOST_CONNECTIONS);
+  const signal = options.signal;
+  const results: ProbeResult[] = new Array(parsed.length);
+  let next = 0;
+
+  const worker = async (): Promise<void> => {
+    while (next < parsed.length && !signal?.aborted) {
+      const index = next++;
+      const target = parsed[index]!;
+      const result = await probe(target, { ...probeOptions, limiter: limiter.forHost(target.host, signal) });
+      results[index] = result;
+      if (!signal?.aborted) onResult?.(result, index);
+    }
+  };
+  const workers = Array.from({ length: Math.min(width, parsed.length) }, worker);
+  const settled = await Promise.allSettled(workers);
+  if (signal?.aborted) throw abortReason(signal);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results;
+}

@@ -1,0 +1,64 @@
+// Extra connections beside the main dialog: one handshake per TLS version, and the STARTTLS
+// command injection test. Neither records a transcript line by line; the probe notes outcomes.
+import { ConnectionSettings, connect, dialogUpToTls, driverFor, handshakeOptions, openContext } from './drivers';
+import type { TlsVersionName } from './types';
+import { Wire, WireError } from './wire';
+
+/** Side connections say goodbye without waiting for the answer. */
+const QUIT_WAIT_MS = 0;
+
+export interface VersionOutcome {
+  accepted: boolean | null;
+  /** Why it is false or null, for the transcript. */
+  reason: string;
+}
+
+/** One connection that offers only `version`: accepted, refused, or null when unknown. */
+export async function checkVersion(s: ConnectionSettings, version: TlsVersionName): Promise<VersionOutcome> {
+  let wire: Wire | null = null;
+  try {
+    wire = await connect(s, null);
+    const ctx = openContext(wire, s);
+    if (s.target.tlsMode === 'starttls' && !(await dialogUpToTls(ctx, s.target.dialect, false))) {
+      return { accepted: null, reason: 'the server did not agree to STARTTLS' };
+    }
+    try {
+      await wire.startTls(handshakeOptions(s, version), s.timeouts.handshake);
+    } catch (err) {
+      if (err instanceof WireError && (err.kind === 'network' || err.kind === 'closed')) return { accepted: false, reason: err.message };
+      throw err;
+    }
+    const negotiated = wire.tlsSocket?.getProtocol() ?? null;
+    await wire.quit(driverFor(s.target.dialect).quitCommand(ctx), QUIT_WAIT_MS);
+    return negotiated === version ? { accepted: true, reason: 'handshake completed' } : { accepted: false, reason: `negotiated ${negotiated}` };
+  } catch (err) {
+    if (err instanceof WireError && err.kind === 'aborted') throw err;
+    return { accepted: null, reason: err instanceof Error ? err.message : String(err) };
+  } finally {
+    wire?.destroy();
+  }
+}
+
+export interface InjectionOutcome {
+  /** Replies that arrived inside TLS without being asked for there; null when not tested. */
+  unprompted: string[] | null;
+  reason: string;
+}
+
+/** Sends STARTTLS with a NOOP in the same write, completes TLS and looks for the NOOP's answer. */
+export async function checkInjection(s: ConnectionSettings): Promise<InjectionOutcome> {
+  let wire: Wire | null = null;
+  try {
+    wire = await connect(s, null);
+    const ctx = openContext(wire, s);
+    if (!(await dialogUpToTls(ctx, s.target.dialect, true))) return { unprompted: null, reason: 'the server did not agree to STARTTLS' };
+    await wire.startTls(handshakeOptions(s), s.timeouts.handshake, true);
+    const unprompted = await driverFor(s.target.dialect).unpromptedAfterTls(ctx);
+    return { unprompted, reason: unprompted.length ? 'answered the injected command inside TLS' : 'discarded the injected command' };
+  } catch (err) {
+    if (err instanceof WireError && err.kind === 'aborted') throw err;
+    return { unprompted: null, reason: err instanceof Error ? err.message : String(err) };
+  } finally {
+    wire?.destroy();
+  }
+}
