@@ -6,6 +6,7 @@
 import { hostname as systemHostname } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { checkCertificateFiles, type CertFileRef, type LeafCertificateInfo } from '../certFiles';
+import type { AnalyzeOptions } from '../options';
 import type { ConfigEndpoint, ConfigFinding, SourceRange } from '../types';
 import { runChecks, visitSettings } from './checks';
 import { readDovecotDocument, type DovecotDocument } from './document';
@@ -17,14 +18,7 @@ export type { DovecotDocument, DovecotNode, SectionNode, SettingNode, IncludeNod
 export type { Assignment, LookupContext, EffectiveSection } from './effective';
 export type { DovecotListener } from './listeners';
 export { settingDoc, SETTING_DOCS, RENAMES_24, type DovecotSettingDoc } from './settingsDocs';
-
-export interface AnalyzeOptions {
-  /** Unsaved editor buffers win over the disk. */
-  readText?: (absPath: string) => string | undefined;
-  signal?: AbortSignal;
-  /** Read the certificate and key files the config names. Default true. */
-  checkCertificateFiles?: boolean;
-}
+export type { AnalyzeOptions } from '../options';
 
 export interface DovecotAnalysis {
   version: '2.3' | '2.4';
@@ -59,7 +53,7 @@ export function analyzeDovecot(file: string, options: AnalyzeOptions = {}): Dove
   try {
     findings.push(...runChecks({ doc: document, config, version, listeners }));
     if (options.checkCertificateFiles !== false && !options.signal?.aborted) {
-      const report = certificateReport(config, version);
+      const report = certificateReport(config, version, options);
       findings.push(...report.findings);
       certificates = report.leaves;
     }
@@ -82,11 +76,17 @@ export function analyzeDovecot(file: string, options: AnalyzeOptions = {}): Dove
   };
 }
 
-/** The certificate and key the global scope names, as the shared certificate checks take them. */
-function certificateReport(config: EffectiveConfig, version: '2.3' | '2.4'): { findings: ConfigFinding[]; leaves: LeafCertificateInfo[] } {
-  if ((config.get('ssl')?.value ?? 'yes') === 'no') return { findings: [], leaves: [] };
-  const ref = (name: string): CertFileRef | undefined => {
-    const a = config.get(name);
+/**
+ * The certificate/key pairs in force: the global one and each filter's (`local`,
+ * `local_name`, `protocol`) that names its own, checked once per distinct pair.
+ */
+function certificateReport(config: EffectiveConfig, version: '2.3' | '2.4', options: AnalyzeOptions): { findings: ConfigFinding[]; leaves: LeafCertificateInfo[] } {
+  const findings: ConfigFinding[] = [];
+  const leaves: LeafCertificateInfo[] = [];
+  if ((config.get('ssl')?.value ?? 'yes') === 'no') return { findings, leaves };
+  const certName = version === '2.4' ? 'ssl_server_cert_file' : 'ssl_cert';
+  const keyName = version === '2.4' ? 'ssl_server_key_file' : 'ssl_key';
+  const ref = (a: Assignment | undefined, name: string): CertFileRef | undefined => {
     if (!a || a.node.value === '') return undefined;
     const range = a.node.valueRange;
     const docUrl = settingDocUrl(name, version);
@@ -94,10 +94,33 @@ function certificateReport(config: EffectiveConfig, version: '2.3' | '2.4'): { f
     const raw = a.node.value.replace(/^<\s*/, '');
     return { path: isAbsolute(raw) ? raw : resolve(dirname(a.file), raw), range, docUrl };
   };
-  const cert = ref(version === '2.4' ? 'ssl_server_cert_file' : 'ssl_cert');
-  if (!cert) return { findings: [], leaves: [] };
-  const key = ref(version === '2.4' ? 'ssl_server_key_file' : 'ssl_key');
   const configured = config.get('hostname');
-  const hostnames = configured?.value ? [{ name: configured.value, range: configured.node.valueRange }] : [{ name: systemHostname() }];
-  return checkCertificateFiles({ idPrefix: 'dovecot', docUrl: cert.docUrl ?? settingDocUrl('ssl_cert', version), cert, ...(key ? { key } : {}), hostnames });
+  const defaultNames = configured?.value ? [{ name: configured.value, range: configured.node.valueRange }] : [{ name: systemHostname() }];
+  const scopes = [{ settings: config.global.settings, names: defaultNames }];
+  for (const f of config.filters) {
+    if (!f.root.settings.has(certName) && !f.root.settings.has(keyName)) continue;
+    scopes.push({ settings: f.root.settings, names: f.criteria.local_name ? [{ name: f.criteria.local_name }] : defaultNames });
+  }
+  const seen = new Set<string>();
+  for (const scope of scopes) {
+    const certA = scope.settings.get(certName) ?? config.global.settings.get(certName);
+    const keyA = scope.settings.get(keyName) ?? config.global.settings.get(keyName);
+    const pairKey = `${certA?.node.value}\u0000${keyA?.node.value}`;
+    const cert = ref(certA, certName);
+    if (!cert || seen.has(pairKey)) continue;
+    seen.add(pairKey);
+    const key = ref(keyA, keyName);
+    const report = checkCertificateFiles({
+      idPrefix: 'dovecot',
+      docUrl: cert.docUrl ?? settingDocUrl(certName, version),
+      cert,
+      ...(key ? { key } : {}),
+      hostnames: scope.names,
+      ...(options.expiryWarningDays !== undefined ? { expiryWarningDays: options.expiryWarningDays } : {}),
+      ...(options.now ? { now: options.now } : {}),
+    });
+    findings.push(...report.findings);
+    leaves.push(...report.leaves);
+  }
+  return { findings, leaves };
 }
