@@ -122,6 +122,14 @@ describe('Dovecot includes', () => {
     assert.equal(a.effective('service/imap-login/inet_listener/imaps/port')?.value, '1993');
   });
 
+  test('an aborted signal stops reading includes without throwing', () => {
+    const controller = new AbortController();
+    controller.abort();
+    const a = analyzeText('ssl = required\n!include a.conf\n', { 'a.conf': 'ssl = no\n' }, { signal: controller.signal });
+    assert.equal(a.document.aborted, true);
+    assert.equal(a.effective('ssl')?.value, 'required');
+  });
+
   test('unsaved editor text wins over the disk', () => {
     const dir = writeTree({ 'dovecot.conf': 'ssl = yes\n!include b.conf\n', 'b.conf': 'ssl_min_protocol = TLSv1.2\n' });
     const b = join(dir, 'b.conf');

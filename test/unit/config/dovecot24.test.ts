@@ -68,6 +68,7 @@ describe('Dovecot 2.4 configs', () => {
     assert.equal(a.findings.find((f) => f.id === 'dovecot-weak-min-protocol')?.severity, 'error', 'SSLv3 is no 2.4 value');
     assert.ok(a.findings.some((f) => f.id === 'dovecot-24-old-variable'));
     assert.ok(a.findings.some((f) => f.id === 'dovecot-plaintext-auth'));
+    assert.ok(!a.findings.some((f) => f.id === 'dovecot-ssl-cert-missing'), 'the rename finding covers ssl_cert');
 
     // Applying the fixes leaves only what needs a human.
     const fixed = analyzeText(applyFixes(text, a.findings));

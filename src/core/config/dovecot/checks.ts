@@ -167,8 +167,11 @@ function certificateSettingChecks(findings: ConfigFinding[], config: EffectiveCo
   const keyName = version === '2.4' ? 'ssl_server_key_file' : 'ssl_key';
   const sslSetting = config.get('ssl');
   const where = (a: Assignment | undefined): SourceRange => a?.node.range ?? sslSetting?.node.range ?? startOf(doc.root);
+  const otherVersionName: Record<string, string> = { ssl_server_cert_file: 'ssl_cert', ssl_server_key_file: 'ssl_key', ssl_cert: 'ssl_server_cert_file', ssl_key: 'ssl_server_key_file' };
   for (const name of [certName, keyName]) {
     const a = config.get(name);
+    // Set under the other version's name: the rename finding already says what to do.
+    if (config.get(otherVersionName[name]!)) continue;
     if (!a || a.value === '' || a.value === '<') {
       findings.push({ id: 'dovecot-ssl-cert-missing', severity: 'error', message: `ssl = ${sslValue} but ${name} is not set: the login processes refuse to start, so clients cannot connect.`, range: where(a), docUrl: settingDocUrl(name, version) });
     }
