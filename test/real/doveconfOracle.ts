@@ -53,11 +53,11 @@ export function parseDoveconfDump(text: string): Map<string, string> {
   return out;
 }
 
-/** Our effective settings in the same path form. */
-export function dumpEffective(config: EffectiveConfig): Map<string, string> {
+/** Our effective settings in the same path form (`expanded`: as doveconf -x prints them). */
+export function dumpEffective(config: EffectiveConfig, expanded = false): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (section: EffectiveSection, prefix: string) => {
-    for (const [name, a] of section.settings) out.set(prefix + name, a.value);
+    for (const [name, a] of section.settings) out.set(prefix + name, expanded ? a.expanded : a.value);
     const unnamed = new Map<string, number>();
     for (const child of section.sections.values()) {
       let segment = `${child.type} ${child.name}`;
@@ -132,4 +132,22 @@ function toHPath(path: string): string | undefined {
     out.push(m[1]!, m[2]!);
   }
   return out.join('/');
+}
+
+/** `doveconf -n -x` (references expanded) against our expanded values; `<file` values are skipped. */
+export function compareExpandedWithDoveconf(file: string): { problems: string[]; compared: number } {
+  const dump = doveconf(['-c', file, '-n', '-x']);
+  if (dump.code !== 0) return { problems: [`doveconf -n -x failed (${dump.code}): ${dump.stderr}`], compared: 0 };
+  const theirs = parseDoveconfDump(dump.stdout);
+  const ours = dumpEffective(analyzeDovecot(file, { checkCertificateFiles: false }).config, true);
+  const problems: string[] = [];
+  let compared = 0;
+  for (const [path, value] of theirs) {
+    const mine = ours.get(path);
+    const leaf = path.slice(path.lastIndexOf('/') + 1);
+    if (mine === undefined && (value === '' || RUNTIME_DEFAULTS.has(leaf))) continue;
+    compared++;
+    if (mine !== value) problems.push(`${path}: doveconf -x ${show(path, value)}, ours ${show(path, mine)}`);
+  }
+  return { problems, compared };
 }

@@ -11,10 +11,11 @@ import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { analyzeDovecot } from '../../src/core/config/dovecot/index';
 import { loadTestServers, skipWithoutServers } from '../servers/fixture';
-import { compareWithDoveconf, doveconf, DOVECONF } from './doveconfOracle';
+import { compareExpandedWithDoveconf, compareWithDoveconf, doveconf, DOVECONF } from './doveconfOracle';
 
 const SYNTHETIC = resolve(__dirname, '../../../test/fixtures/dovecot23/synthetic/dovecot.conf');
 const DEBIAN = '/etc/dovecot/dovecot.conf';
+const VARIABLES = resolve(__dirname, '../../../test/fixtures/dovecot23/variables/dovecot.conf');
 
 function agreesWithDoveconf(file: string, minCompared: number): void {
   const r = compareWithDoveconf(file);
@@ -61,6 +62,16 @@ describe('Dovecot effective settings agree with doveconf', () => {
       a.endpoints.map((e) => e.target).sort(),
       ['imaps://127.0.0.2:10993', 'pop3://127.0.0.1:110', 'pop3s://127.0.0.1:10995', 'sieve://127.0.0.1:14190'],
     );
+  });
+
+  test('$name references: kept as doveconf -n prints them, expanded as doveconf -x does', () => {
+    agreesWithDoveconf(VARIABLES, 5);
+    const r = compareExpandedWithDoveconf(VARIABLES);
+    assert.deepEqual(r.problems, []);
+    assert.ok(r.compared >= 6, `only ${r.compared} compared`);
+    const a = analyzeDovecot(VARIABLES, { checkCertificateFiles: false });
+    assert.equal(a.effective('login_greeting')?.value, '$imap_logout_format and more');
+    assert.equal(a.effective('login_greeting')?.expanded, 'mail.example.org bytes=%i/%o x$hostname and more');
   });
 
   test('the running test instance config', skipWithoutServers(), () => {

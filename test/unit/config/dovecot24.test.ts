@@ -98,6 +98,12 @@ describe('Dovecot 2.4 configs', () => {
     assert.deepEqual(fixed.findings, []);
   });
 
+  test('2.4 $SET:name references expand; %{...} variables stay for run time', () => {
+    const a = analyzeText('dovecot_config_version = 2.4.0\ndovecot_storage_version = 2.4.0\nhostname = mx.example\nlogin_greeting = $SET:hostname (%{protocol}) ready\n');
+    assert.equal(a.effective('login_greeting')?.value, '$SET:hostname (%{protocol}) ready');
+    assert.equal(a.effective('login_greeting')?.expanded, 'mx.example (%{protocol}) ready');
+  });
+
   test('2.4 groups: settings inside ssl_server { } take the group prefix', () => {
     const a = analyzeText('dovecot_config_version = 2.4.0\ndovecot_storage_version = 2.4.0\nssl_server {\n  cert_file = /c.pem\n  ssl_server_key_file = /k.pem\n}\n');
     assert.equal(a.effective('ssl_server_cert_file')?.value, '/c.pem');

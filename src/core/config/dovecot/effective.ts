@@ -11,6 +11,11 @@ export interface Assignment {
   name: string;
   /** As `doveconf -n` prints it (`<path` kept, self-references expanded). */
   value: string;
+  /**
+   * With every reference to another setting replaced by its value at that point, as
+   * `doveconf -x` does (2.3 `$name`, 2.4 `$SET:name`); `<file` contents and `$ENV:` are not read.
+   */
+  expanded: string;
   node: SettingNode;
   range: SourceRange;
   file: string;
@@ -145,14 +150,21 @@ export class EffectiveConfig {
 
   private assign(node: SettingNode, target: EffectiveSection, criteria: FilterCriteria, prefix: string): void {
     const name = prefix && !node.name.startsWith(prefix) ? prefix + node.name : node.name;
+    const inFilter = Object.keys(criteria).length > 0;
+    const current = (n: string): Assignment | undefined => target.settings.get(n) ?? (inFilter ? this.global.settings.get(n) : undefined);
     let value = node.value;
-    if (node.valueKind === 'file') value = `<${node.value}`;
+    let expanded = node.value;
+    if (node.valueKind === 'file') value = expanded = `<${node.value}`;
     else if (node.valueKind === 'variable') {
-      const inFilter = Object.keys(criteria).length > 0;
-      const previous = target.settings.get(name)?.value ?? (inFilter ? this.global.settings.get(name)?.value : undefined) ?? '';
-      value = expandSelfReference(node.value, name, previous);
+      value = expandSelfReference(node.value, name, current(name)?.value ?? '');
+      expanded = this.version === '2.4'
+        ? node.value.replace(/\$SET:([A-Za-z0-9_/]+)/g, (_, ref: string) => current(ref)?.expanded ?? '')
+        : node.value
+            .split(/[ \t]+/)
+            .map((token) => (token.startsWith('$') && !token.startsWith('$ENV:') ? (current(token.slice(1))?.expanded ?? '') : token))
+            .join(' ');
     }
-    target.settings.set(name, { name, value, node, range: node.range, file: node.range.file });
+    target.settings.set(name, { name, value, expanded, node, range: node.range, file: node.range.file });
   }
 }
 
