@@ -108,6 +108,6 @@ export async function runMainDialog(s: ConnectionSettings, result: ProbeResult, 
     // Early returns end here too: say goodbye, but do not wait long for the answer.
     if (wire) await (wire as Wire).quit(driver.quitCommand(openContext(wire, s)), QUIT_WAIT_MS);
   } finally {
-    (wire as Wire | null)?.destroy();
+    await (wire as Wire | null)?.close();
   }
 }

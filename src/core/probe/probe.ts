@@ -169,6 +169,8 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
   } finally {
     clearTimeout(totalTimer);
     external?.removeEventListener('abort', onExternalAbort);
+    // Node frees a closed TLS session in an Immediate: let it run, so nothing is left queued.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   if (external?.aborted) throw abortError(external);
   if (result.tls && result.tls.version in result.versions) result.versions[result.tls.version as TlsVersionName] = true;

@@ -35,7 +35,7 @@ export async function checkVersion(s: ConnectionSettings, version: TlsVersionNam
     if (err instanceof WireError && err.kind === 'aborted') throw err;
     return { accepted: null, reason: err instanceof Error ? err.message : String(err) };
   } finally {
-    wire?.destroy();
+    await wire?.close();
   }
 }
 
@@ -59,6 +59,6 @@ export async function checkInjection(s: ConnectionSettings): Promise<InjectionOu
     if (err instanceof WireError && err.kind === 'aborted') throw err;
     return { unprompted: null, reason: err instanceof Error ? err.message : String(err) };
   } finally {
-    wire?.destroy();
+    await wire?.close();
   }
 }

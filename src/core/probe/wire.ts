@@ -37,6 +37,7 @@ interface Waiter {
 export class Wire {
   private socket: net.Socket;
   private readonly sockets: net.Socket[] = [];
+  private readonly closings: Promise<void>[] = [];
   private buffer = '';
   private readonly lines: string[] = [];
   private received = 0;
@@ -68,8 +69,9 @@ export class Wire {
         socket.removeListener('error', onError);
         if (err) {
           socket.on('error', () => {});
+          // Settle only once the handle is gone, so the caller leaves nothing open behind.
+          socket.once('close', () => reject(err));
           socket.destroy();
-          reject(err);
         } else resolve(new Wire(socket, record, limits, signal));
       };
       const onConnect = () => done(null);
@@ -163,7 +165,7 @@ export class Wire {
     plain.removeListener('close', this.onClose);
     const secure = tls.connect({ ...options, socket: plain });
     this.socket = secure;
-    this.sockets.push(secure);
+    this.track(secure);
     secure.on('error', () => {});
     secure.once('session', onSession);
     return new Promise((resolve, reject) => {
@@ -207,11 +209,29 @@ export class Wire {
   destroy(reason?: WireError): void {
     this.fail(reason ?? new WireError('closed', 'close', 'the connection was closed'));
     this.signal?.removeEventListener('abort', this.onAbort);
-    for (const s of this.sockets) s.destroy();
+    // Outermost first: a TLS socket closes the TCP socket under it itself.
+    for (const s of [...this.sockets].reverse()) s.destroy();
+  }
+
+  /** Resolves once every socket of this connection has closed (after `destroy`). */
+  whenClosed(): Promise<void> {
+    return Promise.all(this.closings).then(() => undefined);
+  }
+
+  private track(socket: net.Socket): void {
+    this.sockets.push(socket);
+    // `socket.closed` turns true before the handle is gone; the 'close' event comes after.
+    this.closings.push(new Promise<void>((resolve) => socket.once('close', () => resolve())));
+  }
+
+  /** Closes the connection and resolves once no handle is left. */
+  close(): Promise<void> {
+    this.destroy();
+    return this.whenClosed();
   }
 
   private adopt(socket: net.Socket): void {
-    if (!this.sockets.includes(socket)) this.sockets.push(socket);
+    if (!this.sockets.includes(socket)) this.track(socket);
     socket.on('error', this.onError);
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
