@@ -20,12 +20,15 @@ describe('Dovecot 2.3 checks', () => {
     assert.ok(!ids(analyzeText('protocols = imap\nssl_cert = -----BEGIN CERTIFICATE-----\nssl_key = </k.pem\n')).includes('dovecot-cert-not-file'));
   });
 
-  test('weak ssl_min_protocol: an error where TLS is required, a warning otherwise', () => {
+  test('weak ssl_min_protocol: an error where TLS is required or implicit, a warning with STARTTLS only', () => {
     const required = analyzeText(`${BASE}ssl = required\nssl_min_protocol = TLSv1\n`).findings.find((f) => f.id === 'dovecot-weak-min-protocol');
     assert.equal(required?.severity, 'error');
     assert.equal(required?.fix?.newText, 'TLSv1.2');
-    const optional = analyzeText(`${BASE}ssl_min_protocol = TLSv1.1\n`).findings.find((f) => f.id === 'dovecot-weak-min-protocol');
-    assert.equal(optional?.severity, 'warning');
+    const implicit = analyzeText(`${BASE}ssl_min_protocol = TLSv1.1\n`).findings.find((f) => f.id === 'dovecot-weak-min-protocol');
+    assert.equal(implicit?.severity, 'error');
+    assert.match(implicit!.message, /imap-login\/imaps, pop3-login\/pop3s/);
+    const starttlsOnly = 'protocols = imap\nssl_cert = </c.pem\nssl_key = </k.pem\nssl_min_protocol = TLSv1.1\nservice imap-login {\n  inet_listener imaps {\n    port = 0\n  }\n}\n';
+    assert.equal(analyzeText(starttlsOnly).findings.find((f) => f.id === 'dovecot-weak-min-protocol')?.severity, 'warning');
   });
 
   test('ssl_protocols is obsolete: replaced by ssl_min_protocol', () => {

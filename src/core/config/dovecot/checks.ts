@@ -45,6 +45,8 @@ export function runChecks({ doc, config, version, listeners }: CheckInput): Conf
   const value = (name: string) => config.get(name)?.value;
   const sslValue = value('ssl') ?? 'yes';
   const tlsMandatory = sslValue === 'required';
+  // Implicit-TLS listeners (imaps, pop3s) have no plaintext fallback: TLS is mandatory there.
+  const implicitListeners = listeners.filter((l) => l.enabled && l.ssl).map((l) => `${l.service}/${l.name}`);
 
   for (const { node } of settings) {
     const n = node.name;
@@ -102,10 +104,11 @@ export function runChecks({ doc, config, version, listeners }: CheckInput): Conf
       add({ id: 'dovecot-ssl-disabled', severity: 'warning', message: 'ssl = no: no STARTTLS and no implicit-TLS listeners; passwords and mail cross the network in clear text.', range: node.range, docUrl: url('ssl') });
     }
     if (n === 'ssl_min_protocol' && WEAK_PROTOCOLS.has(node.value)) {
+      const where = tlsMandatory ? ' where TLS is mandatory (ssl = required)' : implicitListeners.length > 0 ? ` on implicit-TLS listeners (${implicitListeners.join(', ')})` : '';
       add({
         id: 'dovecot-weak-min-protocol',
-        severity: tlsMandatory || (version === '2.4' && node.value === 'SSLv3') ? 'error' : 'warning',
-        message: `ssl_min_protocol = ${node.value} accepts deprecated TLS versions (RFC 8996)${tlsMandatory ? ' where TLS is mandatory (ssl = required)' : ''}.`,
+        severity: where || (version === '2.4' && node.value === 'SSLv3') ? 'error' : 'warning',
+        message: `ssl_min_protocol = ${node.value} accepts deprecated TLS versions (RFC 8996)${where}.`,
         range: node.valueRange,
         docUrl: url(n),
         fix: { title: 'Use TLSv1.2', range: node.valueRange, newText: 'TLSv1.2' },
