@@ -1,5 +1,132 @@
-import { CliIo, UsageError } from '../io';
+// `mail-tls probe <target...>`: probes mail endpoints and prints a report or JSON.
+import { accessSync, constants } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { hasError } from '../../core/findings';
+import { ConnectionLimiter, parseTarget, probe } from '../../core/probe';
+import type { ProbeOptions, ProbeResult, ProbeTarget } from '../../core/probe/types';
+import { CliIo, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
+import { formatResult } from '../probeReport';
 
-export async function probeCommand(_args: string[], _io: CliIo): Promise<number> {
-  throw new UsageError('not implemented yet');
+const HELP = `usage: mail-tls probe <target...> [options]
+
+Targets are URLs; the port defaults to the protocol's own:
+  smtp://host[:25]  submission://host[:587]  lmtp://host[:24]     (STARTTLS)
+  smtps://host[:465]  imaps://host[:993]  pop3s://host[:995]     (implicit TLS)
+  imap://host[:143]  pop3://host[:110]  sieve://host[:4190]      (STARTTLS/STLS)
+IPv6 addresses go in brackets: imaps://[::1].
+
+options:
+  --json               print the results as a JSON array
+  --ca FILE            also trust the CA certificates in FILE (PEM); alias --ca-file
+  --servername NAME    name for SNI and the certificate check (default: the target's host)
+  --ehlo NAME          name sent in EHLO/LHLO (default: ${'mail-tls-inspector.localdomain'})
+  --timeout MS         limit for each phase (connect, greeting, each command, handshake);
+                       the whole probe gets 4 times as long (default 5000 to 15000 per phase)
+  --no-versions        do not try TLS 1.0 to 1.3 one by one
+  --no-injection       skip the STARTTLS command injection test
+  --max-connections N  connections open at once per host (default 3)
+  -h, --help           show this help
+
+Exit status: 0 no error finding, 1 an error finding, 2 bad arguments.
+`;
+
+/** Targets probed at once; each host's connections are capped separately. */
+const TARGETS_AT_ONCE = 8;
+
+function positiveInteger(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${name} takes a positive whole number, not '${text}'`);
+  return Number(text);
+}
+
+function parse(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: 'boolean' },
+        ca: { type: 'string' },
+        'ca-file': { type: 'string' },
+        servername: { type: 'string' },
+        ehlo: { type: 'string' },
+        timeout: { type: 'string' },
+        'no-versions': { type: 'boolean' },
+        'no-injection': { type: 'boolean' },
+        'max-connections': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    // parseArgs explains itself in one sentence; drop its hint about `--` for unknown options.
+    throw new UsageError((err as Error).message.split('. To specify')[0]!.replace(/\.$/, ''));
+  }
+}
+
+async function inPool<T, R>(items: T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const runner = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, runner));
+  return results;
+}
+
+export async function probeCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args);
+  if (values.help) {
+    io.stdout(HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length === 0) throw new UsageError("give at least one target, e.g. smtp://mx.example.org (see 'mail-tls probe --help')");
+  const targets: ProbeTarget[] = positionals.map((p) => {
+    try {
+      return parseTarget(p);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  });
+  if (values.ca && values['ca-file'] && values.ca !== values['ca-file']) throw new UsageError('give --ca or --ca-file, not both');
+  const caFile = values.ca ?? values['ca-file'];
+  if (caFile !== undefined) {
+    try {
+      accessSync(caFile, constants.R_OK);
+    } catch (err) {
+      throw new UsageError(`cannot read the CA file '${caFile}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+  if (values.servername !== undefined && !/^[A-Za-z0-9_.:-]+$/.test(values.servername)) throw new UsageError(`--servername '${values.servername}' is not a host name`);
+  if (values.ehlo !== undefined && !/^(?:[A-Za-z0-9-]+\.)*[A-Za-z0-9-]+$|^\[[0-9A-Fa-f.:]+\]$/.test(values.ehlo)) throw new UsageError(`--ehlo '${values.ehlo}' is not a host name`);
+  const timeout = positiveInteger('--timeout', values.timeout);
+  const maxConnections = positiveInteger('--max-connections', values['max-connections']) ?? 3;
+
+  const limiters = new Map<string, ConnectionLimiter>();
+  const options = (t: ProbeTarget): ProbeOptions => {
+    if (!limiters.has(t.host)) limiters.set(t.host, new ConnectionLimiter(maxConnections));
+    return {
+      servername: values.servername,
+      caFile,
+      ehloName: values.ehlo,
+      enumerateVersions: !values['no-versions'],
+      checkInjection: !values['no-injection'],
+      limiter: limiters.get(t.host),
+      timeouts: timeout === undefined ? undefined : { connect: timeout, greeting: timeout, command: timeout, handshake: timeout, total: timeout * 4 },
+    };
+  };
+  let results: ProbeResult[];
+  try {
+    results = await inPool(targets, TARGETS_AT_ONCE, (t) => probe(t, options(t)));
+  } catch (err) {
+    // Only a CA file without certificates gets here: network trouble is a finding.
+    throw new UsageError((err as Error).message);
+  }
+
+  if (values.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
+  else io.stdout(results.map(formatResult).join('\n'));
+  return results.some((r) => hasError(r.findings)) ? EXIT_FINDINGS : EXIT_OK;
 }
