@@ -18,8 +18,9 @@ export interface ExpandResult {
 
 /** Postfix's own limit ("unreasonable macro call nesting"). */
 const MAX_DEPTH = 100;
-const MAX_OUTPUT = 1 << 20;
-const MAX_STEPS = 200_000;
+/** Bounds that real configs never reach, so hostile ones stay fast. */
+const MAX_OUTPUT = 256 * 1024;
+const MAX_STEPS = 20_000;
 
 const NAME_CHAR = /[A-Za-z0-9_]/;
 
@@ -33,6 +34,7 @@ class Expander {
   constructor(private readonly lookup: Lookup) {}
 
   expand(text: string, depth: number): string {
+    if (this.truncated) return '';
     if (depth > MAX_DEPTH || ++this.steps > MAX_STEPS) {
       this.loop = true;
       return '';
