@@ -28,7 +28,7 @@ export function hostileCertificate(): HostileCertificate {
   execFileSync(
     'openssl',
     [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30',
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '400',
       '-keyout', keyFile, '-out', certFile,
       '-subj', `/CN=${HOSTILE_SERVER_NAME}`,
       '-addext', `subjectAltName=DNS:${HOSTILE_SERVER_NAME},DNS:localhost,IP:127.0.0.1,IP:::1`,

@@ -10,8 +10,16 @@ export interface ConnectionStats {
   total: number;
   /** Connections open right now. */
   open: number;
-  /** Most connections open at the same time. */
+  /** Most connections open at the same time, as the server's event loop saw them. */
   peak: number;
+  /**
+   * Most connections open at the same time, counting a new connection only once the events
+   * that arrived with it were handled: a client that closes one connection and opens the next
+   * may have its FIN read after the new accept in the same poll, which `peak` counts as overlap.
+   */
+  settledPeak: number;
+  /** Connections open right now, counted the same way as `settledPeak`. */
+  settledOpen: number;
   /** Bytes written to clients (plaintext side), counted as they are handed to the socket. */
   bytesSent: number;
 }
@@ -32,8 +40,11 @@ export interface ListenerContext {
   /** Resolves after `ms`, unless the server closes first (then it never resolves). */
   sleep(ms: number): Promise<void>;
   setTimer(ms: number, fn: () => void): void;
-  /** Tracks an extra socket (a TLS wrapper) so that `close()` destroys it too. */
-  track(socket: net.Socket): void;
+  /**
+   * Tracks a TLS wrapper of an accepted socket, so that `close()` destroys it too and the
+   * connection counts as gone when the wrapper sees the client leave.
+   */
+  track(wrapper: net.Socket, accepted: net.Socket): void;
   closed(): boolean;
 }
 
@@ -46,11 +57,14 @@ export async function listen(
 ): Promise<HostileServer> {
   const sockets = new Set<net.Socket>();
   const timers = new Set<NodeJS.Timeout>();
-  const stats: ConnectionStats = { total: 0, open: 0, peak: 0, bytesSent: 0 };
+  const stats: ConnectionStats = { total: 0, open: 0, peak: 0, settledPeak: 0, settledOpen: 0, bytesSent: 0 };
   let isClosed = false;
 
-  const track = (socket: net.Socket): void => {
+  const goneHandlers = new WeakMap<net.Socket, () => void>();
+  const track = (socket: net.Socket, accepted?: net.Socket): void => {
     sockets.add(socket);
+    const onGone = accepted && goneHandlers.get(accepted);
+    if (onGone) for (const event of ['end', 'error', 'close']) socket.once(event, onGone);
     // A hostile server must never throw into the test process: peers reset us on purpose.
     socket.on('error', () => undefined);
     socket.once('close', () => sockets.delete(socket));
@@ -81,6 +95,22 @@ export async function listen(
     stats.open++;
     stats.peak = Math.max(stats.peak, stats.open);
     socket.once('close', () => stats.open--);
+    let counted = false;
+    let ended = false;
+    const settle = setImmediate(() => {
+      if (ended) return;
+      counted = true;
+      stats.settledOpen++;
+      stats.settledPeak = Math.max(stats.settledPeak, stats.settledOpen);
+    });
+    const onGone = () => {
+      if (ended) return;
+      ended = true;
+      clearImmediate(settle);
+      if (counted) stats.settledOpen--;
+    };
+    goneHandlers.set(socket, onGone);
+    for (const event of ['end', 'error', 'close']) socket.once(event, onGone);
     onConnection(socket, ctx);
   });
   server.on('error', () => undefined);

@@ -4,6 +4,7 @@
  * TLS); each option turns one behaviour hostile. See ./scenarios for the named cases.
  */
 import net from 'node:net';
+import { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { hostileCertificate } from './certs';
 import { DIALECTS, DialectReplies, HostileDialect } from './dialects';
@@ -183,13 +184,15 @@ export class MailSession {
       this.raw.write('this is not TLS, just plaintext garbage\r\n\x00\xff\xfe garbage garbage\r\n', 'latin1');
       return never;
     }
-    const secure = new tls.TLSSocket(this.raw, { isServer: true, secureContext: this.secureContext });
-    this.ctx.track(secure);
+    const secure = new tls.TLSSocket(rawStream(this.raw), { isServer: true, secureContext: this.secureContext });
+    this.ctx.track(secure, this.raw);
+    // Read from the start: application data that arrives with the client's Finished must not
+    // wait in the TLS layer for a 'data' listener attached later.
+    secure.on('data', this.onData);
     return new Promise<void>((resolve) => {
       secure.once('secure', () => {
         this.socket = secure;
         this.secure = true;
-        secure.on('data', this.onData);
         const after = this.options.implicitTls ? undefined : this.d.afterHandshake?.(this.capabilities());
         void (after ? this.send(after) : Promise.resolve()).then(() => {
           this.paused = false;
@@ -198,4 +201,32 @@ export class MailSession {
       });
     });
   }
+}
+
+/**
+ * The accepted socket as a plain stream for the TLS layer. TLS over the socket's own handle
+ * would consume its events; through this stream the raw socket keeps reporting the client's
+ * FIN and RST at once, which the connection counts rely on.
+ */
+function rawStream(raw: net.Socket): Duplex {
+  const stream = new Duplex({
+    read: () => undefined,
+    write: (chunk: Buffer, _encoding, callback) => {
+      if (raw.destroyed) callback();
+      else raw.write(chunk, () => callback());
+    },
+    final: (callback) => {
+      raw.end();
+      callback();
+    },
+    destroy: (err, callback) => {
+      raw.destroy();
+      callback(err);
+    },
+  });
+  raw.on('data', (chunk: Buffer) => stream.push(chunk));
+  raw.once('end', () => stream.push(null));
+  raw.once('close', () => stream.destroy());
+  stream.on('error', () => undefined);
+  return stream;
 }
