@@ -85,7 +85,9 @@ const secret = (path: string) => /key|pass/i.test(path);
 const show = (path: string, v: string | undefined) => (v === undefined ? 'unset' : secret(path) ? '(hidden)' : JSON.stringify(v));
 
 /** Differences between doveconf and us for `file`; empty when they agree. */
-export function compareWithDoveconf(file: string): { problems: string[]; compared: number; checkedDefaults: number } {
+export function compareWithDoveconf(file: string, options: { collapseWhitespace?: boolean } = {}): { problems: string[]; compared: number; checkedDefaults: number } {
+  // doveconf re-joins some list values (protocols) with single spaces.
+  const same = (a: string | undefined, b: string | undefined) => (options.collapseWhitespace && a !== undefined && b !== undefined ? a.replace(/\s+/g, ' ') === b.replace(/\s+/g, ' ') : a === b);
   const dump = doveconf(['-c', file, '-n', '-P']);
   if (dump.code !== 0) return { problems: [`doveconf -n failed (${dump.code}): ${dump.stderr}`], compared: 0, checkedDefaults: 0 };
   const theirs = parseDoveconfDump(dump.stdout);
@@ -98,7 +100,7 @@ export function compareWithDoveconf(file: string): { problems: string[]; compare
     const leaf = path.slice(path.lastIndexOf('/') + 1);
     if (mine === undefined && (value === '' || RUNTIME_DEFAULTS.has(leaf))) continue;
     compared++;
-    if (mine !== value) problems.push(`${path}: doveconf ${show(path, value)}, ours ${show(path, mine)}`);
+    if (!same(mine, value)) problems.push(`${path}: doveconf ${show(path, value)}, ours ${show(path, mine)}`);
   }
   // What we hold and doveconf -n omits must be a default: ask doveconf -h (plain paths only).
   const unprinted = [...ours.keys()].filter((p) => !theirs.has(p));
@@ -113,7 +115,7 @@ export function compareWithDoveconf(file: string): { problems: string[]; compare
     }
     checkedDefaults++;
     const value = r.stdout.replace(/\n$/, '');
-    if (value !== ours.get(path)) problems.push(`${path}: doveconf -h ${show(path, value)}, ours ${show(path, ours.get(path))}`);
+    if (!same(value, ours.get(path))) problems.push(`${path}: doveconf -h ${show(path, value)}, ours ${show(path, ours.get(path))}`);
   }
   return { problems, compared, checkedDefaults };
 }

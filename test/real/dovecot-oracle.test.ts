@@ -6,8 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { analyzeDovecot } from '../../src/core/config/dovecot/index';
 import { loadTestServers, skipWithoutServers } from '../servers/fixture';
@@ -16,6 +17,18 @@ import { compareExpandedWithDoveconf, compareWithDoveconf, doveconf, DOVECONF } 
 const SYNTHETIC = resolve(__dirname, '../../../test/fixtures/dovecot23/synthetic/dovecot.conf');
 const DEBIAN = '/etc/dovecot/dovecot.conf';
 const VARIABLES = resolve(__dirname, '../../../test/fixtures/dovecot23/variables/dovecot.conf');
+
+/** Deterministic PRNG (mulberry32): a failing seed replays. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 function agreesWithDoveconf(file: string, minCompared: number): void {
   const r = compareWithDoveconf(file);
@@ -72,6 +85,39 @@ describe('Dovecot effective settings agree with doveconf', () => {
     const a = analyzeDovecot(VARIABLES, { checkCertificateFiles: false });
     assert.equal(a.effective('login_greeting')?.value, '$imap_logout_format and more');
     assert.equal(a.effective('login_greeting')?.expanded, 'mail.example.org bytes=%i/%o x$hostname and more');
+  });
+
+  test('mutated configs that doveconf accepts: the same values (differential fuzzing)', { timeout: 120_000 }, () => {
+    // The synthetic fixture in one file, without `listen` (Dovecot 2.3 garbles invalid listen
+    // addresses in its own output) and time values (doveconf normalises "5 mi" to "5 mins").
+    const dir = dirname(SYNTHETIC);
+    const source = [readFileSync(SYNTHETIC, 'utf8'), readFileSync(join(dir, 'conf.d/10-master.conf'), 'utf8'), readFileSync(join(dir, 'conf.d/20-more.conf'), 'utf8')]
+      .join('\n')
+      .split('\n')
+      .filter((l) => !/^(!include|listen)|_interval/.test(l))
+      .join('\n');
+    const tmp = mkdtempSync(join(tmpdir(), 'dovecot-diff-'));
+    const inserts = ['{', '}', '"', "'", '\\', '#', '<', '$', '\n', '=', ' ', '\t', '\\\n', '"a b"', ' # x', '$protocols'];
+    let accepted = 0;
+    const failures: string[] = [];
+    for (let seed = 1; seed <= 300; seed++) {
+      const r = rng(seed);
+      const chars = [...source];
+      const edits = 1 + Math.floor(r() * 4);
+      for (let i = 0; i < edits; i++) {
+        const at = Math.floor(r() * (chars.length + 1));
+        if (r() < 0.4) chars.splice(at, 1);
+        else chars.splice(at, 0, inserts[Math.floor(r() * inserts.length)]!);
+      }
+      const file = join(tmp, `${seed}.conf`);
+      writeFileSync(file, `base_dir = ${join(tmp, 'run')}/\n${chars.join('')}`);
+      const result = compareWithDoveconf(file, { collapseWhitespace: true });
+      if (result.problems[0]?.startsWith('doveconf -n failed')) continue;
+      accepted++;
+      if (result.problems.length > 0) failures.push(`seed ${seed}: ${result.problems.slice(0, 3).join('; ')}`);
+    }
+    assert.deepEqual(failures, []);
+    assert.ok(accepted >= 80, `doveconf accepted only ${accepted} of 300 mutations`);
   });
 
   test('the running test instance config', skipWithoutServers(), () => {

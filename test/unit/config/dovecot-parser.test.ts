@@ -66,6 +66,13 @@ describe('Dovecot lexer: statements and exact ranges', () => {
     assert.equal(ids(a).filter((i) => i === 'dovecot-continuation-dropped').length, 2);
   });
 
+  test('a lone backslash line adds nothing to the statement it continues', () => {
+    const a = analyzeText('service imap-login {\n  process_min_avail = 1\n\\\n}\nssl = required\n');
+    assert.equal(a.effective('service/imap-login/process_min_avail')?.value, '1');
+    assert.equal(a.effective('ssl')?.value, 'required');
+    assert.deepEqual(ids(a), []);
+  });
+
   test('"#" without a space before it starts a comment, with a warning and a fix', () => {
     const text = 'hostname = mail.example.org#x\n';
     const a = analyzeText(text);

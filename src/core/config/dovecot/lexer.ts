@@ -97,8 +97,11 @@ export function lexDovecot(text: string, file: string): Statement[] {
       if (end > start && phys[end - 1] === '\\') {
         let contEnd = end - 1;
         while (contEnd > start && isWhite(phys[contEnd - 1])) contEnd--;
-        pending.push({ offset: logical.length, line: lineNo, character: start, length: contEnd - start });
-        logical += phys.slice(start, contEnd) + ' ';
+        // A lone backslash adds nothing, not even the joining space (doveconf agrees).
+        if (contEnd > start) {
+          pending.push({ offset: logical.length, line: lineNo, character: start, length: contEnd - start });
+          logical += phys.slice(start, contEnd) + ' ';
+        }
       } else {
         pending.push({ offset: logical.length, line: lineNo, character: start, length: end - start });
         logical += phys.slice(start, end);
