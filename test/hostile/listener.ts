@@ -50,14 +50,19 @@ export interface ListenerContext {
 
 export type ConnectionHandler = (socket: net.Socket, ctx: ListenerContext) => void;
 
+/** Fresh counters; pass one object to several servers to count them together (one host). */
+export function newStats(): ConnectionStats {
+  return { total: 0, open: 0, peak: 0, settledPeak: 0, settledOpen: 0, bytesSent: 0 };
+}
+
 export async function listen(
   scheme: string,
   host: string,
   onConnection: ConnectionHandler,
+  stats: ConnectionStats = newStats(),
 ): Promise<HostileServer> {
   const sockets = new Set<net.Socket>();
   const timers = new Set<NodeJS.Timeout>();
-  const stats: ConnectionStats = { total: 0, open: 0, peak: 0, settledPeak: 0, settledOpen: 0, bytesSent: 0 };
   let isClosed = false;
 
   const goneHandlers = new WeakMap<net.Socket, () => void>();

@@ -46,6 +46,8 @@ export interface MailServerOptions {
   tls?: tls.SecureContextOptions;
   /** Decides per connection: a string is sent instead of the greeting and the connection closed. */
   admit?: (stats: ConnectionStats, socket: net.Socket) => string | null;
+  /** Counters shared with other servers (e.g. every port of one host); fresh ones by default. */
+  stats?: ConnectionStats;
   /** Handles a command before the dialect does; return true when handled. */
   onCommand?: (line: string, session: MailSession) => boolean | Promise<boolean>;
 }
@@ -61,7 +63,7 @@ export async function startMailServer(options: MailServerOptions): Promise<Hosti
   return listen(scheme, options.host ?? '127.0.0.1', (socket, ctx) => {
     const session = new MailSession(socket, ctx, options, secureContext);
     session.start().catch(() => socket.destroy());
-  });
+  }, options.stats);
 }
 
 export class MailSession {

@@ -7,7 +7,8 @@ import { HostileDialect } from './dialects';
 import { HostileServer } from './listener';
 import { HandshakeBehaviour, MailServerOptions, MailSession, startMailServer } from './mailServer';
 
-export type { HostileServer } from './listener';
+export type { ConnectionStats, HostileServer } from './listener';
+export { newStats } from './listener';
 export type { HostileDialect } from './dialects';
 
 type Extra = Partial<MailServerOptions>;
