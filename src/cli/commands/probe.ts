@@ -2,8 +2,8 @@
 import { accessSync, constants } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { hasError } from '../../core/findings';
-import { ConnectionLimiter, parseTarget, probe } from '../../core/probe';
-import type { ProbeOptions, ProbeResult, ProbeTarget } from '../../core/probe/types';
+import { parseTarget, probeMany } from '../../core/probe';
+import type { ProbeResult, ProbeTarget } from '../../core/probe/types';
 import { CliIo, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
 import { formatResult } from '../probeReport';
 
@@ -24,7 +24,7 @@ options:
                        the whole probe gets 4 times as long (default 5000 to 15000 per phase)
   --no-versions        do not try TLS 1.0 to 1.3 one by one
   --no-injection       skip the STARTTLS command injection test
-  --max-connections N  connections open at once per host (default 3)
+  --max-connections N  connections open at once per host, all targets together (default 2)
   -h, --help           show this help
 
 Exit status: 0 no error finding, 1 an error finding, 2 bad arguments.
@@ -64,19 +64,6 @@ function parse(args: string[]) {
   }
 }
 
-async function inPool<T, R>(items: T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const runner = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, runner));
-  return results;
-}
-
 export async function probeCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args);
   if (values.help) {
@@ -103,24 +90,20 @@ export async function probeCommand(args: string[], io: CliIo): Promise<number> {
   if (values.servername !== undefined && !/^[A-Za-z0-9_.:-]+$/.test(values.servername)) throw new UsageError(`--servername '${values.servername}' is not a host name`);
   if (values.ehlo !== undefined && !/^(?:[A-Za-z0-9-]+\.)*[A-Za-z0-9-]+$|^\[[0-9A-Fa-f.:]+\]$/.test(values.ehlo)) throw new UsageError(`--ehlo '${values.ehlo}' is not a host name`);
   const timeout = positiveInteger('--timeout', values.timeout);
-  const maxConnections = positiveInteger('--max-connections', values['max-connections']) ?? 3;
+  const perHostConnections = positiveInteger('--max-connections', values['max-connections']);
 
-  const limiters = new Map<string, ConnectionLimiter>();
-  const options = (t: ProbeTarget): ProbeOptions => {
-    if (!limiters.has(t.host)) limiters.set(t.host, new ConnectionLimiter(maxConnections));
-    return {
+  let results: ProbeResult[];
+  try {
+    results = await probeMany(targets, {
       servername: values.servername,
       caFile,
       ehloName: values.ehlo,
       enumerateVersions: !values['no-versions'],
       checkInjection: !values['no-injection'],
-      limiter: limiters.get(t.host),
+      perHostConnections,
+      concurrency: TARGETS_AT_ONCE,
       timeouts: timeout === undefined ? undefined : { connect: timeout, greeting: timeout, command: timeout, handshake: timeout, total: timeout * 4 },
-    };
-  };
-  let results: ProbeResult[];
-  try {
-    results = await inPool(targets, TARGETS_AT_ONCE, (t) => probe(t, options(t)));
+    });
   } catch (err) {
     // Only a CA file without certificates gets here: network trouble is a finding.
     throw new UsageError((err as Error).message);

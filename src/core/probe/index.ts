@@ -3,3 +3,8 @@ export { probe, DEFAULT_TIMEOUTS, DEFAULT_EHLO_NAME } from './probe';
 export { parseTarget, SCHEMES } from './target';
 export { ConnectionLimiter } from './limiter';
 export * from './types';
+export { HostLimiter, DEFAULT_PER_HOST_CONNECTIONS } from './hostLimiter';
+export type { ConnectionGate } from './hostLimiter';
+// Last: probeMany imports the exports above from this module.
+export { probeMany, DEFAULT_CONCURRENCY } from './probeMany';
+export type { ProbeManyOptions } from './probeMany';

@@ -57,7 +57,7 @@ export function errorFinding(err: unknown, target: ProbeTarget, timeouts: PhaseT
     case 'timeout':
       return finding('timeout', 'error', `Timed out waiting for ${err.phase}`, `${where}: ${err.message}. A greeting delay (postscreen, tarpit) or a filtering firewall can cause this.`);
     case 'network':
-      if (err.phase === 'connect') return finding('connect-failed', 'error', 'Cannot connect', `${where}: ${err.code ?? ''} ${err.message}`.trim());
+      if (err.phase === 'connect') return finding('connect-failed', 'error', 'Cannot connect', `${where}: ${err.message}`);
       if (err.phase === 'handshake') return finding('tls-handshake-failed', 'error', 'TLS handshake failed', `${where}: ${err.message}`);
       return finding('connection-error', 'error', 'Connection error', `${where}: ${err.message}`);
     case 'closed':
