@@ -18,7 +18,7 @@ export function makeSelfSigned(cn = 'localhost', extra: string[] = []): KeyPair 
   const dir = mkdtempSync(join(tmpdir(), 'probe-cert-'));
   try {
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'),
-      '-days', '30', '-subj', `/CN=${cn}`, '-addext', `subjectAltName=DNS:${cn},IP:127.0.0.1`, ...extra], { stdio: 'ignore' });
+      '-days', '400', '-subj', `/CN=${cn}`, '-addext', `subjectAltName=DNS:${cn},IP:127.0.0.1`, ...extra], { stdio: 'ignore' });
     return { key: readFileSync(join(dir, 'k.pem'), 'utf8'), cert: readFileSync(join(dir, 'c.pem'), 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
