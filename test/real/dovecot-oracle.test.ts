@@ -71,6 +71,7 @@ describe('Dovecot effective settings agree with doveconf', () => {
     agreesWithDoveconf(SYNTHETIC, 30);
     assert.ok(listenersAgree(SYNTHETIC) >= 5);
     const a = analyzeDovecot(SYNTHETIC, { checkCertificateFiles: false });
+    assert.equal(a.effective('login_log_format')?.value, 'a-second %s', 'brace alternatives are read in their order');
     assert.deepEqual(
       a.endpoints.map((e) => e.target).sort(),
       ['imaps://127.0.0.2:10993', 'pop3://127.0.0.1:110', 'pop3s://127.0.0.1:10995', 'sieve://127.0.0.1:14190'],

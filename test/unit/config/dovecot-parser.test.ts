@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { analyzeDovecot } from '../../../src/core/config/dovecot/index';
 import { visitSettings } from '../../../src/core/config/dovecot/checks';
-import { segmentRegExp } from '../../../src/core/config/dovecot/glob';
+import { expandBraces, segmentRegExp } from '../../../src/core/config/dovecot/glob';
 import { lexDovecot } from '../../../src/core/config/dovecot/lexer';
 import { analyzeText, ids, textAt, writeTree } from './dovecotHelpers';
 
@@ -179,5 +179,13 @@ describe('glob segment matcher', () => {
     assert.ok(segmentRegExp('a\\*b').test('a*b'));
     assert.ok(!segmentRegExp('a\\*b').test('axb'));
     assert.ok(segmentRegExp('[').test('['));
+  });
+
+  test('{a,b} alternatives (GLOB_BRACE), nested, in order; lone braces stay literal', () => {
+    assert.deepEqual(expandBraces('x{b,a}.conf'), ['xb.conf', 'xa.conf']);
+    assert.deepEqual(expandBraces('{1,2{a,b}}-{x,y}'), ['1-x', '1-y', '2a-x', '2a-y', '2b-x', '2b-y']);
+    assert.deepEqual(expandBraces('{a}.conf'), ['{a}.conf']);
+    assert.deepEqual(expandBraces('{a,b.conf'), ['{a,b.conf']);
+    assert.equal(expandBraces('{a,b}'.repeat(20)).length, 1000, 'bounded');
   });
 });

@@ -6,7 +6,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import type { Severity } from '../../findings';
 import type { SourceRange } from '../types';
-import { expandInclude, hasGlob } from './glob';
+import { expandBraces, expandInclude, hasGlob } from './glob';
 import { lexDovecot, type ValueKind } from './lexer';
 
 export interface SettingNode {
@@ -166,7 +166,7 @@ export function readDovecotDocument(root: string, options: ReadOptions = {}): Do
       return node;
     }
     const matches = expandInclude(st.pattern, from);
-    const glob = hasGlob(st.pattern);
+    const glob = hasGlob(st.pattern) || expandBraces(st.pattern).length > 1;
     if (glob && matches.length === 0 && !st.optional) {
       problem('dovecot-include-missing', 'error', `No file matches "${st.pattern}"; Dovecot refuses to start (use !include_try for optional files).`, st.patternRange);
     }
