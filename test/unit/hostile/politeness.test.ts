@@ -6,6 +6,7 @@ import { after, afterEach, describe, it } from 'node:test';
 import { probe } from '../../../src/core/probe/index';
 import { probeMany } from '../../../src/core/probe/probeMany';
 import * as hostile from '../../hostile/scenarios';
+import { countClientConnections } from '../../hostile/clientCount';
 import type { HostileServer } from '../../hostile/scenarios';
 import {
   assertNoLeakedResources, describeFindings, expectFinding, resourceCounts, shortOptions, trackProcessErrors,
@@ -34,15 +35,17 @@ describe('probeMany: per-host connection cap', () => {
       await withServers(async () => [await hostile.wellBehaved('smtp', { stats: host }), await hostile.wellBehaved('smtp', { implicitTls: true, stats: host })], async ([starttls, implicit]) => {
         // Six probes of two ports of the same host: every one opens several connections.
         const targets = [starttls!.url, implicit!.url, starttls!.url, implicit!.url, starttls!.url, implicit!.url];
-        const results = await probeMany(targets, { ...shortOptions(), perHostConnections: cap, concurrency: 6 });
+        const counter = countClientConnections();
+        const results = await probeMany(targets, { ...shortOptions(), perHostConnections: cap, concurrency: 6 }).finally(() => counter.dispose());
         assert.equal(results.length, 6);
         for (const r of results) {
           assert.equal(r.ok, true, describeFindings(r));
           assert.equal(r.versions['TLSv1'], false, 'enumeration ran');
         }
         assert.ok(host.total > 12, `version enumeration opened side connections (${host.total} in all)`);
-        assert.ok(host.settledPeak <= cap, `the host saw ${host.settledPeak} connections at once`);
-        assert.equal(host.settledPeak, cap, 'the cap is used, not serialised below it');
+        assert.equal(counter.total(), host.total, 'every connection the servers accepted was counted');
+        assert.ok(counter.peak('127.0.0.1') <= cap, `${counter.peak('127.0.0.1')} connections at once (servers saw ${host.settledPeak})`);
+        assert.equal(counter.peak('127.0.0.1'), cap, 'the cap is used, not serialised below it');
       });
     });
   }
@@ -50,18 +53,23 @@ describe('probeMany: per-host connection cap', () => {
   it('the cap is per host: two hosts are probed in parallel, each under its own cap', async () => {
     await withServers(async () => [await hostile.wellBehaved('smtp'), await hostile.wellBehaved('smtp', { host: '127.0.0.2' })], async ([a, b]) => {
       const targets = [a!.url, b!.url, a!.url, b!.url];
-      const results = await probeMany(targets, { ...shortOptions(), perHostConnections: 1, concurrency: 4 });
+      const counter = countClientConnections();
+      const results = await probeMany(targets, { ...shortOptions(), perHostConnections: 1, concurrency: 4 }).finally(() => counter.dispose());
       assert.deepEqual(results.map((r) => r.target), targets, 'results in the order of the targets');
-      assert.ok(a!.stats.settledPeak <= 1 && b!.stats.settledPeak <= 1, `peaks ${a!.stats.settledPeak}, ${b!.stats.settledPeak}`);
+      assert.equal(counter.total(), a!.stats.total + b!.stats.total);
+      assert.equal(counter.peak('127.0.0.1'), 1);
+      assert.equal(counter.peak('127.0.0.2'), 1);
     });
   });
 
   it('the cap counts connections across probes, not per probe (one shared count per host)', async () => {
     await withServers(async () => [await hostile.wellBehaved('smtp')], async ([server]) => {
       const targets = Array.from({ length: 8 }, () => server!.url);
-      await probeMany(targets, { ...shortOptions(), perHostConnections: 2, concurrency: 8 });
-      assert.ok(server!.stats.settledPeak <= 2, `the server saw ${server!.stats.settledPeak} connections at once`);
-      assert.equal(server!.stats.settledPeak, 2, 'the cap is used, not serialised down to one');
+      const counter = countClientConnections();
+      await probeMany(targets, { ...shortOptions(), perHostConnections: 2, concurrency: 8 }).finally(() => counter.dispose());
+      assert.equal(counter.total(), server!.stats.total);
+      assert.ok(counter.peak('127.0.0.1') <= 2, `${counter.peak('127.0.0.1')} connections at once (the server saw ${server!.stats.settledPeak})`);
+      assert.equal(counter.peak('127.0.0.1'), 2, 'the cap is used, not serialised down to one');
     });
   });
 });
@@ -80,19 +88,20 @@ describe('probeMany: order, progress, abort', () => {
   });
 
   it('bounds overall concurrency across hosts', async () => {
-    let servers: HostileServer[] = [];
-    let peakAll = 0;
-    // Sampled after the poll that brought each new connection, like `settledPeak`.
-    const sample = () => setImmediate(() => {
-      peakAll = Math.max(peakAll, servers.reduce((n, s) => n + s.stats.settledOpen, 0));
-    });
     const hosts = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'];
-    await withServers(async () => (servers = await Promise.all(hosts.map((host) =>
-      hostile.wellBehaved('smtp', { host, greetingDelayMs: 100, admit: () => (sample(), null) })))), async () => {
-      const opts = shortOptions({ concurrency: 2, enumerateVersions: false, checkInjection: false });
-      const results = await probeMany([...servers, ...servers].map((s) => s.url), opts);
+    await withServers(() => Promise.all(hosts.map((host) => hostile.wellBehaved('smtp', { host, greetingDelayMs: 100 }))), async (servers) => {
+      let peakAll = 0;
+      const counter = countClientConnections();
+      const sampler = setInterval(() => (peakAll = Math.max(peakAll, counter.open())), 5);
+      const opts = { ...shortOptions({ enumerateVersions: false, checkInjection: false }), concurrency: 2 };
+      const results = await probeMany([...servers, ...servers].map((s) => s.url), opts).finally(() => {
+        clearInterval(sampler);
+        counter.dispose();
+      });
       assert.equal(results.length, 8);
-      assert.equal(peakAll, 2, `at most two probes (one connection each) at once, and two used; saw ${peakAll}`);
+      assert.equal(counter.total(), 8, 'one connection per probe');
+      // Each probe holds its one connection for 100 ms or more: the 5 ms sampler sees the overlap.
+      assert.equal(peakAll, 2, `at most two probes at once, and two used; saw ${peakAll}`);
     });
   });
 
