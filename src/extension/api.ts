@@ -16,6 +16,8 @@ export interface MailTlsApi {
   readonly onDidChangeResults: vscode.Event<readonly string[]>;
   /** Joined (config + live) findings for a target. */
   liveFindings(target: string): LiveFinding[];
+  /** Cancels every running probe; their sockets close. */
+  cancelAll(): void;
   /** Resolves once config discovery, analysis and the joined findings are up to date. */
   whenIdle(): Promise<void>;
   /** Only under the integration tests (extensionMode Test); undefined otherwise. */
@@ -28,6 +30,7 @@ export function createApi(ctx: MailTlsContext, explorer: EndpointExplorer): Mail
     latest: (target) => ctx.store.get(target),
     onDidChangeResults: ctx.store.onDidChange,
     liveFindings: (target) => ctx.live.forTarget(target),
+    cancelAll: () => ctx.runner.cancelAll(),
     whenIdle: async () => {
       await ctx.index.whenIdle();
       await ctx.live.whenIdle();

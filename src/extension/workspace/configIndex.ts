@@ -48,13 +48,19 @@ export class ConfigIndex implements vscode.Disposable {
   }
 
   /** Finds the workspace's configs (again) and analyses them all. */
-  rescan(): Promise<void> {
-    this.discovery = (async () => {
+  async rescan(): Promise<void> {
+    const discovery = (async () => {
       const found = await vscode.workspace.findFiles(DISCOVER_GLOB, EXCLUDE_GLOB, MAX_DISCOVERED);
+      const present = new Set(found.map((u) => u.fsPath));
+      const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.fsPath));
+      // Files gone since the last scan (a missed watcher event) leave the index too.
+      for (const path of [...this.roots.keys()]) if (!present.has(path) && !open.has(path)) this.roots.delete(path);
       for (const uri of found) this.schedule(uri, 0);
-      await this.whenIdle();
+      this.changed.fire();
     })();
-    return this.discovery;
+    this.discovery = discovery;
+    await discovery;
+    await this.whenIdle();
   }
 
   /** Resolves once discovery and every scheduled analysis have finished. */

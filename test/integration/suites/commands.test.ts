@@ -1,0 +1,116 @@
+// The Mail TLS commands against the real test Postfix and Dovecot: probe results come back
+// from the commands, the reports hold them, and cancelling a probe closes its socket.
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import type { ProbeResult } from '../../../src/core/probe/types';
+import type { MailTlsApi } from '../../../src/extension/api';
+import { getApi, removeGenerated, testServers, useTestServerSettings, waitFor, writeLiveConfigs } from './support';
+
+describe('Mail TLS commands', function () {
+  const state = testServers();
+  let api: MailTlsApi;
+
+  before(async function () {
+    if (!state) return this.skip();
+    api = await getApi();
+    await useTestServerSettings(state);
+  });
+
+  after(() => removeGenerated('live'));
+
+  it('registers every contributed command', async () => {
+    const manifest = vscode.extensions.getExtension('mail-tls-inspector.mail-tls-inspector')!.packageJSON as { contributes: { commands: { command: string; category: string }[] } };
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const c of manifest.contributes.commands) {
+      assert.ok(registered.has(c.command), `${c.command} is contributed but not registered`);
+      assert.equal(c.category, 'Mail TLS');
+    }
+  });
+
+  it('mailTls.probeEndpoint with a URL returns the ProbeResult (Dovecot imaps: TLS 1.2+ only)', async () => {
+    const result = await vscode.commands.executeCommand<ProbeResult>('mailTls.probeEndpoint', state!.endpoints.imaps);
+    assert.ok(result, 'no result');
+    assert.equal(result.target, state!.endpoints.imaps);
+    assert.equal(result.ok, true);
+    assert.equal(result.tls?.version, 'TLSv1.3');
+    assert.equal(result.versions.TLSv1, false);
+    assert.equal(result.versions['TLSv1.2'], true);
+    assert.equal(result.certificate?.trusted, true, 'the caFile setting should make the test CA trusted');
+    assert.equal(api.latest(state!.endpoints.imaps)?.result, result, 'the results store holds the same result');
+  });
+
+  it('mailTls.probeEndpoint rejects a malformed URL with the reason', async () => {
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('mailTls.probeEndpoint', 'imaps://exa mple:99999')), /not a valid host name|port/);
+  });
+
+  it('mailTls.probeAll probes the endpoints the workspace configs declare', async () => {
+    const live = writeLiveConfigs(state!);
+    await vscode.commands.executeCommand('mailTls.refreshExplorer');
+    await api.whenIdle();
+    const results = await vscode.commands.executeCommand<ProbeResult[]>('mailTls.probeAll');
+    const targets = results.map((r) => r.target);
+    assert.ok(targets.includes(live.smtp), `probeAll did not return ${live.smtp}: ${targets.join(', ')}`);
+    assert.ok(targets.includes(live.imaps), `probeAll did not return ${live.imaps}: ${targets.join(', ')}`);
+    const smtp = results.find((r) => r.target === live.smtp)!;
+    assert.equal(smtp.versions.TLSv1, true, 'the test Postfix accepts TLS 1.0');
+  });
+
+  it('mailTls.copyMarkdown returns (and copies) the report of one endpoint', async () => {
+    const markdown = await vscode.commands.executeCommand<string>('mailTls.copyMarkdown', state!.endpoints.imaps);
+    assert.match(markdown, new RegExp(`^## ${state!.endpoints.imaps.replace(/[.:/]/g, '\\$&')}`, 'm'));
+    assert.match(markdown, /Negotiated: TLSv1\.3/);
+    assert.match(markdown, /TLSv1 no, TLSv1\.1 no, TLSv1\.2 yes, TLSv1\.3 yes/);
+  });
+
+  it('mailTls.exportJson writes every stored result as JSON', async () => {
+    const file = join(tmpdir(), `mail-tls-export-${process.pid}.json`);
+    try {
+      const uri = await vscode.commands.executeCommand<vscode.Uri>('mailTls.exportJson', file);
+      assert.equal(uri.fsPath, file);
+      const exported = JSON.parse(readFileSync(file, 'utf8')) as ProbeResult[];
+      const imaps = exported.find((r) => r.target === state!.endpoints.imaps);
+      assert.ok(imaps, 'the imaps result is missing from the export');
+      assert.equal(imaps.tls?.version, 'TLSv1.3');
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+
+  it('mailTls.showTranscript opens the dialog the probe had with the server', async () => {
+    const document = await vscode.commands.executeCommand<vscode.TextDocument>('mailTls.showTranscript', state!.endpoints.imaps);
+    assert.ok(document);
+    assert.match(document.getText(), /S: \* OK/, 'the IMAP greeting is in the transcript');
+    assert.match(document.getText(), /CAPABILITY/);
+  });
+
+  it('cancelling a probe closes its socket', async () => {
+    // A tarpit: accepts and never greets, so the probe waits until it is cancelled.
+    const sockets: Socket[] = [];
+    let closed = 0;
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      socket.on('close', () => closed++);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const started = Date.now();
+      const pending = Promise.resolve(vscode.commands.executeCommand<ProbeResult | undefined>('mailTls.probeEndpoint', `smtp://127.0.0.1:${port}`));
+      await waitFor('the probe to connect', () => sockets.length > 0, 10_000);
+      api.cancelAll();
+      await waitFor('the probe socket to close', () => closed === sockets.length, 3_000);
+      const result = await pending;
+      assert.equal(result, undefined, 'a cancelled probe returns no result');
+      assert.ok(Date.now() - started < 5_000, 'the probe waited for its greeting timeout instead of stopping');
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

@@ -1,0 +1,102 @@
+// Restricted mode: an endpoint that a workspace file names gets no connection until the person
+// consents, and nothing probes on its own. A loopback server counts the connections.
+import assert from 'node:assert/strict';
+import { createServer, type Socket } from 'node:net';
+import { after, before, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import type { ProbeResult } from '../../../src/core/probe/types';
+import type { MailTlsApi } from '../../../src/extension/api';
+import { getApi, removeGenerated, setSetting, waitFor, writeGenerated } from './support';
+
+describe('untrusted workspace', function () {
+  let api: MailTlsApi;
+  let server: ReturnType<typeof createServer>;
+  let connections = 0;
+  const sockets: Socket[] = [];
+  let target = '';
+  let masterCf = '';
+  const asked: string[][] = [];
+  let consent = false;
+
+  before(async function () {
+    api = await getApi();
+    if (!api.testing) throw new Error('the extension does not run in test mode');
+    server = createServer((socket) => {
+      connections++;
+      sockets.push(socket);
+      socket.on('error', () => undefined);
+      socket.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    target = `smtp://127.0.0.1:${port}`;
+    writeGenerated('trust/main.cf', 'smtpd_tls_security_level = may\n');
+    masterCf = writeGenerated('trust/master.cf', `127.0.0.1:${port} inet n - n - - smtpd\n`);
+    await vscode.commands.executeCommand('mailTls.refreshExplorer');
+    await api.whenIdle();
+    await waitFor('the workspace endpoint in the tree', async () => {
+      const roots = (await api.explorer.getChildren()) ?? [];
+      return roots.some((r) => (r as vscode.TreeItem).resourceUri?.fsPath === masterCf);
+    });
+    api.testing.setTrustHooks({
+      simulateUntrusted: true,
+      prompt: async (targets) => {
+        asked.push([...targets]);
+        return consent;
+      },
+    });
+  });
+
+  after(async () => {
+    api?.testing?.setTrustHooks({ simulateUntrusted: false, prompt: null });
+    await setSetting('probeOnOpen', undefined);
+    for (const s of sockets) s.destroy();
+    await new Promise((resolve) => server?.close(resolve));
+    removeGenerated('trust');
+  });
+
+  it('probing a workspace-declared endpoint asks first; declined, no socket opens', async () => {
+    const result = await vscode.commands.executeCommand<ProbeResult | undefined>('mailTls.probeEndpoint', target);
+    assert.equal(result, undefined);
+    assert.deepEqual(asked.at(-1), [target], 'the consent prompt named the endpoint');
+    const results = await vscode.commands.executeCommand<ProbeResult[]>('mailTls.probeAll');
+    assert.ok(!results.some((r) => r.target === target));
+    assert.ok(asked.at(-1)?.includes(target), 'probeAll asked about the workspace endpoint too');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(connections, 0, 'a connection was opened without consent');
+  });
+
+  it('probe on open does nothing in an untrusted workspace', async () => {
+    await setSetting('probeOnOpen', true);
+    const asksBefore = asked.length;
+    const document = await vscode.workspace.openTextDocument(masterCf);
+    await vscode.window.showTextDocument(document);
+    await api.whenIdle();
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(connections, 0);
+    assert.equal(asked.length, asksBefore, 'an automatic probe must not even ask');
+  });
+
+  it('with consent the probe runs (the counter does see connections)', async () => {
+    await setSetting('probeOnOpen', undefined);
+    consent = true;
+    await vscode.commands.executeCommand('mailTls.probeEndpoint', target);
+    assert.ok(connections >= 1, 'the consented probe did not connect');
+  });
+
+  it('a URL the person typed (not named by the workspace) needs no consent', async () => {
+    consent = false;
+    const other = createServer((socket) => socket.end());
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    let otherConnections = 0;
+    other.on('connection', () => otherConnections++);
+    try {
+      const asksBefore = asked.length;
+      await vscode.commands.executeCommand('mailTls.probeEndpoint', `smtp://127.0.0.1:${(other.address() as { port: number }).port}`);
+      assert.equal(asked.length, asksBefore);
+      assert.ok(otherConnections >= 1);
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
+  });
+});
