@@ -153,3 +153,42 @@ export function compareExpandedWithDoveconf(file: string): { problems: string[];
   }
   return { problems, compared };
 }
+
+/**
+ * Filtered lookups (`effective(name, { protocol, local, remote })`) against `doveconf -f`:
+ * one context per filter block, every setting any filter sets. Where no filter sets a value
+ * for the context, doveconf must print the unfiltered value.
+ */
+export function compareFiltersWithDoveconf(file: string): { problems: string[]; compared: number } {
+  const analysis = analyzeDovecot(file, { checkCertificateFiles: false });
+  const names = [...new Set(analysis.config.filters.flatMap((f) => [...f.root.settings.keys()]))].sort();
+  const problems: string[] = [];
+  let compared = 0;
+  if (names.length === 0) return { problems, compared };
+  const unfiltered = doveconf(['-c', file, '-P', '-h', ...names]);
+  if (unfiltered.code !== 0) return { problems: [`doveconf -h failed: ${unfiltered.stderr}`], compared };
+  const plain = unfiltered.stdout.split('\n');
+  const base = (v: string | undefined) => v?.replace(/\/\d+$/, '');
+  for (const { criteria: c } of analysis.config.filters) {
+    const protocol = c.protocol?.startsWith('!') ? (c.protocol === '!imap' ? 'pop3' : 'imap') : c.protocol;
+    const context = { ...(protocol ? { protocol } : {}), ...(c.local ? { local: base(c.local)! } : {}), ...(c.remote ? { remote: base(c.remote)! } : {}), ...(c.local_name ? { localName: c.local_name } : {}) };
+    const args = ['-c', file, '-P'];
+    if (context.protocol) args.push('-f', `protocol=${context.protocol}`);
+    if (context.local) args.push('-f', `local=${context.local}`);
+    if (context.remote) args.push('-f', `remote=${context.remote}`);
+    if (context.localName) args.push('-f', `lname=${context.localName}`);
+    const r = doveconf([...args, '-h', ...names]);
+    if (r.code !== 0) {
+      problems.push(`doveconf ${args.slice(3).join(' ')} failed: ${r.stderr.split('\n')[0]}`);
+      continue;
+    }
+    const values = r.stdout.split('\n');
+    names.forEach((name, i) => {
+      compared++;
+      const expected = values[i];
+      const ours = analysis.effective(name, context)?.value ?? plain[i];
+      if (ours !== expected) problems.push(`${JSON.stringify(context)} ${name}: doveconf ${show(name, expected)}, ours ${show(name, ours)}`);
+    });
+  }
+  return { problems, compared };
+}

@@ -163,6 +163,13 @@ describe('Dovecot effective settings', () => {
     assert.equal(a.effective('ssl_cert', { protocol: 'imap' })?.value, '</a.pem');
   });
 
+  test('local/remote filters match networks', () => {
+    const a = analyzeText('remote 192.0.2.0/24 {\n  ssl = required\n}\nremote 2001:db8::/32 {\n  ssl = no\n}\n');
+    assert.equal(a.effective('ssl', { remote: '192.0.2.77' })?.value, 'required');
+    assert.equal(a.effective('ssl', { remote: '192.0.3.77' }), undefined);
+    assert.equal(a.effective('ssl', { remote: '2001:db8::9' })?.value, 'no');
+  });
+
   test('every setting is visited once, in source order', () => {
     const a = analyzeText('a = 1\nx {\n  b = 2\n}\nc = 3\n');
     assert.deepEqual(visitSettings(a.document.children).map((v) => v.node.name), ['a', 'b', 'c']);

@@ -4,6 +4,7 @@
  * `local_name` blocks become filters applied on lookup. Values keep the form `doveconf -n`
  * prints: `<path` for file values, `$name` expanded only where a setting refers to itself.
  */
+import { BlockList, isIP } from 'node:net';
 import type { SourceRange } from '../types';
 import type { DovecotNode, SectionNode, SettingNode } from './document';
 
@@ -186,8 +187,29 @@ function matches(criteria: FilterCriteria, context: LookupContext): boolean {
     if (context.protocol === undefined) return false;
     if (p.startsWith('!') ? context.protocol === p.slice(1) : context.protocol !== p) return false;
   }
-  if (criteria.local !== undefined && criteria.local !== context.local) return false;
-  if (criteria.remote !== undefined && criteria.remote !== context.remote) return false;
+  if (criteria.local !== undefined && !addressMatches(criteria.local, context.local)) return false;
+  if (criteria.remote !== undefined && !addressMatches(criteria.remote, context.remote)) return false;
   if (criteria.local_name !== undefined && criteria.local_name !== context.localName) return false;
   return true;
+}
+
+/** `local`/`remote` filters take an address or a network (`192.0.2.0/24`), as doveconf -f matches them. */
+export function addressMatches(filter: string, address: string | undefined): boolean {
+  if (address === undefined) return false;
+  if (filter === address) return true;
+  const ip = address.replace(/^\[(.*)\]$/, '$1');
+  const family = isIP(ip);
+  const [net, bitsText] = filter.replace(/^\[(.*)\]$/, '$1').split('/');
+  const netFamily = isIP(net ?? '');
+  if (!family || family !== netFamily) return false;
+  const type = family === 6 ? 'ipv6' : 'ipv4';
+  const bits = bitsText === undefined ? (family === 6 ? 128 : 32) : Number(bitsText);
+  if (!Number.isInteger(bits) || bits < 0 || bits > (family === 6 ? 128 : 32)) return false;
+  try {
+    const list = new BlockList();
+    list.addSubnet(net!, bits, type);
+    return list.check(ip, type);
+  } catch {
+    return false;
+  }
 }
