@@ -43,6 +43,14 @@ describe('Dovecot 2.3 checks', () => {
     assert.ok(!ids(analyzeText(`${BASE}ssl = required\ndisable_plaintext_auth = no\n`)).includes('dovecot-plaintext-auth'));
   });
 
+  test('login_trusted_networks covering everyone', () => {
+    const text = `${BASE}login_trusted_networks = 10.0.0.0/8 0.0.0.0/0\n`;
+    const f = analyzeText(text).findings.find((x) => x.id === 'dovecot-trusted-networks-all');
+    assert.equal(f?.severity, 'error');
+    assert.equal(textAt(text, f!.range), '10.0.0.0/8 0.0.0.0/0');
+    assert.ok(!ids(analyzeText(`${BASE}login_trusted_networks = 10.0.0.0/8\n`)).includes('dovecot-trusted-networks-all'));
+  });
+
   test('cipher preferences and weak ciphers', () => {
     const a = analyzeText(`${BASE}ssl_prefer_server_ciphers = yes\nssl_cipher_list = HIGH:aNULL:!MD5:RC4\n`);
     assert.equal(a.findings.find((f) => f.id === 'dovecot-prefer-server-ciphers')?.fix?.newText, 'no');

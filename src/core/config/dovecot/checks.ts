@@ -127,6 +127,10 @@ export function runChecks({ doc, config, version, listeners }: CheckInput): Conf
       const weak = node.value.split(/[:\s,]+/).filter((t) => t && !/^[!-]/.test(t) && WEAK_CIPHER_TOKENS.test(t.replace(/^\+/, '')));
       if (weak.length > 0) add({ id: 'dovecot-weak-ciphers', severity: tlsMandatory ? 'error' : 'warning', message: `ssl_cipher_list enables weak or unauthenticated ciphers: ${weak.join(', ')}.`, range: node.valueRange, docUrl: url(n) });
     }
+    if (n === 'login_trusted_networks') {
+      const everyone = node.value.split(/[\s,]+/).filter((net) => /\/0$/.test(net));
+      if (everyone.length > 0) add({ id: 'dovecot-trusted-networks-all', severity: 'error', message: `login_trusted_networks includes ${everyone.join(', ')}: every client may claim another address and counts as secured, so plaintext authentication is allowed without TLS.`, range: node.valueRange, docUrl: url(n) });
+    }
     const plaintextOn = (n === 'disable_plaintext_auth' && node.value === 'no') || (n === 'auth_allow_cleartext' && node.value === 'yes');
     if (plaintextOn && !tlsMandatory) {
       const fixed = n === 'disable_plaintext_auth' ? 'yes' : 'no';

@@ -100,7 +100,7 @@ export function readDovecotDocument(root: string, options: ReadOptions = {}): Do
   };
 
   const parseFile = (file: string, text: string, chain: string[], baseDepth: number): DovecotNode[] => {
-    doc.files.push(file);
+    if (!doc.files.includes(file)) doc.files.push(file);
     const top: DovecotNode[] = [];
     const stack: { node: SectionNode }[] = [];
     let skipped = 0;
