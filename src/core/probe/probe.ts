@@ -54,8 +54,11 @@ export function errorFinding(err: unknown, target: ProbeTarget, timeouts: PhaseT
   if (err instanceof TotalTimeout) return finding('timeout', 'error', 'The probe timed out', `${where}: the whole probe took longer than ${timeouts.total} ms and was stopped.`);
   if (!(err instanceof WireError)) return finding('probe-failed', 'error', 'The probe failed', `${where}: ${err instanceof Error ? err.message : String(err)}`);
   switch (err.kind) {
-    case 'timeout':
-      return finding('timeout', 'error', `Timed out waiting for ${err.phase}`, `${where}: ${err.message}. A greeting delay (postscreen, tarpit) or a filtering firewall can cause this.`);
+    case 'timeout': {
+      const limit = { connect: timeouts.connect, handshake: timeouts.handshake, 'the greeting': timeouts.greeting }[err.phase] ?? timeouts.command;
+      const what = err.phase === 'connect' || err.phase === 'handshake' ? err.message : `nothing complete within ${limit} ms while waiting for ${err.phase}`;
+      return finding('timeout', 'error', `Timed out waiting for ${err.phase}`, `${where}: ${what}. A greeting delay (postscreen, tarpit) or a filtering firewall can cause this.`);
+    }
     case 'network':
       if (err.phase === 'connect') return finding('connect-failed', 'error', 'Cannot connect', `${where}: ${err.message}`);
       if (err.phase === 'handshake') return finding('tls-handshake-failed', 'error', 'TLS handshake failed', `${where}: ${err.message}`);

@@ -119,7 +119,7 @@ export class Wire {
         this.timer = null;
         const w = this.waiter;
         this.waiter = null;
-        w?.reject(new WireError('timeout', phase, `no complete reply within ${ms} ms while waiting for ${phase}`));
+        w?.reject(new WireError('timeout', phase, `no complete reply in time while waiting for ${phase}`));
       }, ms);
     });
   }
