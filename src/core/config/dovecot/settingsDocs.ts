@@ -29,13 +29,13 @@ export function docUrl23(name: string): string {
   return `https://doc.dovecot.org/2.3/settings/core/#core_setting-${name}`;
 }
 export function docUrl24(name: string): string {
-  return `https://doc.dovecot.org/2.4.1/core/summaries/settings.html#${name}`;
+  return `https://doc.dovecot.org/2.4.0/core/summaries/settings.html#${name}`;
 }
 export const SYNTAX_DOC_23 = 'https://doc.dovecot.org/2.3/configuration_manual/config_file/config_file_syntax/';
-export const SYNTAX_DOC_24 = 'https://doc.dovecot.org/2.4.1/core/config/syntax.html';
-export const UPGRADE_DOC_24 = 'https://doc.dovecot.org/2.4.1/installation/upgrade/2.3-to-2.4.html';
+export const SYNTAX_DOC_24 = 'https://doc.dovecot.org/2.4.0/core/config/syntax.html';
+export const UPGRADE_DOC_24 = 'https://doc.dovecot.org/2.4.0/installation/upgrade/2.3-to-2.4.html';
 export const SERVICE_DOC_23 = 'https://doc.dovecot.org/2.3/configuration_manual/service_configuration/';
-export const SERVICE_DOC_24 = 'https://doc.dovecot.org/2.4.1/core/config/service.html';
+export const SERVICE_DOC_24 = 'https://doc.dovecot.org/2.4.0/core/config/service.html';
 
 const fileValue = (to: string) => (value: string) => `${to} = ${value}`;
 
