@@ -20,6 +20,13 @@ function paths(value: string): string[] {
   return value.split(/[\s,]+/).filter(Boolean).slice(0, 16);
 }
 
+/** Services share a check when they name the same files at the same config text. */
+function setupKey(pairs: { cert?: CertFileRef; key?: CertFileRef; chainFiles?: CertFileRef[] }[], hostnames: { name: string }[]): string {
+  const at = (r?: CertFileRef) => (r ? `${r.path}@${r.range.file}:${r.range.start.line}:${r.range.start.character}` : '');
+  const parts = pairs.map((p) => [at(p.cert), at(p.key), ...(p.chainFiles ?? []).map(at)].join('|'));
+  return `${parts.join(';')}#${hostnames.map((h) => h.name).join(',')}`;
+}
+
 export function checkServiceCertificates(services: PostfixService[], opts: CertCheckOptions): { findings: ConfigFinding[]; certificates: ServiceCertificates[] } {
   const findings: ConfigFinding[] = [];
   const bySetup = new Map<string, ServiceCertificates>();
@@ -41,7 +48,7 @@ export function checkServiceCertificates(services: PostfixService[], opts: CertC
     }
     const myhostname = s.scope.isSet('myhostname') ? s.effective('myhostname') : undefined;
     const hostnames = myhostname?.expanded.trim() ? [{ name: myhostname.expanded.trim(), range: myhostname.range }] : [];
-    const key = JSON.stringify([pairs.map((p) => [p.cert?.path, p.key?.path, p.chainFiles?.map((c) => c.path), p.cert?.range, p.chainFiles?.[0]?.range]), hostnames]);
+    const key = setupKey(pairs, hostnames);
     const known = bySetup.get(key);
     if (known) {
       known.services.push(`${s.name}/${s.type}`);

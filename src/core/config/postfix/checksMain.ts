@@ -70,6 +70,7 @@ export function checkDeprecated(main: MainCfDocument | undefined, services: Post
     }
   }
   for (const s of services) {
+    if (!s.entry.options.some((o) => Object.hasOwn(DEPRECATED, o.name))) continue;
     const opts = new Map(s.entry.options.map((o) => [o.name, o] as const));
     for (const o of opts.values()) {
       const dep = Object.hasOwn(DEPRECATED, o.name) ? DEPRECATED[o.name] : undefined;

@@ -42,44 +42,57 @@ export function defaultValue(name: string, version: string = DEFAULT_POSTFIX_VER
 }
 
 export class ParamScope {
-  private readonly overrides = new Map<string, MasterOption>();
-  private readonly cache = new Map<string, EffectiveValue>();
-  /** What a Postfix daemon knows about itself: `service_name`, `process_name`. */
-  private readonly builtins = new Map<string, string>();
+  // Kept lean: a big master.cf has thousands of services, each with its own scope.
+  private readonly overrides: Map<string, MasterOption> | undefined;
+  private cache: Map<string, EffectiveValue> | undefined;
 
   constructor(
     readonly main: MainCfDocument | undefined,
     options: readonly MasterOption[] = [],
     readonly version: string = DEFAULT_POSTFIX_VERSION,
-    service?: { name: string; command: string },
+    /** What a Postfix daemon knows about itself: `service_name`, `process_name`. */
+    private readonly service?: { name: string; command: string },
+    /** The main.cf-only scope, whose results a service shares when its `-o` cannot change them. */
+    private readonly parent?: ParamScope,
   ) {
-    for (const o of options) this.overrides.set(o.name, o);
-    if (service) {
-      this.builtins.set('service_name', service.name);
-      this.builtins.set('process_name', service.command);
+    if (options.length > 0) {
+      this.overrides = new Map();
+      for (const o of options) this.overrides.set(o.name, o);
     }
+  }
+
+  private builtin(name: string): string | undefined {
+    if (!this.service) return undefined;
+    if (name === 'service_name') return this.service.name;
+    if (name === 'process_name') return this.service.command;
+    return undefined;
   }
 
   /** The unexpanded value in effect, or undefined when nothing defines the name. */
   raw(name: string): string | undefined {
-    const o = this.overrides.get(name);
+    const o = this.overrides?.get(name);
     if (o) return o.value;
     const m = this.main?.byName.get(name);
     if (m) return m.value;
-    return this.builtins.get(name) ?? defaultValue(name, this.version);
+    return this.builtin(name) ?? defaultValue(name, this.version);
   }
 
   /** Whether the name is set explicitly (main.cf or `-o`), not just defaulted. */
   isSet(name: string): boolean {
-    return this.overrides.has(name) || Boolean(this.main?.byName.has(name));
+    return Boolean(this.overrides?.has(name) || this.main?.byName.has(name));
   }
 
   effective(name: string): EffectiveValue {
-    const hit = this.cache.get(name);
+    const hit = this.cache?.get(name);
     if (hit) return hit;
-    const o = this.overrides.get(name);
+    const o = this.overrides?.get(name);
+    if (!o && this.parent && this.builtin(name) === undefined) {
+      // Without '$' the service's -o options cannot change a main.cf or default value.
+      const inherited = this.parent.effective(name);
+      if (!inherited.value.includes('$')) return inherited;
+    }
     const m = o ? undefined : this.main?.byName.get(name);
-    const value = o?.value ?? m?.value ?? this.builtins.get(name) ?? defaultValue(name, this.version) ?? '';
+    const value = o?.value ?? m?.value ?? this.builtin(name) ?? defaultValue(name, this.version) ?? '';
     const x = expandValue(value, (n) => this.raw(n));
     const result: EffectiveValue = {
       value,
@@ -88,7 +101,7 @@ export class ParamScope {
       range: o?.valueRange ?? m?.valueRange,
       expansion: { undefinedNames: x.undefinedNames, loop: x.loop, truncated: x.truncated },
     };
-    this.cache.set(name, result);
+    (this.cache ??= new Map()).set(name, result);
     return result;
   }
 

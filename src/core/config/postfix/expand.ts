@@ -126,7 +126,10 @@ class Expander {
   }
 }
 
+const NOTHING: string[] = [];
+
 export function expandValue(text: string, lookup: Lookup): ExpandResult {
+  if (!text.includes('$')) return { value: text, undefinedNames: NOTHING, loop: false, truncated: false };
   const x = new Expander(lookup);
   const value = x.expand(text, 0);
   return { value, undefinedNames: [...x.undefinedNames], loop: x.loop, truncated: x.truncated };

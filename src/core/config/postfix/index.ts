@@ -71,7 +71,7 @@ export function analyzePostfix(configDir: string, options: AnalyzeOptions = {}, 
   options.signal?.throwIfAborted();
 
   const global = new ParamScope(mainCf, [], version);
-  const services = buildServices(mainCf, masterCf, version);
+  const services = buildServices(mainCf, masterCf, version, global);
   const findings: ConfigFinding[] = [];
   if (mainCf) findings.push(...checkMainCfSyntax(mainCf));
   if (masterCf) findings.push(...checkMasterCfSyntax(masterCf, services));

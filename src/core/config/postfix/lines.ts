@@ -26,7 +26,10 @@ export interface LineSplit {
   lineLengths: number[];
 }
 
-const WS = /[ \t\v\f\r]/;
+/** Space, tab, vertical tab, form feed, carriage return. */
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 11 || c === 12 || c === 13;
+}
 
 export function splitPhysicalLines(text: string): string[] {
   const lines = text.split('\n');
@@ -45,10 +48,10 @@ export function splitLogicalLines(text: string): LineSplit {
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n]!;
     let s = 0;
-    while (s < line.length && WS.test(line[s]!)) s++;
-    if (s === line.length || line[s] === '#') continue;
+    while (s < line.length && isBlank(line.charCodeAt(s))) s++;
+    if (s === line.length || line.charCodeAt(s) === 35 /* # */) continue;
     let e = line.length;
-    while (e > s && WS.test(line[e - 1]!)) e--;
+    while (e > s && isBlank(line.charCodeAt(e - 1))) e--;
     const piece: Piece = { line: n, start: s, end: e, text: line.slice(s, e) };
     if (s === 0) {
       current = { pieces: [piece] };

@@ -77,7 +77,7 @@ export function parseMasterCf(text: string, file: string): MasterCfDocument {
       type: tokens[1]!.text,
       flags: tokens.slice(2, 7).map((t) => t.text),
       command: tokens[7]!.text,
-      args: args.map((t) => ({ text: t.text, range: r(t) })),
+      args: args.map((t) => new ParsedToken(t.text, joined, t.start, t.end)),
       options: options(args, joined, problems),
       serviceRange: r(tokens[0]!),
       commandRange: r(tokens[7]!),
@@ -144,17 +144,65 @@ function options(args: RawToken[], joined: JoinedText, problems: ParseProblem[])
       problems.push({ message: `'-o ${valueTok.text.slice(0, 60)}' is not name=value.`, range: joined.range(optStart, valueTok.end) });
       continue;
     }
-    out.push({
-      name: parsed.name,
-      value: parsed.value,
-      braced: parsed.braced,
-      range: joined.range(optStart, valueTok.end),
-      nameRange: joined.range(parsed.nameStart, parsed.nameEnd),
-      valueRange: joined.range(parsed.valueStart, parsed.valueEnd),
-      assignmentRange: joined.range(valueTok.start, valueTok.end),
-    });
+    out.push(new ParsedOption(parsed, joined, optStart, valueTok));
   }
   return out;
+}
+
+/** Ranges are computed when asked for: a big master.cf has tens of thousands of them. */
+class ParsedToken implements MasterToken {
+  constructor(
+    readonly text: string,
+    private readonly joined: JoinedText,
+    private readonly start: number,
+    private readonly end: number,
+  ) {}
+
+  get range(): SourceRange {
+    return this.joined.range(this.start, this.end);
+  }
+}
+
+class ParsedOption implements MasterOption {
+  readonly name: string;
+  readonly value: string;
+  readonly braced: boolean;
+  private readonly optStart: number;
+  private readonly tokenStart: number;
+  private readonly tokenEnd: number;
+  private readonly nameStart: number;
+  private readonly nameEnd: number;
+  private readonly valueStart: number;
+  private readonly valueEnd: number;
+
+  constructor(parsed: Assignment, private readonly joined: JoinedText, optStart: number, token: RawToken) {
+    this.name = parsed.name;
+    this.value = parsed.value;
+    this.braced = parsed.braced;
+    this.optStart = optStart;
+    this.tokenStart = token.start;
+    this.tokenEnd = token.end;
+    this.nameStart = parsed.nameStart;
+    this.nameEnd = parsed.nameEnd;
+    this.valueStart = parsed.valueStart;
+    this.valueEnd = parsed.valueEnd;
+  }
+
+  get range(): SourceRange {
+    return this.joined.range(this.optStart, this.tokenEnd);
+  }
+
+  get nameRange(): SourceRange {
+    return this.joined.range(this.nameStart, this.nameEnd);
+  }
+
+  get valueRange(): SourceRange {
+    return this.joined.range(this.valueStart, this.valueEnd);
+  }
+
+  get assignmentRange(): SourceRange {
+    return this.joined.range(this.tokenStart, this.tokenEnd);
+  }
 }
 
 interface Assignment {

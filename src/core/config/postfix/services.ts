@@ -29,11 +29,11 @@ export interface PostfixService {
   scope: ParamScope;
 }
 
-export function buildServices(main: MainCfDocument | undefined, master: MasterCfDocument | undefined, version: string): PostfixService[] {
+export function buildServices(main: MainCfDocument | undefined, master: MasterCfDocument | undefined, version: string, global?: ParamScope): PostfixService[] {
   if (!master) return [];
   const behindPostscreen = master.entries.some((e) => e.type === 'inet' && e.command === 'postscreen');
   return master.entries.map((entry) => {
-    const scope = new ParamScope(main, entry.options, version, { name: entry.service, command: entry.command });
+    const scope = new ParamScope(main, entry.options, version, { name: entry.service, command: entry.command }, global);
     let host: string | undefined;
     let port: number | undefined;
     if (entry.type === 'inet') {
