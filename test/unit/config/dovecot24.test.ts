@@ -78,6 +78,12 @@ describe('Dovecot 2.4 configs', () => {
     assert.equal(fixed.effective('auth_allow_cleartext')?.value, 'yes');
   });
 
+  test('2.4 section rules: named passdb/userdb, no plugin { }', () => {
+    const a = analyzeText('dovecot_config_version = 2.4.0\ndovecot_storage_version = 2.4.0\npassdb {\n  driver = pam\n}\nuserdb passwd {\n}\nplugin {\n  quota = count\n}\n');
+    assert.deepEqual(a.findings.map((f) => [f.id, f.range.start.line]), [['dovecot-24-section-syntax', 2], ['dovecot-24-section-syntax', 7]]);
+    assert.ok(!analyzeText('passdb {\n  driver = pam\n}\nplugin {\n}\n').findings.some((f) => f.id === 'dovecot-24-section-syntax'), '2.3 syntax is fine in 2.3');
+  });
+
   test('dovecot_config_version must come first; dovecot_storage_version is required', () => {
     const a = analyze('not-first');
     assert.equal(a.version, '2.4');

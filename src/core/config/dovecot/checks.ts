@@ -15,6 +15,17 @@ export interface SettingVisit {
   sections: SectionNode[];
 }
 
+/** Every section in source order, includes followed. */
+export function visitSections(nodes: DovecotNode[], out: SectionNode[] = []): SectionNode[] {
+  for (const node of nodes) {
+    if (node.kind === 'section') {
+      out.push(node);
+      visitSections(node.children, out);
+    } else if (node.kind === 'include') for (const f of node.files) visitSections(f.children, out);
+  }
+  return out;
+}
+
 /** Every setting in source order, includes followed. */
 export function visitSettings(nodes: DovecotNode[], sections: SectionNode[] = [], out: SettingVisit[] = []): SettingVisit[] {
   for (const node of nodes) {
@@ -139,6 +150,7 @@ export function runChecks({ doc, config, version, listeners }: CheckInput): Conf
   }
 
   versionChecks(findings, settings, config, version, doc);
+  if (version === '2.4') sectionChecks24(findings, doc);
   if (listeners.some((l) => l.enabled && l.protocol)) certificateSettingChecks(findings, config, version, sslValue, doc);
   listenerChecks(findings, listeners, version);
   return findings;
@@ -165,6 +177,16 @@ function versionChecks(findings: ConfigFinding[], settings: SettingVisit[], conf
         fix: { title: 'Add dovecot_config_version = 2.4.0 at the top of dovecot.conf', range: startOf(doc.root), newText: 'dovecot_config_version = 2.4.0\n' },
       });
     }
+  }
+}
+
+/** 2.4 names every passdb/userdb and drops `plugin { }` (plugin settings are global now). */
+function sectionChecks24(findings: ConfigFinding[], doc: DovecotDocument): void {
+  for (const section of visitSections(doc.children)) {
+    let message: string | undefined;
+    if ((section.type === 'passdb' || section.type === 'userdb') && section.name === '') message = `Dovecot 2.4 requires a name for every ${section.type}: write "${section.type} <name> {" (e.g. the driver name).`;
+    else if (section.type === 'plugin' && section.name === '') message = 'Dovecot 2.4 has no plugin { } section: plugin settings are written as global settings.';
+    if (message) findings.push({ id: 'dovecot-24-section-syntax', severity: 'error', message, range: section.headerRange, docUrl: UPGRADE_DOC_24 });
   }
 }
 
