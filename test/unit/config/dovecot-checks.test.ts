@@ -102,6 +102,7 @@ describe('Dovecot listeners and endpoints', () => {
     const a = analyzeText('protocols = imap\nssl = no\nservice imap-login {\n  inet_listener imaps {\n    ssl = yes\n  }\n}\n');
     assert.deepEqual(a.endpoints.map((e) => e.target), ['imap://127.0.0.1:143']);
     assert.ok(ids(a).includes('dovecot-ssl-listener-disabled'));
+    assert.deepEqual(a.listeners.filter((l) => l.service === 'imap-login').map((l) => [l.name, l.tls, l.globalSsl, l.enabled]), [['imaps', 'none', 'no', false], ['imap', 'none', 'no', true]]);
   });
 
   test('protocols not enabled, protocols = none, and protocol filters for listen', () => {

@@ -17,6 +17,10 @@ export interface DovecotListener {
   addresses: string[];
   /** `ssl = yes` on the listener: implicit TLS. */
   ssl: boolean;
+  /** The global `ssl` in force for the listener's protocol: `no`, `yes` or `required`. */
+  globalSsl: string;
+  /** How TLS starts here: implicit, STARTTLS offered, or none at all (ssl = no). */
+  tls: 'implicit' | 'starttls' | 'none';
   haproxy: boolean;
   enabled: boolean;
   /** Why the listener does not listen (port 0, protocol not enabled, ssl = no...). */
@@ -79,7 +83,8 @@ export function findListeners(config: EffectiveConfig, fallbackRange: SourceRang
       const addresses = splitList(address || listen);
       const globalSsl = config.get('ssl', protocol ? { protocol } : {})?.value ?? 'yes';
       const range = section?.decls[0]?.range ?? service?.decls[0]?.range ?? protocolsSetting?.range ?? fallbackRange;
-      const listener: DovecotListener = { service: serviceName, name, port, addresses, ssl, haproxy: setting('haproxy') === 'yes', enabled: true, declared: section !== undefined, range };
+      const tls = globalSsl === 'no' ? 'none' : ssl ? 'implicit' : 'starttls';
+      const listener: DovecotListener = { service: serviceName, name, port, addresses, ssl, globalSsl, tls, haproxy: setting('haproxy') === 'yes', enabled: true, declared: section !== undefined, range };
       if (protocol) listener.protocol = protocol;
       const reason =
         port <= 0 ? 'port = 0 disables it'
