@@ -9,7 +9,7 @@ export interface ChainFacts {
   report: CertificateReport;
   /** Parsed certificates, leaf first, as in `report.chain`. */
   certs: X509Certificate[];
-  /** The top of the chain is not self-signed: an issuer is neither sent nor a known root. */
+  /** The leaf's issuer was neither sent nor is a known root (a missing intermediate). */
   incomplete: boolean;
   /** The leaf is its own issuer. */
   selfSignedLeaf: boolean;
@@ -106,7 +106,7 @@ export function analyseChain(socket: tls.TLSSocket, servername: string, extraCaP
       daysLeft: Math.floor((Date.parse(leafInfo.notAfter) - now) / 86_400_000),
     },
     certs,
-    incomplete: !topSelfSigned,
+    incomplete: certs.length === 1 && !topSelfSigned && error !== null,
     selfSignedLeaf: leafInfo.selfSigned,
     anchored,
   };

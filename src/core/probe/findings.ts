@@ -106,12 +106,12 @@ export function certificateFindings(protocol: Protocol, facts: ChainFacts, serve
   }
   if (facts.selfSignedLeaf && !facts.anchored) {
     out.push(finding('cert-self-signed', trustSeverity, 'Self-signed certificate', `The server certificate (${leaf.subject}) is its own issuer and is not in the trusted roots or the CA file. Use a certificate from a CA, or pass the certificate as the CA file if it is yours.`));
-  } else if (facts.incomplete && !report.trusted) {
-    const top = report.chain[report.chain.length - 1]!;
-    out.push(finding('cert-chain-incomplete', 'error', 'Certificate chain incomplete', `The server sent ${report.chain.length} certificate(s); the issuer of ${top.subject} ('${top.issuer}') was neither sent nor is a known root (${report.validationError ?? 'no error code'}). Send the intermediate certificates (Postfix: smtpd_tls_chain_files; Dovecot: ssl_cert with the chain).`));
+  } else if (facts.incomplete) {
+    out.push(finding('cert-chain-incomplete', 'error', 'Certificate chain incomplete', `The server sent only its own certificate; its issuer '${leaf.issuer}' was neither sent nor is a known root (${report.validationError ?? 'no error code'}). Send the intermediate certificates (Postfix: smtpd_tls_chain_files; Dovecot: ssl_cert with the chain).`));
   } else if (!facts.anchored) {
     const top = report.chain[report.chain.length - 1]!;
-    out.push(finding('cert-untrusted', trustSeverity, 'Certificate not trusted', `The chain ends at '${top.subject}', which is not among the trusted roots or in the CA file (${report.validationError ?? 'no error code'}).`));
+    const why = top.selfSigned ? 'a root that is not among the trusted roots or in the CA file' : `'${top.issuer}', which is neither a trusted root nor sent (an unknown root, or a missing intermediate)`;
+    out.push(finding('cert-untrusted', trustSeverity, 'Certificate not trusted', `The chain ends at '${top.subject}', issued by ${why} (${report.validationError ?? 'no error code'}).`));
   } else if (!report.trusted && report.validationError && !['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID'].includes(report.validationError)) {
     out.push(finding('cert-untrusted', trustSeverity, 'Certificate not trusted', `Verification failed: ${report.validationError}.`));
   }
