@@ -110,6 +110,11 @@ describe('Dovecot 2.4 configs', () => {
     assert.equal(a.effective('login_greeting')?.expanded, 'mx.example (%{protocol}) ready');
   });
 
+  test('2.4 boolean-list protocols { name = yes|no } enables and disables services', () => {
+    const a = analyzeText('dovecot_config_version = 2.4.0\ndovecot_storage_version = 2.4.0\nssl = no\nprotocols = imap pop3\nprotocols {\n  pop3 = no\n  sieve = yes\n}\n');
+    assert.deepEqual(a.endpoints.map((e) => e.target).sort(), ['imap://127.0.0.1:143', 'sieve://127.0.0.1:4190']);
+  });
+
   test('2.4 groups: settings inside ssl_server { } take the group prefix', () => {
     const a = analyzeText('dovecot_config_version = 2.4.0\ndovecot_storage_version = 2.4.0\nssl_server {\n  cert_file = /c.pem\n  ssl_server_key_file = /k.pem\n}\n');
     assert.equal(a.effective('ssl_server_cert_file')?.value, '/c.pem');

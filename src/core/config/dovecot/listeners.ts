@@ -57,6 +57,11 @@ export function findListeners(config: EffectiveConfig, fallbackRange: SourceRang
   const out: DovecotListener[] = [];
   const protocolsSetting = config.get('protocols');
   const enabledProtocols = new Set(splitList(protocolsSetting?.value ?? '').filter((p) => p !== 'none'));
+  // Dovecot 2.4 boolean-list form: `protocols { imap = yes  pop3 = no }` adds and removes.
+  for (const [name, a] of config.global.sections.get('protocols')?.settings ?? []) {
+    if (a.value === 'yes') enabledProtocols.add(name);
+    else if (a.value === 'no') enabledProtocols.delete(name);
+  }
   const services = new Map(config.services().map((s) => [s.name, s]));
   const serviceNames = new Set([...services.keys(), ...BUILT_IN.map((b) => b.service)]);
 
