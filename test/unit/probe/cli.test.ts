@@ -1,0 +1,140 @@
+// `mail-tls probe`: exit codes, one-line errors, the report and the JSON, in-process through
+// main() and once as a real process.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { CliIo } from '../../../src/cli/io';
+import { main } from '../../../src/cli/main';
+import type { ProbeResult } from '../../../src/core/probe/types';
+import { FakeServer, KeyPair, makeSelfSigned, smtpHandler, startFakeServer } from './fakeServer';
+
+function fakeIo() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false };
+  return { io, out: () => out.join(''), err: () => err.join('') };
+}
+
+async function run(args: string[]) {
+  const f = fakeIo();
+  const code = await main(['probe', ...args], f.io);
+  return { code, stdout: f.out(), stderr: f.err() };
+}
+
+let pair: KeyPair;
+let dir: string;
+let caFile: string;
+let good: FakeServer;
+let noTls: FakeServer;
+let closedPort: number;
+
+before(async () => {
+  pair = makeSelfSigned('localhost');
+  dir = mkdtempSync(join(tmpdir(), 'probe-cli-'));
+  caFile = join(dir, 'ca.pem');
+  writeFileSync(caFile, pair.cert);
+  good = await startFakeServer({ tls: pair, greeting: ['220 hi'], onLine: smtpHandler({ keywords: ['STARTTLS'] }) });
+  noTls = await startFakeServer({ greeting: ['220 hi'], onLine: smtpHandler({ keywords: ['PIPELINING'] }) });
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  closedPort = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+});
+after(async () => {
+  await Promise.all([good.close(), noTls.close()]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('mail-tls probe: bad arguments exit 2 with one line', () => {
+  const cases: [string[], RegExp][] = [
+    [[], /give at least one target/],
+    [['http://mx.example.org'], /unknown scheme 'http'/],
+    [['smtp://[::1'], /unclosed/],
+    [['smtp://127.0.0.1', '--timeout', 'soon'], /--timeout takes a positive whole number, not 'soon'/],
+    [['smtp://127.0.0.1', '--max-connections', '0'], /--max-connections/],
+    [['smtp://127.0.0.1', '--bogus'], /Unknown option '--bogus'/],
+    [['smtp://127.0.0.1', '--ca'], /--ca/],
+    [['smtp://127.0.0.1', '--ca', '/nonexistent/ca.pem'], /cannot read the CA file '\/nonexistent\/ca\.pem': ENOENT/],
+    [['smtp://127.0.0.1', '--ehlo', 'bad name'], /--ehlo 'bad name'/],
+  ];
+  for (const [args, message] of cases) {
+    it(args.join(' ') || '(no target)', async () => {
+      const r = await run(args);
+      assert.equal(r.code, 2);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, message);
+      assert.match(r.stderr, /^mail-tls probe: [^\n]+\n$/, 'exactly one line');
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    });
+  }
+
+  it('a CA file without certificates is a usage error too', async () => {
+    const empty = join(dir, 'empty.pem');
+    writeFileSync(empty, 'not a certificate\n');
+    const r = await run([`smtp://127.0.0.1:${good.port}`, '--ca', empty]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no PEM certificate/);
+  });
+});
+
+describe('mail-tls probe: results', () => {
+  it('--help prints the usage, exit 0', async () => {
+    const r = await run(['--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /usage: mail-tls probe <target\.\.\.>/);
+    assert.match(r.stdout, /--no-injection/);
+  });
+
+  it('a clean endpoint: exit 0 and a readable report', async () => {
+    const r = await run([`smtp://127.0.0.1:${good.port}`, '--ca', caFile, '--servername', 'localhost']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`^smtp://127\\.0\\.0\\.1:${good.port}  \\(smtp, STARTTLS\\)  OK`));
+    assert.match(r.stdout, /TLS {11}TLSv1\.3 {2}TLS_AES_256_GCM_SHA384/);
+    assert.match(r.stdout, /accepted {6}TLSv1 (yes|no) {2}TLSv1\.1 (yes|no) {2}TLSv1\.2 yes {2}TLSv1\.3 yes/);
+    assert.match(r.stdout, /trusted yes, hostname matches yes/);
+    assert.match(r.stdout, /findings {6}none/);
+  });
+
+  it('an error finding: exit 1, the finding with its severity', async () => {
+    const r = await run([`smtp://127.0.0.1:${noTls.port}`]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /ERROR {3}starttls-not-offered: STARTTLS is not offered/);
+  });
+
+  it('--json: an array of results in target order, several targets at once', async () => {
+    const targets = [`smtp://127.0.0.1:${good.port}`, `smtp://127.0.0.1:${noTls.port}`, `imaps://127.0.0.1:${closedPort}`];
+    const r = await run([...targets, '--json', '--ca', caFile, '--servername', 'localhost', '--no-versions', '--no-injection']);
+    assert.equal(r.code, 1);
+    const results = JSON.parse(r.stdout) as ProbeResult[];
+    assert.deepEqual(results.map((x) => x.target), targets);
+    const [first, second, third] = results as [ProbeResult, ProbeResult, ProbeResult];
+    assert.deepEqual(Object.keys(first).sort(), ['address', 'capabilities', 'certificate', 'findings', 'greeting', 'ok', 'protocol', 'startedAt', 'target', 'timings', 'tls', 'tlsMode', 'transcript', 'versions']);
+    assert.deepEqual(Object.keys(first.tls!).sort(), ['alpn', 'cipher', 'cipherStandardName', 'group', 'version']);
+    assert.deepEqual(Object.keys(first.certificate!).sort(), ['chain', 'daysLeft', 'hostnameMatches', 'trusted', 'validationError']);
+    assert.deepEqual(Object.keys(first.certificate!.chain[0]!).sort(), ['fingerprint256', 'issuer', 'keyBits', 'keyType', 'notAfter', 'notBefore', 'selfSigned', 'serialNumber', 'signatureAlgorithm', 'subject', 'subjectAltNames']);
+    assert.deepEqual(Object.keys(first.timings).sort(), ['connect', 'greeting', 'handshake', 'starttls', 'total']);
+    assert.deepEqual(Object.keys(first.versions), ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3']);
+    assert.ok(first.transcript.every((e) => ['client', 'server', 'info'].includes(e.direction) && typeof e.text === 'string' && typeof e.at === 'number'));
+    assert.equal(first.certificate!.trusted, true);
+    assert.deepEqual(second.findings.map((f) => f.id), ['starttls-not-offered']);
+    assert.deepEqual(third.findings.map((f) => f.id), ['connect-failed']);
+  });
+});
+
+describe('mail-tls probe as a process (dist/cli.js)', () => {
+  const cli = resolve(__dirname, '../../../../dist/cli.js');
+  it('exit codes and output from the bundled CLI', (t) => {
+    if (!existsSync(cli)) return t.skip('dist/cli.js is not built (npm test builds it)');
+    const bad = spawnSync(process.execPath, [cli, 'probe', 'gopher://x'], { encoding: 'utf8' });
+    assert.equal(bad.status, 2);
+    assert.equal(bad.stderr.trim().split('\n').length, 1);
+    assert.match(bad.stderr, /unknown scheme 'gopher'/);
+    const refused = spawnSync(process.execPath, [cli, 'probe', `pop3s://127.0.0.1:${closedPort}`, '--json'], { encoding: 'utf8' });
+    assert.equal(refused.status, 1);
+    assert.equal((JSON.parse(refused.stdout) as ProbeResult[])[0]!.findings[0]!.id, 'connect-failed');
+  });
+});
