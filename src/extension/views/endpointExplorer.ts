@@ -12,6 +12,8 @@ import {
 } from './explorerNodes';
 
 export const VIEW_ID = 'mailTls.endpoints';
+/** Results show their age ("5 min ago"); redraw now and then so it stays true. */
+const AGE_REFRESH_MS = 60_000;
 
 export class EndpointExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
@@ -26,6 +28,10 @@ export class EndpointExplorer implements vscode.TreeDataProvider<ExplorerNode>, 
       ctx.live.onDidChange(refresh),
       onDidChangeSettings(refresh),
     );
+    const timer = setInterval(() => {
+      if (ctx.store.all().length > 0) refresh();
+    }, AGE_REFRESH_MS);
+    this.disposables.push(new vscode.Disposable(() => clearInterval(timer)));
   }
 
   getTreeItem(element: ExplorerNode): vscode.TreeItem {

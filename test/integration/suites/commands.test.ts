@@ -60,6 +60,20 @@ describe('Mail TLS commands', function () {
     assert.equal(smtp.versions.TLSv1, true, 'the test Postfix accepts TLS 1.0');
   });
 
+  it('mailTls.probeActiveConfig probes what the active editor\'s config declares; probeAgain repeats it', async () => {
+    const live = writeLiveConfigs(state!);
+    await vscode.commands.executeCommand('mailTls.refreshExplorer');
+    await api.whenIdle();
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(live.dovecotConf));
+    const results = await vscode.commands.executeCommand<ProbeResult[]>('mailTls.probeActiveConfig');
+    assert.deepEqual(results.map((r) => r.target), [live.imaps]);
+    const first = api.latest(live.imaps)!.receivedAt;
+    const again = await vscode.commands.executeCommand<ProbeResult[]>('mailTls.probeAgain');
+    assert.deepEqual(again.map((r) => r.target), [live.imaps]);
+    assert.ok(api.latest(live.imaps)!.receivedAt >= first);
+    assert.notEqual(api.latest(live.imaps)!.result, results[0], 'probe again stored a new result');
+  });
+
   it('mailTls.copyMarkdown returns (and copies) the report of one endpoint', async () => {
     const markdown = await vscode.commands.executeCommand<string>('mailTls.copyMarkdown', state!.endpoints.imaps);
     assert.match(markdown, new RegExp(`^## ${state!.endpoints.imaps.replace(/[.:/]/g, '\\$&')}`, 'm'));

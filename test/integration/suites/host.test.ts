@@ -1,11 +1,12 @@
 // Proves the harness itself: these tests run in VS Code's Node extension host (a web worker
 // host could not open sockets), against the fixtures workspace, and our extension activates.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
+import { STATE_VERSION, type TestServersState } from '../../servers/state';
 
 const repoRoot = join(__dirname, '..', '..', '..', '..');
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string };
@@ -37,7 +38,10 @@ describe('extension host', () => {
     assert.equal(folders.length, 1);
     const folder = folders[0]!;
     assert.equal(folder.uri.scheme, 'file');
-    assert.match(folder.uri.fsPath, /test[\\/]fixtures[\\/]workspace$/);
+    // The launchers open the fixtures (code-server: a per-run copy of them).
+    for (const file of ['postfix/main.cf', 'postfix/master.cf', 'dovecot/dovecot.conf']) {
+      assert.ok(existsSync(join(folder.uri.fsPath, file)), `${file} missing from the workspace`);
+    }
   });
 
   it(`activates ${extensionId} from this working tree`, async () => {
@@ -58,7 +62,8 @@ describe('extension host', () => {
       this.skip();
       return;
     }
-    const state: unknown = JSON.parse(readFileSync(stateFile, 'utf8'));
-    assert.equal(typeof state, 'object');
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as TestServersState;
+    assert.equal(state.version, STATE_VERSION);
+    assert.match(state.endpoints.smtp, /^smtp:\/\/127\.0\.0\.1:\d+$/);
   });
 });

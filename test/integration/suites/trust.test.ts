@@ -84,6 +84,20 @@ describe('untrusted workspace', function () {
     assert.ok(connections >= 1, 'the consented probe did not connect');
   });
 
+  it('in a trusted workspace, probe on open does probe (so the zero above means something)', async () => {
+    api.testing!.setTrustHooks({ simulateUntrusted: false });
+    await setSetting('probeOnOpen', true);
+    try {
+      const before = connections;
+      const opened = writeGenerated('trust/opened/master.cf', `${target.replace('smtp://', '')} inet n - n - - smtpd\n`);
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(opened));
+      await waitFor('the probe on open to connect', () => connections > before, 10_000);
+    } finally {
+      await setSetting('probeOnOpen', undefined);
+      api.testing!.setTrustHooks({ simulateUntrusted: true });
+    }
+  });
+
   it('a URL the person typed (not named by the workspace) needs no consent', async () => {
     consent = false;
     const other = createServer((socket) => socket.end());
