@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { analyzePostfix } from '../../../src/core/config/postfix';
+import { spawnSync } from 'node:child_process';
+import { analyzePostfix, postfixSettingDoc } from '../../../src/core/config/postfix';
+import { defaultValue } from '../../../src/core/config/postfix/effective';
 import { compareWithPostconf, configDir, hasPostconf } from '../../real/postconfOracle';
 
 const DIST = '/usr/share/postfix';
@@ -57,4 +59,27 @@ test('copying a real file keeps working (sanity of the helper)', { skip }, () =>
   const a = analyzePostfix(dir);
   assert.equal(a.mainCf, undefined);
   assert.ok(a.services.length > 20);
+});
+
+test("the built-in defaults table agrees with this machine's postconf -d", { skip: hasPostconf ? false : 'postconf not installed' }, () => {
+  const r = spawnSync('postconf', ['-d'], { encoding: 'utf8' });
+  const version = /^mail_version = (\d+\.\d+)/m.exec(r.stdout)?.[1] ?? '3.7';
+  let compared = 0;
+  for (const line of r.stdout.split('\n')) {
+    const m = /^(\S+) =(?: (.*))?$/.exec(line);
+    if (!m || ['mynetworks', 'mail_version', 'process_id'].includes(m[1]!)) continue;
+    assert.equal(defaultValue(m[1]!, version), m[2] ?? '', m[1]);
+    compared++;
+  }
+  assert.ok(compared > 900, `${compared} defaults compared`);
+});
+
+test('hover docs: TLS parameters described, any known parameter has its default and link', () => {
+  const level = postfixSettingDoc('smtpd_tls_security_level')!;
+  assert.match(level.description, /RFC 3207/);
+  assert.equal(level.docUrl, 'https://www.postfix.org/postconf.5.html#smtpd_tls_security_level');
+  assert.equal(postfixSettingDoc('smtpd_tls_protocols', '3.5')!.default, '!SSLv2, !SSLv3');
+  assert.equal(postfixSettingDoc('smtpd_use_tls')!.replacedBy, 'smtpd_tls_security_level');
+  assert.equal(postfixSettingDoc('alias_maps')!.description, 'Postfix parameter; see postconf(5).');
+  assert.equal(postfixSettingDoc('no_such_parameter_anywhere'), undefined);
 });

@@ -105,3 +105,4 @@ function dedupe(findings: ConfigFinding[]): ConfigFinding[] {
     return true;
   });
 }
+export { postfixSettingDoc, type PostfixSettingDoc } from './settingsDocs';
