@@ -5,6 +5,7 @@ import type { ProbeResult, Protocol } from '../../core/probe/types';
 import type { MailTlsContext } from '../context';
 import { canonicalTarget, parseTarget, SCHEMES } from '../probing/engine';
 import type { BatchOutcome, ProbeRequest } from '../probing/probeRunner';
+import { statusOf } from '../probing/resultsStore';
 import { targetOf } from './args';
 
 const LAST_TARGET_KEY = 'mailTls.lastTarget';
@@ -14,10 +15,24 @@ function requestFor(ctx: MailTlsContext, target: string): ProbeRequest {
   return declared ? { target, resource: declared.fileUri } : { target };
 }
 
-function report(outcome: BatchOutcome): void {
-  for (const { target, message } of outcome.errors) void vscode.window.showErrorMessage(vscode.l10n.t('Probe of {0} failed: {1}', target, message));
+/** One message per batch, never one per endpoint: a full workspace probe must not flood. */
+function report(ctx: MailTlsContext, outcome: BatchOutcome): void {
+  const [first] = outcome.errors;
+  if (outcome.errors.length === 1 && first) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Probe of {0} failed: {1}', first.target, first.message));
+  } else if (outcome.errors.length > 1) {
+    const showLog = vscode.l10n.t('Show Log');
+    void vscode.window
+      .showErrorMessage(vscode.l10n.t('{0} of {1} probes failed.', outcome.errors.length, outcome.errors.length + outcome.results.length), showLog)
+      .then((choice) => choice === showLog && ctx.log.show(true));
+  }
   if (outcome.declined.length > 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Skipped {0} endpoint(s) named by the untrusted workspace.', outcome.declined.length));
+  }
+  if (outcome.results.length > 1) {
+    const failed = outcome.results.filter((r) => statusOf(r) === 'failed').length;
+    const warned = outcome.results.filter((r) => statusOf(r) === 'warning').length;
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Mail TLS: {0} probed, {1} with warnings, {2} failed', outcome.results.length, warned, failed), 10_000);
   }
 }
 
@@ -28,7 +43,7 @@ export const probeEndpoint = (ctx: MailTlsContext) => async (arg?: unknown): Pro
   if (!target) target = await askForTarget(ctx);
   if (!target) return undefined;
   const outcome = await ctx.runner.run([requestFor(ctx, target)], { progress: 'notification' });
-  report(outcome);
+  report(ctx, outcome);
   return outcome.results[0];
 };
 
@@ -43,7 +58,7 @@ export const probeActiveConfig = (ctx: MailTlsContext) => async (): Promise<Prob
     return [];
   }
   const outcome = await ctx.runner.run(targets.map((t) => requestFor(ctx, t)), { progress: 'notification' });
-  report(outcome);
+  report(ctx, outcome);
   return outcome.results;
 };
 
@@ -56,7 +71,7 @@ export const probeAll = (ctx: MailTlsContext) => async (): Promise<ProbeResult[]
     return [];
   }
   const outcome = await ctx.runner.run(requests, { progress: 'notification' });
-  report(outcome);
+  report(ctx, outcome);
   return outcome.results;
 };
 
@@ -69,7 +84,7 @@ export const probeAgain = (ctx: MailTlsContext) => async (arg?: unknown): Promis
     return result ? [result] : [];
   }
   const outcome = await ctx.runner.run(targets.map((t) => requestFor(ctx, t)), { progress: 'notification' });
-  report(outcome);
+  report(ctx, outcome);
   return outcome.results;
 };
 
