@@ -124,6 +124,21 @@ describe('Dovecot effective settings agree with doveconf', () => {
     assert.ok(accepted >= 80, `doveconf accepted only ${accepted} of 300 mutations`);
   });
 
+  test('dovecot-invalid-value fires exactly where doveconf refuses the value', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'dovecot-values-'));
+    const lines = ['ssl = Yes', 'ssl = maybe', 'ssl = required', 'disable_plaintext_auth = 0', 'disable_plaintext_auth = n', 'disable_plaintext_auth = TRUE',
+      'disable_plaintext_auth = Y', 'disable_plaintext_auth = 1', 'disable_plaintext_auth = NO', 'verbose_ssl = yES',
+      'service imap-login {\n  inet_listener imaps {\n    port = 70000\n  }\n}', 'service imap-login {\n  inet_listener imaps {\n    port = 65535\n    ssl = sure\n  }\n}',
+      'service imap-login {\n  inet_listener imaps {\n    port = 993\n    ssl = y\n  }\n}'];
+    lines.forEach((line, i) => {
+      const file = join(tmp, `${i}.conf`);
+      writeFileSync(file, `base_dir = ${join(tmp, 'run')}/\n${line}\n`);
+      const accepted = doveconf(['-c', file, '-n']).code === 0;
+      const flagged = analyzeDovecot(file, { checkCertificateFiles: false }).findings.some((f) => f.id === 'dovecot-invalid-value');
+      assert.equal(flagged, !accepted, `${line}: doveconf ${accepted ? 'accepts' : 'refuses'} it`);
+    });
+  });
+
   test('the running test instance config', skipWithoutServers(), () => {
     const servers = loadTestServers()!;
     agreesWithDoveconf(servers.dovecotConfigFile, 10, 8);

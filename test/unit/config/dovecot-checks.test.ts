@@ -51,6 +51,15 @@ describe('Dovecot 2.3 checks', () => {
     assert.ok(!ids(analyzeText(`${BASE}login_trusted_networks = 10.0.0.0/8\n`)).includes('dovecot-trusted-networks-all'));
   });
 
+  test('values Dovecot refuses: ssl enum, booleans, ports, protocol names', () => {
+    const text = `${BASE}ssl = Yes\ndisable_plaintext_auth = 0\nssl_min_protocol = TLSv1.4\nverbose_ssl = Y\nservice imap-login {\n  inet_listener imaps {\n    port = 70000\n    ssl = sure\n  }\n}\n`;
+    const bad = analyzeText(text).findings.filter((f) => f.id === 'dovecot-invalid-value');
+    assert.deepEqual(bad.map((f) => textAt(text, f.range)), ['Yes', '0', 'TLSv1.4', '70000', 'sure']);
+    assert.ok(bad.every((f) => f.severity === 'error'));
+    const plaintext = analyzeText(`${BASE}disable_plaintext_auth = NO\n`).findings.find((f) => f.id === 'dovecot-plaintext-auth');
+    assert.ok(plaintext, 'NO is false for Dovecot');
+  });
+
   test('cipher preferences and weak ciphers', () => {
     const a = analyzeText(`${BASE}ssl_prefer_server_ciphers = yes\nssl_cipher_list = HIGH:aNULL:!MD5:RC4\n`);
     assert.equal(a.findings.find((f) => f.id === 'dovecot-prefer-server-ciphers')?.fix?.newText, 'no');

@@ -37,6 +37,32 @@ export function visitSettings(nodes: DovecotNode[], sections: SectionNode[] = []
 }
 
 const WEAK_PROTOCOLS = new Set(['SSLv3', 'TLSv1', 'TLSv1.1', 'ANY']);
+const MIN_PROTOCOLS = new Set(['SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3', 'ANY', 'LATEST']);
+const BOOLEANS = new Set(['disable_plaintext_auth', 'auth_allow_cleartext', 'ssl_prefer_server_ciphers', 'ssl_require_crl', 'ssl_verify_client_cert', 'verbose_ssl', 'ssl_server_require_crl', 'ssl_client_require_valid_cert', 'haproxy']);
+
+/** Dovecot's boolean parser: `yes`, `y` (any case) and `1` are true, `no` (any case) is false. */
+export function parseDovecotBool(value: string): boolean | undefined {
+  const v = value.toLowerCase();
+  if (v === 'yes' || v === 'y' || value === '1') return true;
+  if (v === 'no') return false;
+  return undefined;
+}
+
+/** Why Dovecot rejects this value, or undefined when it takes it. */
+function invalidValue(node: SettingNode, sections: SectionNode[]): string | undefined {
+  const n = node.name;
+  const inListener = sections[sections.length - 1]?.type === 'inet_listener';
+  if (node.valueKind === 'variable') return undefined;
+  if (inListener && n === 'port') {
+    const port = /^\d+$/.test(node.value) ? Number(node.value) : NaN;
+    return port >= 0 && port <= 65535 ? undefined : `port must be a number from 0 to 65535; Dovecot refuses "${node.value}".`;
+  }
+  if ((BOOLEANS.has(n) || (inListener && n === 'ssl')) && parseDovecotBool(node.value) === undefined) return `${n} is yes or no; Dovecot refuses "${node.value}".`;
+  if (!inListener && n === 'ssl' && !['yes', 'no', 'required'].includes(node.value)) return `ssl is no, yes or required (lower case); Dovecot refuses "${node.value}".`;
+  if (n === 'ssl_min_protocol' && !MIN_PROTOCOLS.has(node.value)) return `ssl_min_protocol "${node.value}" is not a protocol name (TLSv1.2, TLSv1.3, ...): the login processes fail to set up TLS.`;
+  if (n === 'ssl_server_prefer_ciphers' && !['client', 'server'].includes(node.value)) return `ssl_server_prefer_ciphers is client or server; Dovecot refuses "${node.value}".`;
+  return undefined;
+}
 const WEAK_CIPHER_TOKENS = /^(aNULL|eNULL|NULL|EXPORT|EXP|LOW|RC4|DES|3DES|MD5|ADH|AECDH|ALL:@SECLEVEL=0|.*@SECLEVEL=0)$/i;
 const CERT_VALUE_23 = ['ssl_cert', 'ssl_key', 'ssl_ca', 'ssl_dh', 'ssl_alt_cert', 'ssl_alt_key', 'ssl_client_cert', 'ssl_client_key'];
 const FILE_SETTINGS_24 = /^ssl_(server|client)_[a-z_]*_file$/;
@@ -59,8 +85,10 @@ export function runChecks({ doc, config, version, listeners }: CheckInput): Conf
   // Implicit-TLS listeners (imaps, pop3s) have no plaintext fallback: TLS is mandatory there.
   const implicitListeners = listeners.filter((l) => l.enabled && l.ssl).map((l) => `${l.service}/${l.name}`);
 
-  for (const { node } of settings) {
+  for (const { node, sections } of settings) {
     const n = node.name;
+    const invalid = invalidValue(node, sections);
+    if (invalid) add({ id: 'dovecot-invalid-value', severity: 'error', message: invalid, range: node.valueRange, docUrl: url(n) });
     if (version === '2.4') {
       const rename = RENAME_24_BY_NAME.get(n);
       if (rename) {
@@ -130,7 +158,7 @@ export function runChecks({ doc, config, version, listeners }: CheckInput): Conf
       if (!config.get('ssl_min_protocol')) finding.fix = { title: 'Replace with ssl_min_protocol = TLSv1.2', range: node.range, newText: 'ssl_min_protocol = TLSv1.2' };
       add(finding);
     }
-    if ((n === 'ssl_prefer_server_ciphers' && node.value === 'yes') || (n === 'ssl_server_prefer_ciphers' && node.value === 'server')) {
+    if ((n === 'ssl_prefer_server_ciphers' && parseDovecotBool(node.value) === true) || (n === 'ssl_server_prefer_ciphers' && node.value === 'server')) {
       const better = n === 'ssl_prefer_server_ciphers' ? 'no' : 'client';
       add({ id: 'dovecot-prefer-server-ciphers', severity: 'info', message: `With only strong ciphers enabled, letting clients choose (${n} = ${better}) lets them pick what their hardware runs fastest (Mozilla guidance).`, range: node.valueRange, docUrl: url(n), fix: { title: `Set ${better}`, range: node.valueRange, newText: better } });
     }
@@ -142,7 +170,7 @@ export function runChecks({ doc, config, version, listeners }: CheckInput): Conf
       const everyone = node.value.split(/[\s,]+/).filter((net) => /\/0$/.test(net));
       if (everyone.length > 0) add({ id: 'dovecot-trusted-networks-all', severity: 'error', message: `login_trusted_networks includes ${everyone.join(', ')}: every client may claim another address and counts as secured, so plaintext authentication is allowed without TLS.`, range: node.valueRange, docUrl: url(n) });
     }
-    const plaintextOn = (n === 'disable_plaintext_auth' && node.value === 'no') || (n === 'auth_allow_cleartext' && node.value === 'yes');
+    const plaintextOn = (n === 'disable_plaintext_auth' && parseDovecotBool(node.value) === false) || (n === 'auth_allow_cleartext' && parseDovecotBool(node.value) === true);
     if (plaintextOn && !tlsMandatory) {
       const fixed = n === 'disable_plaintext_auth' ? 'yes' : 'no';
       add({ id: 'dovecot-plaintext-auth', severity: 'error', message: `${n} = ${node.value} lets clients send passwords before TLS.`, range: node.range, docUrl: url(n), fix: { title: `Set ${fixed}`, range: node.valueRange, newText: fixed } });

@@ -82,14 +82,14 @@ export function findListeners(config: EffectiveConfig, fallbackRange: SourceRang
       const portText = setting('port');
       const port = portText !== undefined ? Number.parseInt(portText, 10) || 0 : (builtIn?.port ?? 0);
       const sslText = setting('ssl');
-      const ssl = sslText !== undefined ? sslText === 'yes' : (builtIn?.ssl ?? false);
+      const ssl = sslText !== undefined ? /^(yes|y|1)$/i.test(sslText) : (builtIn?.ssl ?? false);
       const address = setting('address');
       const listen = config.get('listen', protocol ? { protocol } : {})?.value ?? '*, ::';
       const addresses = splitList(address || listen);
       const globalSsl = config.get('ssl', protocol ? { protocol } : {})?.value ?? 'yes';
       const range = section?.decls[0]?.range ?? service?.decls[0]?.range ?? protocolsSetting?.range ?? fallbackRange;
       const tls = globalSsl === 'no' ? 'none' : ssl ? 'implicit' : 'starttls';
-      const listener: DovecotListener = { service: serviceName, name, port, addresses, ssl, globalSsl, tls, haproxy: setting('haproxy') === 'yes', enabled: true, declared: section !== undefined, range };
+      const listener: DovecotListener = { service: serviceName, name, port, addresses, ssl, globalSsl, tls, haproxy: /^(yes|y|1)$/i.test(setting('haproxy') ?? ''), enabled: true, declared: section !== undefined, range };
       if (protocol) listener.protocol = protocol;
       const reason =
         port <= 0 ? 'port = 0 disables it'
