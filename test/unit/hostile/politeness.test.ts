@@ -147,6 +147,18 @@ describe('rate limiting (421 to every connection beyond the first)', () => {
     });
   });
 
+  it('an abort during the backoff rejects at once and leaves nothing open', async () => {
+    await withServers(async () => [await hostile.rateLimited()], async ([server]) => {
+      const controller = new AbortController();
+      const t0 = Date.now();
+      const run = probe(server!.url, shortOptions({ maxConnections: 1, signal: controller.signal, timeouts: { total: 60_000 } }));
+      // The first side connection is refused at once; the probe is then waiting to retry.
+      setTimeout(() => controller.abort(), 300);
+      await assert.rejects(run, { name: 'AbortError' });
+      assert.ok(Date.now() - t0 < 800, `abort took ${Date.now() - t0} ms`);
+    });
+  });
+
   it('a server that forgives after a pause gets its versions enumerated thanks to the backoff', async () => {
     await withServers(async () => [await hostile.rateLimited({ cooldownMs: 150 })], async ([server]) => {
       const r = await probe(server!.url, shortOptions({ maxConnections: 1, checkInjection: false }));
