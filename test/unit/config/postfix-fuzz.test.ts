@@ -54,6 +54,7 @@ function check(main: string, master: string, label: string): PostfixAnalysis {
   const ms = performance.now() - t0;
   assert.ok(ms < 5000, `${label}: took ${ms.toFixed(0)} ms`);
   const texts: Lines = { [MAIN]: lineLengths(main), [MASTER]: lineLengths(master) };
+  assert.ok(!a.findings.some((f) => f.id === 'postfix-internal-error'), `${label}: a check threw: ${a.findings.find((f) => f.id === 'postfix-internal-error')?.message}`);
   for (const f of a.findings) {
     assertInside(f.range, texts, `${label} finding ${f.id}`);
     if (f.fix) assertInside(f.fix.range, texts, `${label} fix ${f.id}`);

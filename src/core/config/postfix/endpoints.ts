@@ -9,16 +9,18 @@
 import { isIPv6 } from 'node:net';
 import type { Protocol, TlsMode } from '../../probe/types';
 import type { ConfigEndpoint } from '../types';
+import type { ParamScope } from './effective';
 import { isDisabled, isSmtpd, PostfixService, smtpdTlsLevel } from './services';
 
-export function postfixEndpoints(services: PostfixService[]): ConfigEndpoint[] {
+/** `global` is main.cf's scope: the master daemon binds by main.cf's settings, not a service's `-o`. */
+export function postfixEndpoints(services: PostfixService[], global: ParamScope): ConfigEndpoint[] {
   const out: ConfigEndpoint[] = [];
   const seen = new Set<string>();
   for (const s of services) {
     if (s.type !== 'inet' || s.port === undefined || isDisabled(s)) continue;
     if (!isSmtpd(s) && s.command !== 'postscreen') continue;
     const { protocol, tlsMode } = modeOf(s);
-    for (const host of hostsOf(s)) {
+    for (const host of hostsOf(s, global)) {
       const target = `${protocol}://${isIPv6(host) ? `[${host}]` : host}:${s.port}`;
       if (seen.has(target)) continue;
       seen.add(target);
@@ -36,15 +38,15 @@ function modeOf(s: PostfixService): { protocol: Protocol; tlsMode: TlsMode } {
   return { protocol: 'smtp', tlsMode: 'starttls' };
 }
 
-function hostsOf(s: PostfixService): string[] {
+function hostsOf(s: PostfixService, global: ParamScope): string[] {
   if (s.host && s.host !== '*') return [s.host];
-  const interfaces = s.effective('inet_interfaces').expanded.split(/[\s,]+/).filter(Boolean);
+  const interfaces = global.effective('inet_interfaces').expanded.split(/[\s,]+/).filter(Boolean);
   const hosts: string[] = [];
   for (const raw of interfaces.length ? interfaces.slice(0, 64) : ['all']) {
     const entry = raw.replace(/^\[(.*)\]$/, '$1');
     const lower = entry.toLowerCase();
     if (lower === 'all') {
-      const name = s.scope.isSet('myhostname') ? s.effective('myhostname').expanded.trim() : '';
+      const name = global.isSet('myhostname') ? global.effective('myhostname').expanded.trim() : '';
       hosts.push(name || '127.0.0.1');
     } else if (lower === 'loopback-only' || lower === 'localhost') {
       hosts.push('127.0.0.1');

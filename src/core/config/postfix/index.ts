@@ -8,6 +8,7 @@ import { checkGlobal } from './checksGlobal';
 import { checkDeprecated, checkExpansion, checkMainCfSyntax, checkMasterCfSyntax } from './checksMain';
 import { checkService } from './checksService';
 import { DEFAULT_POSTFIX_VERSION } from './defaults';
+import { POSTCONF_DOC } from './rules';
 import { ParamScope } from './effective';
 import { postfixEndpoints } from './endpoints';
 import { MainCfDocument, parseMainCf } from './mainCf';
@@ -73,26 +74,36 @@ export function analyzePostfix(configDir: string, options: AnalyzeOptions = {}, 
   const global = new ParamScope(mainCf, [], version);
   const services = buildServices(mainCf, masterCf, version, global);
   const findings: ConfigFinding[] = [];
-  if (mainCf) findings.push(...checkMainCfSyntax(mainCf));
-  if (masterCf) findings.push(...checkMasterCfSyntax(masterCf, services));
-  findings.push(...checkDeprecated(mainCf, services));
-  findings.push(...checkExpansion(mainCf, services, global));
-  findings.push(...checkGlobal(global, mainCf ? firstLine(mainCf) : undefined));
-  for (const s of services) if (isSmtpd(s)) findings.push(...checkService(s, version));
-  options.signal?.throwIfAborted();
-
   let certificates: ServiceCertificates[] = [];
-  if (options.checkCertificateFiles !== false) {
-    const certs = checkServiceCertificates(services, { baseDir: dir, expiryWarningDays: options.expiryWarningDays, now: options.now });
-    findings.push(...certs.findings);
-    certificates = certs.certificates;
+  try {
+    if (mainCf) findings.push(...checkMainCfSyntax(mainCf));
+    if (masterCf) findings.push(...checkMasterCfSyntax(masterCf, services));
+    findings.push(...checkDeprecated(mainCf, services));
+    findings.push(...checkExpansion(mainCf, services, global));
+    findings.push(...checkGlobal(global, mainCf ? firstLine(mainCf) : undefined));
+    for (const s of services) if (isSmtpd(s)) findings.push(...checkService(s, version));
+    options.signal?.throwIfAborted();
+    if (options.checkCertificateFiles !== false) {
+      const certs = checkServiceCertificates(services, { baseDir: dir, expiryWarningDays: options.expiryWarningDays, now: options.now });
+      findings.push(...certs.findings);
+      certificates = certs.certificates;
+    }
+  } catch (err) {
+    if (options.signal?.aborted) throw err;
+    // A bug in one check must not take the editor's diagnostics down with it.
+    const at = mainCf ? firstLine(mainCf) : { file: masterPath, start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    findings.push({ id: 'postfix-internal-error', severity: 'info', message: `A check failed: ${(err as Error).message}`, range: at, docUrl: POSTCONF_DOC });
   }
-  return { configDir: dir, files, mainCf, masterCf, services, global, findings: dedupe(findings), endpoints: postfixEndpoints(services), certificates, version };
+  return { configDir: dir, files, mainCf, masterCf, services, global, findings: sortFindings(dedupe(findings)), endpoints: postfixEndpoints(services, global), certificates, version };
 }
 
 /** Where a finding about a global default goes: main.cf's first line. */
 function firstLine(doc: MainCfDocument): SourceRange {
   return { file: doc.file, start: { line: 0, character: 0 }, end: { line: 0, character: doc.lineLengths[0] ?? 0 } };
+}
+
+function sortFindings(findings: ConfigFinding[]): ConfigFinding[] {
+  return findings.sort((a, b) => a.range.file.localeCompare(b.range.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
 /** The same finding at the same place (a main.cf line shared by services) is reported once. */

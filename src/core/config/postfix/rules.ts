@@ -46,6 +46,7 @@ export const POSTFIX_RULES: Readonly<Record<string, string>> = {
   'postfix-cert-not-yet-valid': 'The configured certificate is not valid yet.',
   'postfix-cert-hostname-mismatch': 'The certificate does not cover `myhostname`.',
   'postfix-cert-chain-incomplete': "The leaf's issuer is missing from the file.",
+  'postfix-internal-error': 'A check failed on unexpected input (reported instead of crashing).',
 };
 
 export function finding(id: string, severity: Severity, message: string, range: SourceRange, docUrl: string, fix?: ConfigFinding['fix']): ConfigFinding {
