@@ -52,7 +52,15 @@ export async function checkInjection(s: ConnectionSettings): Promise<InjectionOu
     wire = await connect(s, null);
     const ctx = openContext(wire, s);
     if (!(await dialogUpToTls(ctx, s.target.dialect, true))) return { unprompted: null, reason: 'the server did not agree to STARTTLS' };
-    await wire.startTls(handshakeOptions(s), s.timeouts.handshake, true);
+    try {
+      await wire.startTls(handshakeOptions(s), s.timeouts.handshake, true);
+    } catch (err) {
+      // Dovecot, for one, hangs up when data follows STARTTLS: the command never runs.
+      if (err instanceof WireError && (err.kind === 'closed' || err.kind === 'network')) {
+        return { unprompted: [], reason: `the server ended the connection instead of starting TLS with a command pipelined behind STARTTLS (safe): ${err.message}` };
+      }
+      throw err;
+    }
     const unprompted = await driverFor(s.target.dialect).unpromptedAfterTls(ctx);
     return { unprompted, reason: unprompted.length ? 'answered the injected command inside TLS' : 'discarded the injected command' };
   } catch (err) {
