@@ -74,6 +74,19 @@ describe('probeMany: per-host connection cap', () => {
   });
 });
 
+describe('probe() on its own', () => {
+  it('with default options opens at most two connections at once to the host', async () => {
+    await withServers(async () => [await hostile.wellBehaved('smtp')], async ([server]) => {
+      const counter = countClientConnections();
+      const r = await probe(server!.url, shortOptions()).finally(() => counter.dispose());
+      assert.equal(r.ok, true, describeFindings(r));
+      assert.equal(counter.total(), server!.stats.total);
+      assert.ok(counter.total() >= 4, 'versions and injection were checked');
+      assert.ok(counter.peak('127.0.0.1') <= 2, `${counter.peak('127.0.0.1')} connections at once`);
+    });
+  });
+});
+
 describe('probeMany: order, progress, abort', () => {
   it('returns results in target order and reports each once through onResult', async () => {
     await withServers(async () => [await hostile.postscreenDelay(300), await hostile.wellBehaved('imap'), await hostile.silent('pop3')], async ([slow, fast, silent]) => {
