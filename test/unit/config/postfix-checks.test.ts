@@ -118,7 +118,7 @@ test('SASL rules: AUTH before TLS, SASL on port 25, MX requiring TLS, submission
 test('no TLS and no certificate', () => {
   const a = analyzePostfix(dir('myhostname = a.example\n', SMTP), { checkCertificateFiles: false });
   assert.deepEqual(a.findings.map((f) => f.id).sort(), ['postfix-outbound-no-tls', 'postfix-tls-disabled']);
-  const b = analyzePostfix(dir('smtpd_tls_security_level = may\nsmtp_tls_security_level = may\n', SMTP), { checkCertificateFiles: false });
+  const b = analyzePostfix(dir('smtpd_tls_security_level = may\nsmtp_tls_security_level = may\nsmtp_tls_servername = hostname\n', SMTP), { checkCertificateFiles: false });
   assert.deepEqual(b.findings.map((f) => f.id), ['postfix-no-certificate', 'postfix-weak-protocols'], "3.7's default >=TLSv1 is reported too");
 });
 
@@ -143,4 +143,20 @@ test('unsaved buffers win over disk', () => {
   const d = dir('smtpd_tls_security_level = may\n', SMTP);
   const a = analyzePostfix(d, { checkCertificateFiles: false, readText: (p) => (p.endsWith('main.cf') ? 'smtpd_tls_security_level = none\n' : undefined) });
   assert.equal(a.services[0]!.effective('smtpd_tls_security_level').expanded, 'none');
+});
+
+test('port 465 without wrappermode: error, and the inserted -o fixes it; implicit TLS on port 25 is an error', () => {
+  const master = 'submissions inet n - y - - smtpd -o smtpd_sasl_auth_enable=yes\n';
+  const main = 'smtpd_tls_chain_files = /k\nsmtpd_tls_security_level = may\nsmtpd_tls_protocols = >=TLSv1.2\nsmtpd_tls_auth_only = yes\n';
+  const a = analyzePostfix(dir(main, master), { checkCertificateFiles: false });
+  const f = a.findings.find((x) => x.id === 'postfix-smtps-without-wrappermode')!;
+  assert.equal(f.severity, 'error');
+  assert.equal(a.endpoints[0]!.target, 'smtp://127.0.0.1:465', 'the endpoint is what the server really does');
+  const fixed = applyFix(master, f);
+  assert.equal(fixed, 'submissions inet n - y - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_sasl_auth_enable=yes\n');
+  const b = analyzePostfix(dir(main, fixed), { checkCertificateFiles: false });
+  assert.ok(!b.findings.some((x) => x.id === 'postfix-smtps-without-wrappermode'));
+  assert.equal(b.endpoints[0]!.target, 'smtps://127.0.0.1:465');
+  const mx = analyzePostfix(dir(main, 'smtp inet n - y - - smtpd -o smtpd_tls_wrappermode=yes\n'), { checkCertificateFiles: false });
+  assert.equal(mx.findings.find((x) => x.id === 'postfix-mx-requires-tls')?.severity, 'error');
 });

@@ -22,6 +22,10 @@ export function checkGlobal(scope: ParamScope, fallback: SourceRange | undefined
     const fix = outbound.range ? { title: 'Try TLS on outgoing mail (may)', range: outbound.range, newText: 'may' } : undefined;
     if (range) out.push(finding('postfix-outbound-no-tls', 'info', `Outgoing SMTP never tries TLS: ${origin('smtp_tls_security_level', outbound, undefined)} is '${outLevel || 'empty'}'; use 'may', or 'dane' with DNSSEC.`, range, paramDoc('smtp_tls_security_level'), fix));
   }
+  const sni = scope.effective('smtp_tls_servername');
+  if (outbound.range && outLevel !== '' && outLevel !== 'none' && !sni.expanded.trim()) {
+    out.push(finding('postfix-outbound-no-sni', 'info', `Outgoing TLS sends no SNI; since Postfix 3.4, smtp_tls_servername = hostname sends the MX name (some receivers select their certificate by it).`, outbound.range, paramDoc('smtp_tls_servername')));
+  }
   if (outLevel === 'dane' || outLevel === 'dane-only') {
     const dns = scope.effective('smtp_dns_support_level');
     if (dns.expanded.trim().toLowerCase() !== 'dnssec') {

@@ -1,5 +1,5 @@
 /** Per-service TLS checks on each smtpd service's effective settings. */
-import type { ConfigFinding } from '../types';
+import type { ConfigFinding, SourceRange } from '../types';
 import type { Severity } from '../../findings';
 import { compareLevels } from './expand';
 import { weakEnabled, parseProtocols } from './protocols';
@@ -33,6 +33,17 @@ export function checkService(s: PostfixService, version: string): ConfigFinding[
     const fix = levelEv.source === '-o' && levelEv.range ? { title: 'Require TLS (encrypt)', range: levelEv.range, newText: 'encrypt' } : undefined;
     out.push(finding('postfix-submission-not-encrypted', severity, `Submission service ${svc} does not require TLS: ${origin('smtpd_tls_security_level', levelEv, s)} is '${levelEv.expanded || 'empty'}'; use -o smtpd_tls_security_level=encrypt.`, at('smtpd_tls_security_level'), paramDoc('smtpd_tls_security_level'), fix));
   }
+  const wrapEv = s.effective('smtpd_tls_wrappermode');
+  const wrapper = wrapEv.expanded.trim().toLowerCase() === 'yes';
+  if (s.port === 465 && !wrapper) {
+    const fix = wrapEv.source === '-o' && wrapEv.range
+      ? { title: 'Use implicit TLS (wrappermode)', range: wrapEv.range, newText: 'yes' }
+      : { title: 'Use implicit TLS (wrappermode)', range: endOf(s.entry.commandRange), newText: ' -o smtpd_tls_wrappermode=yes' };
+    out.push(finding('postfix-smtps-without-wrappermode', 'error', `Service ${svc} listens on port 465, where clients start TLS at connect (RFC 8314), but smtpd_tls_wrappermode is not yes.`, blame(wrapEv, s) ?? s.range, paramDoc('smtpd_tls_wrappermode'), fix));
+  }
+  if (s.port === 25 && wrapper) {
+    out.push(finding('postfix-mx-requires-tls', 'error', `Port 25 service ${svc} uses implicit TLS (smtpd_tls_wrappermode = yes): other mail servers speak plaintext SMTP with STARTTLS there and cannot deliver.`, blame(wrapEv, s) ?? s.range, paramDoc('smtpd_tls_wrappermode')));
+  }
   if (s.role === 'mx' && level === 'encrypt') {
     const fix = levelEv.range ? { title: 'Offer TLS without requiring it (may)', range: levelEv.range, newText: 'may' } : undefined;
     out.push(finding('postfix-mx-requires-tls', 'warning', `Port 25 service ${svc} requires TLS (${origin('smtpd_tls_security_level', levelEv, s)} = encrypt); a public MX must accept mail without TLS (RFC 3207), use 'may'.`, at('smtpd_tls_security_level'), paramDoc('smtpd_tls_security_level'), fix));
@@ -55,6 +66,10 @@ export function checkService(s: PostfixService, version: string): ConfigFinding[
     }
   }
   return out;
+}
+
+function endOf(r: SourceRange): SourceRange {
+  return { file: r.file, start: r.end, end: r.end };
 }
 
 function hasCertificate(s: PostfixService): boolean {

@@ -1057,7 +1057,6 @@ export const VERSIONED_DEFAULTS: Readonly<Record<string, readonly [string, strin
   smtp_tls_mandatory_protocols: ['3.6', '!SSLv2, !SSLv3'],
   lmtp_tls_protocols: ['3.6', '$smtp_tls_protocols'],
   lmtp_tls_mandatory_protocols: ['3.6', '$smtp_tls_mandatory_protocols'],
-  tls_eecdh_auto_curves: ['3.6', 'X25519 X448 prime256v1 secp521r1 secp384r1'],
 };
 
 /** The Postfix version whose defaults apply when the caller does not say (Debian 12). */
