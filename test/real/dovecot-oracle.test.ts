@@ -12,7 +12,8 @@ import { dirname, join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { analyzeDovecot } from '../../src/core/config/dovecot/index';
 import { loadTestServers, skipWithoutServers } from '../servers/fixture';
-import { compareExpandedWithDoveconf, compareFiltersWithDoveconf, compareWithDoveconf, doveconf, DOVECONF } from './doveconfOracle';
+import { KNOWN_SETTINGS_23 } from '../../src/core/config/dovecot/known23';
+import { compareExpandedWithDoveconf, compareFiltersWithDoveconf, compareWithDoveconf, doveconf, DOVECONF, parseDoveconfDump } from './doveconfOracle';
 
 const SYNTHETIC = resolve(__dirname, '../../../test/fixtures/dovecot23/synthetic/dovecot.conf');
 const DEBIAN = '/etc/dovecot/dovecot.conf';
@@ -137,6 +138,19 @@ describe('Dovecot effective settings agree with doveconf', () => {
       const flagged = analyzeDovecot(file, { checkCertificateFiles: false }).findings.some((f) => f.id === 'dovecot-invalid-value');
       assert.equal(flagged, !accepted, `${line}: doveconf ${accepted ? 'accepts' : 'refuses'} it`);
     });
+  });
+
+  test('the built-in list of 2.3 setting names is what doveconf knows', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'dovecot-names-'));
+    const file = join(tmp, 'dovecot.conf');
+    writeFileSync(file, `base_dir = ${join(tmp, 'run')}/\n`);
+    const all = doveconf(['-c', file]);
+    assert.equal(all.code, 0, all.stderr);
+    const names = [...parseDoveconfDump(all.stdout).keys()].filter((k) => !k.includes('/')).sort();
+    assert.deepEqual([...KNOWN_SETTINGS_23].sort(), names);
+    // Unknown names are what doveconf refuses.
+    writeFileSync(file, `base_dir = ${join(tmp, 'run')}/\nssl_min_protocols = TLSv1.2\n`);
+    assert.match(doveconf(['-c', file, '-n']).stderr, /Unknown setting: ssl_min_protocols/);
   });
 
   test('the running test instance config', skipWithoutServers(), () => {

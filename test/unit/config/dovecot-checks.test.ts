@@ -60,6 +60,12 @@ describe('Dovecot 2.3 checks', () => {
     assert.ok(plaintext, 'NO is false for Dovecot');
   });
 
+  test('unknown settings, with the nearest known name as a fix', () => {
+    const text = `${BASE}ssl_min_protocols = TLSv1.2\nprotocol imap {\n  ssl_cipher_lst = HIGH\n}\nfrobnicate = 1\nplugin {\n  anything_goes = 1\n}\nssl_protocols = !SSLv3\n`;
+    const unknown = analyzeText(text).findings.filter((f) => f.id === 'dovecot-unknown-setting');
+    assert.deepEqual(unknown.map((f) => [textAt(text, f.range), f.fix?.newText]), [['ssl_min_protocols', 'ssl_min_protocol'], ['ssl_cipher_lst', 'ssl_cipher_list'], ['frobnicate', undefined]]);
+  });
+
   test('cipher preferences and weak ciphers', () => {
     const a = analyzeText(`${BASE}ssl_prefer_server_ciphers = yes\nssl_cipher_list = HIGH:aNULL:!MD5:RC4\n`);
     assert.equal(a.findings.find((f) => f.id === 'dovecot-prefer-server-ciphers')?.fix?.newText, 'no');

@@ -5,8 +5,9 @@
  */
 import type { ConfigFinding, SourceRange } from '../types';
 import type { DovecotDocument, DovecotNode, SectionNode, SettingNode } from './document';
-import type { Assignment, EffectiveConfig } from './effective';
+import { FILTER_TYPES, type Assignment, type EffectiveConfig } from './effective';
 import type { DovecotListener } from './listeners';
+import { KNOWN_SETTINGS_23, OBSOLETE_23 } from './known23';
 import { ONLY_24, RENAME_24_BY_NAME, SERVICE_DOC_23, SERVICE_DOC_24, UPGRADE_DOC_24, settingDocUrl } from './settingsDocs';
 
 export interface SettingVisit {
@@ -127,6 +128,12 @@ export function runChecks({ doc, config, version, listeners }: CheckInput): Conf
           range: node.nameRange,
           docUrl: url(n),
         });
+      }
+      if (sections.every((sec) => FILTER_TYPES.has(sec.type)) && !KNOWN_SETTINGS_23.has(n) && !OBSOLETE_23.has(n) && !ONLY_24.has(n)) {
+        const guess = closestName(n);
+        const finding: ConfigFinding = { id: 'dovecot-unknown-setting', severity: 'warning', message: `Dovecot 2.3.19 has no setting ${n}${guess ? ` (did you mean ${guess}?)` : ''}; Dovecot refuses to start on unknown settings.`, range: node.nameRange, docUrl: url(guess ?? n) };
+        if (guess) finding.fix = { title: `Rename to ${guess}`, range: node.nameRange, newText: guess };
+        add(finding);
       }
       if (CERT_VALUE_23.includes(n) && node.value !== '' && node.valueKind !== 'file' && !node.value.includes('-----BEGIN')) {
         add({
@@ -251,4 +258,38 @@ function listenerChecks(findings: ConfigFinding[], listeners: DovecotListener[],
 
 function startOf(file: string): SourceRange {
   return { file, start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+}
+
+/** The known 2.3 setting nearest to a misspelt one (edit distance 2 at most, and unambiguous). */
+function closestName(name: string): string | undefined {
+  const MAX = 2;
+  let best: string | undefined;
+  let bestDistance = MAX + 1;
+  let tie = false;
+  for (const known of KNOWN_SETTINGS_23) {
+    if (Math.abs(known.length - name.length) > Math.min(MAX, bestDistance)) continue;
+    const d = editDistance(name, known, bestDistance + 1);
+    if (d < bestDistance) {
+      best = known;
+      bestDistance = d;
+      tie = false;
+    } else if (d === bestDistance && best !== undefined) tie = true;
+  }
+  return tie ? undefined : best;
+}
+
+/** Levenshtein distance, giving up (returning `limit`) once it cannot stay below `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      rowMin = Math.min(rowMin, cur[j]!);
+    }
+    if (rowMin >= limit) return limit;
+    prev = cur;
+  }
+  return prev[b.length]!;
 }
