@@ -19,7 +19,8 @@ options:
   --json               print the results as a JSON array
   --ca FILE            also trust the CA certificates in FILE (PEM); alias --ca-file
   --servername NAME    name for SNI and the certificate check (default: the target's host)
-  --ehlo NAME          name sent in EHLO/LHLO (default: ${'mail-tls-inspector.localdomain'})
+  --ehlo NAME          name sent in EHLO/LHLO (default: this machine's FQDN, else
+                       mail-tls-inspector.localdomain)
   --timeout MS         limit for each phase (connect, greeting, each command, handshake);
                        the whole probe gets 4 times as long (default 5000 to 15000 per phase)
   --no-versions        do not try TLS 1.0 to 1.3 one by one

@@ -1,6 +1,7 @@
 // probe(): the main dialog plus, beside it, one handshake per TLS version and the STARTTLS
 // injection test, within a per-host connection limit, a total timeout and an AbortSignal.
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import type { Finding } from '../findings';
 import { ConnectionSettings, trustContext } from './drivers';
 import { finding, legacyVersionFinding, tls13Finding } from './findings';
@@ -13,8 +14,17 @@ import { WireError } from './wire';
 
 export const DEFAULT_TIMEOUTS: Readonly<PhaseTimeouts> = Object.freeze({ connect: 5000, greeting: 15000, command: 10000, handshake: 5000, total: 45000 });
 
-/** A real-looking FQDN: scanners that send made-up names get rejected (sslyze #606). */
+/** Sent in EHLO/LHLO when the machine's own name is not a fully qualified one. */
 export const DEFAULT_EHLO_NAME = 'mail-tls-inspector.localdomain';
+
+/**
+ * The EHLO/LHLO name: this machine's FQDN, as a real MTA would send, else a real-looking FQDN.
+ * Scanners that send made-up single labels get rejected (sslyze #606).
+ */
+export function defaultEhloName(): string {
+  const name = hostname().toLowerCase();
+  return /^(?=.{4,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/.test(name) && !name.endsWith('.local') ? name : DEFAULT_EHLO_NAME;
+}
 
 const VERSIONS: TlsVersionName[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 const MAX_TRANSCRIPT = 2000;
@@ -100,7 +110,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
   const settings: ConnectionSettings = {
     target,
     timeouts,
-    ehloName: options.ehloName ?? DEFAULT_EHLO_NAME,
+    ehloName: options.ehloName ?? defaultEhloName(),
     servername: (options.servername ?? target.host).toLowerCase(),
     signal: controller.signal,
   };

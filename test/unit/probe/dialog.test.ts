@@ -2,7 +2,7 @@
 // defines it, and not on the safe variant.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { probe } from '../../../src/core/probe';
+import { defaultEhloName, probe } from '../../../src/core/probe';
 import type { ProbeOptions, ProbeResult } from '../../../src/core/probe/types';
 import { FakeServer, KeyPair, makeSelfSigned, smtpHandler, startFakeServer } from './fakeServer';
 
@@ -36,7 +36,8 @@ describe('SMTP dialog', () => {
     assert.equal(r.certificate?.hostnameMatches, true);
     assert.deepEqual(ids(r), ['cert-self-signed'], 'a self-signed certificate, and nothing else');
     const sent = r.transcript.filter((e) => e.direction === 'client').map((e) => e.text);
-    assert.deepEqual(sent, ['EHLO mail-tls-inspector.localdomain', 'STARTTLS', 'EHLO mail-tls-inspector.localdomain', 'QUIT']);
+    assert.deepEqual(sent, [`EHLO ${defaultEhloName()}`, 'STARTTLS', `EHLO ${defaultEhloName()}`, 'QUIT']);
+    assert.match(defaultEhloName(), /^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'a fully qualified name');
     assert.ok(r.transcript.every((e, i) => i === 0 || e.at >= r.transcript[i - 1]!.at), 'time offsets only grow');
     assert.ok(r.timings.connect !== null && r.timings.handshake !== null && r.timings.starttls !== null);
   });
