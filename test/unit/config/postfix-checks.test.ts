@@ -160,3 +160,8 @@ test('port 465 without wrappermode: error, and the inserted -o fixes it; implici
   const mx = analyzePostfix(dir(main, 'smtp inet n - y - - smtpd -o smtpd_tls_wrappermode=yes\n'), { checkCertificateFiles: false });
   assert.equal(mx.findings.find((x) => x.id === 'postfix-mx-requires-tls')?.severity, 'error');
 });
+
+test('-o options stop at the first non-option argument, as getopt does (pipe argv=...)', () => {
+  const doc = parseMasterCf('dovecot unix - n n - - pipe\n  flags=DRhu argv=/usr/lib/dovecot/deliver -o foo=bar\nsmtp inet n - n - - smtpd -v -o a=b extra -o c=d\n', '/x/master.cf');
+  assert.deepEqual(doc.entries.map((e) => e.options.map((o) => o.name)), [[], ['a']]);
+});

@@ -121,10 +121,12 @@ function closingBrace(text: string, open: number): number {
   return -1;
 }
 
+/** Daemon options, read as getopt does: they stop at `--` or the first argument not starting with `-`. */
 function options(args: RawToken[], joined: JoinedText, problems: ParseProblem[]): MasterOption[] {
   const out: MasterOption[] = [];
   for (let k = 0; k < args.length; k++) {
     const tok = args[k]!;
+    if (tok.text === '--' || !tok.text.startsWith('-') || tok.text === '-') break;
     let valueTok: RawToken | undefined;
     const optStart = tok.start;
     if (tok.text === '-o') {
