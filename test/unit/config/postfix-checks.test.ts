@@ -165,3 +165,10 @@ test('-o options stop at the first non-option argument, as getopt does (pipe arg
   const doc = parseMasterCf('dovecot unix - n n - - pipe\n  flags=DRhu argv=/usr/lib/dovecot/deliver -o foo=bar\nsmtp inet n - n - - smtpd -v -o a=b extra -o c=d\n', '/x/master.cf');
   assert.deepEqual(doc.entries.map((e) => e.options.map((o) => o.name)), [[], ['a']]);
 });
+
+test('values Postfix rejects are errors at the value, after expansion', () => {
+  const a = analyzePostfix(dir('lvl = encrypted\nsmtpd_tls_security_level = $lvl\nsmtpd_tls_auth_only = true\n', 'smtp inet n - n - - smtpd -o smtpd_tls_mandatory_ciphers=strong\n'), { checkCertificateFiles: false });
+  const bad = a.findings.filter((f) => f.id === 'postfix-invalid-value');
+  assert.deepEqual(bad.map((f) => f.message.split(' =')[0]).sort(), ['smtpd_tls_auth_only', 'smtpd_tls_mandatory_ciphers', 'smtpd_tls_security_level']);
+  assert.ok(bad.every((f) => f.severity === 'error'));
+});

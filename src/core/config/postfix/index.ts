@@ -7,6 +7,7 @@ import { checkServiceCertificates, ServiceCertificates } from './certs';
 import { checkGlobal } from './checksGlobal';
 import { checkDeprecated, checkExpansion, checkMainCfSyntax, checkMasterCfSyntax } from './checksMain';
 import { checkService } from './checksService';
+import { checkValues } from './checksValues';
 import { DEFAULT_POSTFIX_VERSION } from './defaults';
 import { POSTCONF_DOC } from './rules';
 import { ParamScope } from './effective';
@@ -79,6 +80,7 @@ export function analyzePostfix(configDir: string, options: AnalyzeOptions = {}, 
     if (mainCf) findings.push(...checkMainCfSyntax(mainCf));
     if (masterCf) findings.push(...checkMasterCfSyntax(masterCf, services));
     findings.push(...checkDeprecated(mainCf, services));
+    findings.push(...checkValues(mainCf, services));
     findings.push(...checkExpansion(mainCf, services, global));
     findings.push(...checkGlobal(global, mainCf ? firstLine(mainCf) : undefined));
     for (const s of services) if (isSmtpd(s)) findings.push(...checkService(s, version));

@@ -18,6 +18,7 @@ export const POSTFIX_RULES: Readonly<Record<string, string>> = {
   'postfix-duplicate-parameter': 'A parameter is set twice in main.cf; the last one wins.',
   'postfix-undefined-parameter': 'A `$name` reference to a parameter defined nowhere (expands to nothing).',
   'postfix-expansion-loop': 'A `$name` reference loop; Postfix stops with a fatal error.',
+  'postfix-invalid-value': 'A value Postfix rejects for a TLS/SASL parameter (a daemon would stop).',
   'postfix-deprecated-parameter': 'A parameter Postfix has replaced (`smtpd_use_tls`, `*_tls_per_site`, ...).',
   'postfix-unknown-service': 'An inet service whose name does not resolve to a port.',
   'postfix-tls-disabled': 'An smtpd listener that offers no TLS at all.',
