@@ -2,11 +2,13 @@
 // service, and the live result of the endpoints it affects (with its age and a probe-now link).
 import * as vscode from 'vscode';
 import type { MailTlsContext } from '../context';
+import { statusOf } from '../probing/resultsStore';
 import { acceptedVersions } from '../report/markdown';
 import { ageText } from '../report/age';
 import { CONFIG_LANGUAGES } from '../workspace/configSource';
 import { settingAt, settingFacts, type SettingFacts } from './hoverFacts';
 
+const STATUS_ICON = { passed: '$(pass)', warning: '$(warning)', failed: '$(error)' } as const;
 const ENABLED_COMMANDS = ['mailTls.probeEndpoint', 'mailTls.showTranscript'];
 /** Cached hovers older than this are rebuilt, so the result's age stays honest. */
 const CACHE_MS = 15_000;
@@ -80,7 +82,7 @@ export class SettingHoverProvider implements vscode.HoverProvider, vscode.Dispos
     const stored = this.ctx.store.get(target);
     if (!stored) return `$(circle-large-outline) ${target} — ${vscode.l10n.t('not probed yet')} · ${probeLink}`;
     const { result } = stored;
-    const icon = !result.ok ? '$(error)' : result.findings.some((f) => f.severity !== 'info') ? '$(warning)' : '$(pass)';
+    const icon = STATUS_ICON[statusOf(result)];
     const parts = [result.tls ? `${result.tls.version} ${code(result.tls.cipher)}` : vscode.l10n.t('no TLS session')];
     const accepted = acceptedVersions(result);
     if (accepted.length > 0) parts.push(vscode.l10n.t('accepts {0}', accepted.join(', ')));

@@ -50,6 +50,7 @@ export class ConfigFileNode extends vscode.TreeItem {
     this.description = vscode.workspace.asRelativePath(path.dirname(fileUri.fsPath));
     this.contextValue = 'mailTls:group:config';
     this.iconPath = vscode.ThemeIcon.File;
+    this.command = { command: 'vscode.open', title: vscode.l10n.t('Open'), arguments: [fileUri] };
   }
 }
 
