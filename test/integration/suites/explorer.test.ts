@@ -50,6 +50,7 @@ describe('Endpoint Explorer', function () {
       const node = master ? (await children(master)).find((n) => n.target === live.smtp) : undefined;
       return node && /^mailTls:endpoint:(passed|warning|failed):declared$/.test(node.contextValue ?? '') ? node : undefined;
     });
+    assert.notEqual(endpoint.contextValue, 'mailTls:endpoint:passed:declared', 'a server that contradicts its config (TLS 1.0 where 1.2+ is asked) is not a pass');
     const icon = endpoint.iconPath as vscode.ThemeIcon;
     assert.ok(icon instanceof vscode.ThemeIcon && icon.color instanceof vscode.ThemeColor, 'status icon is a coloured ThemeIcon');
     assert.equal(endpoint.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
