@@ -3,6 +3,7 @@
 // and file events at once. The tree, the hover and the diagnostics read from here.
 import * as vscode from 'vscode';
 import type { ConfigEndpoint, ConfigFinding } from '../../core/config/types';
+import { onDidChangeSettings } from '../settings';
 import { analyzeConfig, CONFIG_LANGUAGES, type AnalysisResult } from './configSource';
 
 const DISCOVER_GLOB = '{**/main.cf,**/master.cf,**/dovecot.conf,**/dovecot/**/*.conf}';
@@ -43,6 +44,10 @@ export class ConfigIndex implements vscode.Disposable {
       vscode.workspace.onDidSaveTextDocument((doc) => this.onDocument(doc, 0)),
       vscode.workspace.onDidCloseTextDocument((doc) => this.onDocument(doc, 0)),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rescan()),
+      // The static certificate checks use mailTls.expiryWarningDays.
+      onDidChangeSettings(() => {
+        for (const root of this.roots.values()) this.schedule(root.uri, 0);
+      }),
     );
     for (const doc of vscode.workspace.textDocuments) this.onDocument(doc, 0);
   }
