@@ -73,24 +73,28 @@ export async function starttlsVersusOpenssl(ctx: BenchContext): Promise<CaseResu
   };
 }
 
-/** 1b: the same through the bundled CLI, as a whole process (informative: Node start-up included). */
-export async function cliProcess(ctx: BenchContext): Promise<CaseResult> {
+/**
+ * 1b: the same work through the bundled CLI as a whole process (Node start-up included), next
+ * to case 1's openssl figure; informative, no target.
+ */
+export async function cliProcess(ctx: BenchContext, earlier: CaseResult[]): Promise<CaseResult> {
   const id = 'cli-process';
-  const title = 'CLI whole process: mail-tls probe (STARTTLS SMTP)';
+  const title = 'CLI whole process: mail-tls probe --no-versions --no-injection';
   const cli = join(ctx.repoRoot, 'dist', 'cli.js');
   if (!existsSync(cli)) return notMeasured(id, title, '-', 'dist/cli.js is missing (node esbuild.mjs)');
   const url = ctx.servers.endpoints.smtp;
-  const args = [cli, 'probe', url, '--ca-file', ctx.servers.caFile, '--servername', ctx.servers.serverName];
+  const args = [cli, 'probe', url, '--ca-file', ctx.servers.caFile, '--servername', ctx.servers.serverName, '--no-versions', '--no-injection'];
   const first = await timeProcess(process.execPath, args);
-  // Exit 0 (clean) and 1 (findings) both mean the probe ran; 2 is a usage error.
+  // Exit 0 (clean) and 1 (error findings) both mean the probe ran; 2 is a usage error.
   if (first.code !== 0 && first.code !== 1) {
     return notMeasured(id, title, '-', `CLI exit ${first.code}: ${first.stderr.trim().split('\n')[0] ?? ''}`);
   }
-  const runs = Math.max(5, Math.ceil(ctx.runs / 3));
-  const s = await alternate({ cli: async () => (await timeProcess(process.execPath, args)).ms }, runs, 1);
+  const s = await alternate({ cli: async () => (await timeProcess(process.execPath, args)).ms }, ctx.runs, 2);
+  const openssl = earlier.find((r) => r.id === 'starttls-smtp-vs-openssl')?.baseline ?? null;
   return {
-    id, title, ours: s.cli!, oursLabel: 'node dist/cli.js probe', baseline: null, baselineLabel: '',
-    ratio: null, target: '-', met: null, notes: [`${args.slice(1).join(' ')} (CLI defaults)`],
+    id, title, ours: s.cli!, oursLabel: 'node dist/cli.js probe', baseline: openssl,
+    baselineLabel: openssl ? 'openssl s_client (from 1)' : '', ratio: openssl ? s.cli!.median / openssl.median : null,
+    target: '-', met: null, notes: [`node ${args.slice(0, 3).join(' ')} ... (exit ${first.code})`],
   };
 }
 

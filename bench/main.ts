@@ -30,7 +30,7 @@ async function main(args: string[]): Promise<number> {
     if (ctx.probe instanceof Error) console.log(`note: ${ctx.probe.message}; measuring the baselines only`);
     for (const run of [starttlsVersusOpenssl, cliProcess, fullProbeVersusSslscan, eightAtOnce]) {
       process.stdout.write(`measuring: ${run.name} ...\n`);
-      results.push(await run(ctx));
+      results.push(await run(ctx, results));
     }
   } finally {
     await stop();
