@@ -1,10 +1,11 @@
 // Hover on a TLS setting: documentation, effective value per service, the live result of the
 // endpoints that setting governs, and a trusted command link that probes now.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { MailTlsApi } from '../../../src/extension/api';
-import { getApi, lineOf, removeGenerated, testServers, useTestServerSettings, waitFor, writeLiveConfigs } from './support';
+import { getApi, lineOf, removeGenerated, testServers, useTestServerSettings, waitFor, workspaceRoot, writeLiveConfigs } from './support';
 
 function hoverText(hovers: vscode.Hover[]): { text: string; markdown: vscode.MarkdownString[] } {
   const markdown = hovers.flatMap((h) => h.contents).filter((c): c is vscode.MarkdownString => c instanceof vscode.MarkdownString);
@@ -66,5 +67,24 @@ describe('hover on config settings', function () {
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(0, 3));
     assert.equal(hoverText(hovers).text.includes('Mail TLS'), false);
     assert.equal(hoverText(hovers).text.includes('Postfix'), false);
+  });
+});
+
+describe('hover on a master.cf -o override', () => {
+  it('marks the one service the override applies to and lists only its endpoint', async () => {
+    await getApi();
+    const document = await vscode.workspace.openTextDocument(join(workspaceRoot(), 'postfix', 'master.cf'));
+    assert.equal(document.languageId, 'postfix-master');
+    const line = lineOf(document, '  -o smtpd_tls_security_level=encrypt');
+    const character = document.lineAt(line).text.indexOf('smtpd_tls_security_level') + 2;
+    const { text } = await waitFor('the hover', async () => {
+      const h = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(line, character)));
+      return h.text.includes('smtpd_tls_security_level') ? h : undefined;
+    });
+    assert.match(text, /\| submission\/inet \| `encrypt` \| -o \$\(arrow-left\) \|/);
+    assert.match(text, /\| smtp\/inet \| `may` \| main\.cf \|/);
+    const targets = [...text.matchAll(/ (\w+:\/\/127\.0\.0\.1:\d+) — /g)].map((m) => m[1]);
+    assert.deepEqual(targets, ['submission://127.0.0.1:587']);
+    assert.match(text, /not probed yet/);
   });
 });
