@@ -55,7 +55,8 @@ export class ConfigIndex implements vscode.Disposable {
   /** Finds the workspace's configs (again) and analyses them all. */
   async rescan(): Promise<void> {
     const discovery = (async () => {
-      const found = await vscode.workspace.findFiles(DISCOVER_GLOB, EXCLUDE_GLOB, MAX_DISCOVERED);
+      // The core reads through Node's fs: virtual workspaces (no `file` scheme) are not analysed.
+      const found = (await vscode.workspace.findFiles(DISCOVER_GLOB, EXCLUDE_GLOB, MAX_DISCOVERED)).filter((u) => u.scheme === 'file');
       const present = new Set(found.map((u) => u.fsPath));
       const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.fsPath));
       // Files gone since the last scan (a missed watcher event) leave the index too.
@@ -143,6 +144,7 @@ export class ConfigIndex implements vscode.Disposable {
   }
 
   private schedule(uri: vscode.Uri, delay: number): void {
+    if (uri.scheme !== 'file') return;
     const key = uri.fsPath;
     const previous = this.pending.get(key);
     if (previous) {
