@@ -9,6 +9,7 @@ import { PostfixService, smtpdTlsLevel, tlsOffered, tlsRequired } from './servic
 const WEAK_GRADES = new Set(['export', 'low', 'null']);
 
 export function checkService(s: PostfixService, version: string): ConfigFinding[] {
+  const modern = compareLevels(version, '3.6') >= 0;
   const out: ConfigFinding[] = [];
   const required = tlsRequired(s);
   const offered = tlsOffered(s);
@@ -24,7 +25,7 @@ export function checkService(s: PostfixService, version: string): ConfigFinding[
     out.push(finding('postfix-no-certificate', required ? 'error' : 'warning', `Service ${svc} enables TLS but no certificate is configured (smtpd_tls_chain_files or smtpd_tls_cert_file); Postfix ${required ? 'cannot serve it' : 'falls back to plaintext'}.`, at('smtpd_tls_security_level'), paramDoc('smtpd_tls_chain_files')));
   }
 
-  if (offered) out.push(...protocolFindings(s, level === 'encrypt', required, version));
+  if (offered) out.push(...protocolFindings(s, level === 'encrypt', required, version, modern));
   if (offered) out.push(...cipherFindings(s, level === 'encrypt', required));
 
   // Submission roles.
@@ -77,19 +78,19 @@ function hasCertificate(s: PostfixService): boolean {
 }
 
 /** Postfix uses the mandatory list only when the level is `encrypt`. */
-function protocolFindings(s: PostfixService, mandatory: boolean, required: boolean, version: string): ConfigFinding[] {
+function protocolFindings(s: PostfixService, mandatory: boolean, required: boolean, version: string, modern: boolean): ConfigFinding[] {
   const out: ConfigFinding[] = [];
   const param = mandatory ? 'smtpd_tls_mandatory_protocols' : 'smtpd_tls_protocols';
   const ev = s.effective(param);
   const spec = parseProtocols(ev.expanded);
   const svc = `${s.name}/${s.type}`;
-  if (spec.usesBounds && compareLevels(version, '3.6') < 0 && ev.range) {
+  if (spec.usesBounds && !modern && ev.range) {
     out.push(finding('postfix-protocols-syntax', 'error', `${param}: the '>=' form needs Postfix 3.6 or later (configured for ${version}).`, ev.range, paramDoc(param)));
   }
   const weak = weakEnabled(ev.expanded);
   if (weak.length === 0) return out;
   const severity: Severity = required ? 'error' : s.role === 'mx' ? 'info' : 'warning';
-  const newText = compareLevels(version, '3.6') >= 0 ? '>=TLSv1.2' : '!SSLv2, !SSLv3, !TLSv1, !TLSv1.1';
+  const newText = modern ? '>=TLSv1.2' : '!SSLv2, !SSLv3, !TLSv1, !TLSv1.1';
   const fix = ev.range && (ev.source === '-o' || ev.source === 'main.cf') ? { title: `Allow only TLS 1.2 and later (${newText})`, range: ev.range, newText } : undefined;
   const why = required ? 'this service requires TLS' : s.role === 'mx' ? 'on port 25 the fallback is plaintext anyway' : 'these versions are deprecated (RFC 8996)';
   out.push(finding('postfix-weak-protocols', severity, `Service ${svc} allows ${weak.join(', ')} via ${origin(param, ev, s)} = '${ev.expanded}'; ${why}.`, blame(ev, s)!, paramDoc(param), fix));

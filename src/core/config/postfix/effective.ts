@@ -41,6 +41,34 @@ export function defaultValue(name: string, version: string = DEFAULT_POSTFIX_VER
   return Object.hasOwn(cachedHostDefaults, name) ? cachedHostDefaults[name] : undefined;
 }
 
+/** An effective value whose range is computed once, when first asked for. */
+class Effective implements EffectiveValue {
+  readonly expanded: string;
+  readonly expansion: EffectiveValue['expansion'];
+  private rangeCache: SourceRange | undefined | null = null;
+  private wordCache: string | undefined;
+
+  constructor(
+    readonly value: string,
+    x: ExpandResult,
+    readonly source: ValueSource,
+    private readonly origin: { valueRange: SourceRange } | undefined,
+  ) {
+    this.expanded = x.value;
+    this.expansion = { undefinedNames: x.undefinedNames, loop: x.loop, truncated: x.truncated };
+  }
+
+  get range(): SourceRange | undefined {
+    if (this.rangeCache === null) this.rangeCache = this.origin?.valueRange;
+    return this.rangeCache;
+  }
+
+  get word(): string {
+    this.wordCache ??= this.expanded.trim().toLowerCase();
+    return this.wordCache;
+  }
+}
+
 export class ParamScope {
   // Kept lean: a big master.cf has thousands of services, each with its own scope.
   private readonly overrides: Map<string, MasterOption> | undefined;
@@ -94,19 +122,14 @@ export class ParamScope {
     const m = o ? undefined : this.main?.byName.get(name);
     const value = o?.value ?? m?.value ?? this.builtin(name) ?? defaultValue(name, this.version) ?? '';
     const x = expandValue(value, (n) => this.raw(n));
-    const result: EffectiveValue = {
-      value,
-      expanded: x.value,
-      source: o ? '-o' : m ? 'main.cf' : 'default',
-      range: o?.valueRange ?? m?.valueRange,
-      expansion: { undefinedNames: x.undefinedNames, loop: x.loop, truncated: x.truncated },
-    };
+    const result = new Effective(value, x, o ? '-o' : m ? 'main.cf' : 'default', o ?? m);
     (this.cache ??= new Map()).set(name, result);
     return result;
   }
 
   /** The expanded value, trimmed and lower-cased, for yes/no and keyword tests. */
   word(name: string): string {
-    return this.effective(name).expanded.trim().toLowerCase();
+    const ev = this.effective(name);
+    return ev instanceof Effective ? ev.word : ev.expanded.trim().toLowerCase();
   }
 }

@@ -16,11 +16,12 @@ import { isDisabled, isSmtpd, PostfixService, smtpdTlsLevel } from './services';
 export function postfixEndpoints(services: PostfixService[], global: ParamScope): ConfigEndpoint[] {
   const out: ConfigEndpoint[] = [];
   const seen = new Set<string>();
+  const interfaceHosts = hostsOfInterfaces(global);
   for (const s of services) {
     if (s.type !== 'inet' || s.port === undefined || isDisabled(s)) continue;
     if (!isSmtpd(s) && s.command !== 'postscreen') continue;
     const { protocol, tlsMode } = modeOf(s);
-    for (const host of hostsOf(s, global)) {
+    for (const host of s.host && s.host !== '*' ? [s.host] : interfaceHosts) {
       const target = `${protocol}://${isIPv6(host) ? `[${host}]` : host}:${s.port}`;
       if (seen.has(target)) continue;
       seen.add(target);
@@ -38,8 +39,7 @@ function modeOf(s: PostfixService): { protocol: Protocol; tlsMode: TlsMode } {
   return { protocol: 'smtp', tlsMode: 'starttls' };
 }
 
-function hostsOf(s: PostfixService, global: ParamScope): string[] {
-  if (s.host && s.host !== '*') return [s.host];
+function hostsOfInterfaces(global: ParamScope): string[] {
   const interfaces = global.effective('inet_interfaces').expanded.split(/[\s,]+/).filter(Boolean);
   const hosts: string[] = [];
   for (const raw of interfaces.length ? interfaces.slice(0, 64) : ['all']) {

@@ -31,75 +31,88 @@ function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 11 || c === 12 || c === 13;
 }
 
-export function splitPhysicalLines(text: string): string[] {
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    if (l.endsWith('\r')) lines[i] = l.slice(0, -1);
-  }
-  return lines;
-}
-
+/** Scans the text once, without a string per physical line (a big master.cf has 10,000s). */
 export function splitLogicalLines(text: string): LineSplit {
-  const lines = splitPhysicalLines(text);
   const logical: LogicalLine[] = [];
   const orphans: Piece[] = [];
+  const lineLengths: number[] = [];
   let current: LogicalLine | undefined;
-  for (let n = 0; n < lines.length; n++) {
-    const line = lines[n]!;
-    let s = 0;
-    while (s < line.length && isBlank(line.charCodeAt(s))) s++;
-    if (s === line.length || line.charCodeAt(s) === 35 /* # */) continue;
-    let e = line.length;
-    while (e > s && isBlank(line.charCodeAt(e - 1))) e--;
-    const piece: Piece = { line: n, start: s, end: e, text: line.slice(s, e) };
-    if (s === 0) {
-      current = { pieces: [piece] };
-      logical.push(current);
-    } else if (current) {
-      current.pieces.push(piece);
-    } else {
-      orphans.push(piece);
+  let lineStart = 0;
+  for (let n = 0; lineStart <= text.length; n++) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    const next = lineEnd + 1;
+    if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+    lineLengths.push(lineEnd - lineStart);
+    let s = lineStart;
+    while (s < lineEnd && isBlank(text.charCodeAt(s))) s++;
+    if (s < lineEnd && text.charCodeAt(s) !== 35 /* # */) {
+      let e = lineEnd;
+      while (e > s && isBlank(text.charCodeAt(e - 1))) e--;
+      const piece: Piece = { line: n, start: s - lineStart, end: e - lineStart, text: text.slice(s, e) };
+      if (s === lineStart) {
+        current = { pieces: [piece] };
+        logical.push(current);
+      } else if (current) {
+        current.pieces.push(piece);
+      } else {
+        orphans.push(piece);
+      }
     }
+    lineStart = next;
   }
-  return { logical, orphans, lineLengths: lines.map((l) => l.length) };
+  return { logical, orphans, lineLengths };
 }
 
-/** Maps offsets in a logical line's joined text (pieces joined by one space) back to the file. */
+/**
+ * Maps offsets in a logical line's joined text (pieces joined by one space) back to the file.
+ * Keeps only numbers, not the pieces: it lives as long as the parsed document.
+ */
 export class JoinedText {
   readonly text: string;
-  private readonly offsets: number[] = [];
+  private readonly offsets: number[];
+  private readonly lines: number[];
+  private readonly starts: number[];
+  private readonly lengths: number[];
 
-  constructor(readonly pieces: Piece[], readonly file: string) {
-    let text = '';
-    for (const p of pieces) {
-      if (text) text += ' ';
-      this.offsets.push(text.length);
-      text += p.text;
+  constructor(pieces: readonly Piece[], readonly file: string) {
+    const n = pieces.length;
+    this.offsets = new Array<number>(n);
+    this.lines = new Array<number>(n);
+    this.starts = new Array<number>(n);
+    this.lengths = new Array<number>(n);
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      const p = pieces[i]!;
+      this.offsets[i] = at;
+      this.lines[i] = p.line;
+      this.starts[i] = p.start;
+      this.lengths[i] = p.end - p.start;
+      at += p.text.length + 1;
     }
-    this.text = text;
+    this.text = n === 1 ? pieces[0]!.text : pieces.map((p) => p.text).join(' ');
   }
 
   position(offset: number): Position {
+    const n = this.offsets.length;
+    if (n === 0) return { line: 0, character: 0 };
     // Binary search: a logical line may have thousands of continuation pieces.
     let lo = 0;
-    let hi = this.offsets.length - 1;
+    let hi = n - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (this.offsets[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    const i = lo;
-    const p = this.pieces[i];
-    if (!p) return { line: 0, character: 0 };
-    const within = Math.min(Math.max(offset - this.offsets[i]!, 0), p.end - p.start);
-    return { line: p.line, character: p.start + within };
+    const within = Math.min(Math.max(offset - this.offsets[lo]!, 0), this.lengths[lo]!);
+    return { line: this.lines[lo]!, character: this.starts[lo]! + within };
   }
 
   /** Range of joined-text offsets [start, end). A range ending at a piece boundary stays on that piece. */
   range(start: number, end: number): SourceRange {
     const s = this.position(start);
-    const e = end > start ? this.position(end - 1) : s;
-    return { file: this.file, start: s, end: end > start ? { line: e.line, character: e.character + 1 } : s };
+    if (end <= start) return { file: this.file, start: s, end: { line: s.line, character: s.character } };
+    const e = this.position(end - 1);
+    return { file: this.file, start: s, end: { line: e.line, character: e.character + 1 } };
   }
 }

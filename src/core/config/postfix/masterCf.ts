@@ -70,19 +70,7 @@ export function parseMasterCf(text: string, file: string): MasterCfDocument {
       problems.push({ message: `A service line needs 8 columns (service, type, private, unpriv, chroot, wakeup, maxproc, command); this one has ${tokens.length}.`, range });
       continue;
     }
-    const r = (t: RawToken) => joined.range(t.start, t.end);
-    const args = tokens.slice(8);
-    entries.push({
-      service: tokens[0]!.text,
-      type: tokens[1]!.text,
-      flags: tokens.slice(2, 7).map((t) => t.text),
-      command: tokens[7]!.text,
-      args: args.map((t) => new ParsedToken(t.text, joined, t.start, t.end)),
-      options: options(args, joined, problems),
-      serviceRange: r(tokens[0]!),
-      commandRange: r(tokens[7]!),
-      range,
-    });
+    entries.push(new ParsedEntry(tokens, joined, range, options(tokens.slice(8), joined, problems)));
   }
   return { file, entries, problems, lineLengths: split.lineLengths };
 }
@@ -152,6 +140,50 @@ function options(args: RawToken[], joined: JoinedText, problems: ParseProblem[])
 }
 
 /** Ranges are computed when asked for: a big master.cf has tens of thousands of them. */
+class ParsedEntry implements MasterEntry {
+  readonly service: string;
+  readonly type: string;
+  readonly flags: string[];
+  readonly command: string;
+  /** Token offsets in the joined text: [start0, end0, start1, end1, ...]. */
+  private readonly bounds: number[];
+
+  constructor(
+    tokens: RawToken[],
+    private readonly joined: JoinedText,
+    readonly range: SourceRange,
+    readonly options: MasterOption[],
+  ) {
+    this.service = tokens[0]!.text;
+    this.type = tokens[1]!.text;
+    this.flags = [tokens[2]!.text, tokens[3]!.text, tokens[4]!.text, tokens[5]!.text, tokens[6]!.text];
+    this.command = tokens[7]!.text;
+    this.bounds = new Array<number>(tokens.length * 2);
+    for (let i = 0; i < tokens.length; i++) {
+      this.bounds[2 * i] = tokens[i]!.start;
+      this.bounds[2 * i + 1] = tokens[i]!.end;
+    }
+  }
+
+  get args(): MasterToken[] {
+    const out: MasterToken[] = [];
+    for (let i = 16; i < this.bounds.length; i += 2) {
+      const s = this.bounds[i]!;
+      const e = this.bounds[i + 1]!;
+      out.push(new ParsedToken(this.joined.text.slice(s, e), this.joined, s, e));
+    }
+    return out;
+  }
+
+  get serviceRange(): SourceRange {
+    return this.joined.range(this.bounds[0]!, this.bounds[1]!);
+  }
+
+  get commandRange(): SourceRange {
+    return this.joined.range(this.bounds[14]!, this.bounds[15]!);
+  }
+}
+
 class ParsedToken implements MasterToken {
   constructor(
     readonly text: string,

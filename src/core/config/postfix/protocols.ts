@@ -16,7 +16,19 @@ function indexOfProtocol(name: string): number {
   return PROTOCOLS.findIndex((p) => p.toLowerCase() === name.toLowerCase());
 }
 
+/** Services mostly share a handful of values: parse each once. */
+const memo = new Map<string, ProtocolSpec>();
+
 export function parseProtocols(value: string): ProtocolSpec {
+  const hit = memo.get(value);
+  if (hit) return hit;
+  const spec = parseUncached(value);
+  if (memo.size > 256) memo.clear();
+  memo.set(value, spec);
+  return spec;
+}
+
+function parseUncached(value: string): ProtocolSpec {
   const included = new Set<number>();
   const excluded = new Set<number>();
   let min = 0;
