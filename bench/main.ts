@@ -39,7 +39,7 @@ async function main(args: string[]): Promise<number> {
   console.log(formatTable(results));
   const env = environment();
   const file = writeResults(join(REPO_ROOT, 'bench', 'results'), { date: new Date().toISOString(), runs, environment: env, results });
-  console.log(`\n${env.cpus} CPUs (${env.cpuModel}), Node ${env.node}, ${env.openssl}; samples in ${file}`);
+  console.log(`\n${env.cpus} CPUs (${env.cpuModel}), load average ${env.loadAverage}, Node ${env.node}, ${env.openssl}\nsamples in ${file}`);
   const missed = results.filter((r) => r.met === false).length;
   return strict && missed > 0 ? 1 : 0;
 }

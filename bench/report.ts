@@ -1,7 +1,7 @@
 /** The benchmark's table on stdout and its JSON record in bench/results/. */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, release } from 'node:os';
+import { cpus, loadavg, release } from 'node:os';
 import { join } from 'node:path';
 import type { CaseResult } from './cases';
 
@@ -42,6 +42,8 @@ export function environment(): Record<string, unknown> {
     kernel: release(),
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? null,
+    /** 1-minute load average when the run ended: other work on the machine skews every figure. */
+    loadAverage: Math.round((loadavg()[0] ?? 0) * 100) / 100,
     openssl: toolVersion('openssl', ['version']),
     sslscan: toolVersion('sslscan', ['--version', '--no-colour'])?.replace(/\s+/g, ' ') ?? null,
     postfix: toolVersion('postconf', ['-d', '-h', 'mail_version']),
