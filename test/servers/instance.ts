@@ -31,15 +31,16 @@ function instanceDir(stateFile: string): string {
 }
 
 async function choosePorts(id: string): Promise<number> {
-  // A fixed base per instance keeps the config files byte-identical from run to run.
-  let base = 40000 + (parseInt(id, 16) % 200) * 100;
+  // A fixed base per instance keeps the config files byte-identical from run to run. Below
+  // Linux's ephemeral range (32768+), so no outgoing connection grabs one while we start.
+  let base = 21000 + (parseInt(id, 16) % 100) * 100;
   for (let tries = 0; tries < 40; tries++) {
     const ports = Array.from({ length: PORTS_PER_INSTANCE }, (_, i) => base + i);
     const free = await Promise.all(ports.map(portIsFree));
     if (free.every(Boolean)) return base;
-    base = 40000 + ((base - 40000 + 700) % 20000);
+    base = 21000 + ((base - 21000 + 700) % 10000);
   }
-  throw new Error('found no block of free loopback ports between 40000 and 60000');
+  throw new Error('found no block of free loopback ports between 21000 and 31000');
 }
 
 function layoutPorts(base: number): { postfix: PostfixPorts; dovecot: DovecotPorts } {
