@@ -93,7 +93,7 @@ export function readDovecotDocument(root: string, options: ReadOptions = {}): Do
   };
   const identity = (path: string): string => {
     try {
-      return realpathSync(path);
+      return realpathSync.native(path);
     } catch {
       return path;
     }
