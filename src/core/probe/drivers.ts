@@ -7,6 +7,7 @@ import { pop3Driver } from './dialects/pop3';
 import { sieveDriver } from './dialects/sieve';
 import { smtpDriver } from './dialects/smtp';
 import type { Dialect, PhaseTimeouts, ProbeTarget, TlsVersionName } from './types';
+import { throwIfRateLimited } from './rateLimit';
 import { Recorder, Wire } from './wire';
 
 export const SMTP = smtpDriver('EHLO');
@@ -66,11 +67,13 @@ export function trustContext(extraCaPem: string | null): tls.SecureContext | und
 
 /**
  * Greeting, capabilities where the dialog needs them, and STARTTLS, on a side connection
- * (version enumeration, injection check). Returns null when the server did not agree.
+ * (version enumeration, injection check). False when the server did not agree; throws
+ * RateLimitedGreeting when it turned the connection away as one too many.
  */
 export async function dialogUpToTls(ctx: DialogContext, dialect: Dialect, inject: boolean): Promise<boolean> {
   const driver = driverFor(dialect);
   const greeting = await driver.readGreeting(ctx);
+  if (!greeting.accepted) throwIfRateLimited(greeting.text);
   if (!greeting.accepted || greeting.preauth) return false;
   // SMTP and LMTP need EHLO/LHLO first; the others accept STARTTLS right after the greeting.
   if (dialect === 'smtp' || dialect === 'lmtp') await driver.readCapabilities(ctx, greeting);

@@ -33,8 +33,13 @@ function pick(protocol: Protocol, mandatory: Severity, access: Severity, opportu
   return c === 'mandatory' ? mandatory : c === 'access' ? access : opportunistic;
 }
 
+/** Control characters as `\xNN`: server text must never reach a terminal raw (escape sequences). */
+export function neutralise(text: string): string {
+  return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
 export function finding(id: string, severity: Severity, title: string, detail: string): Finding {
-  return { id, severity, title, detail };
+  return { id, severity, title: neutralise(title), detail: neutralise(detail) };
 }
 
 export function plaintextAuthFinding(protocol: Protocol, signals: string[]): Finding | null {

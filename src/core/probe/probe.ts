@@ -5,10 +5,12 @@ import { hostname } from 'node:os';
 import type { Finding } from '../findings';
 import { ConnectionSettings, trustContext } from './drivers';
 import { finding, legacyVersionFinding, tls13Finding } from './findings';
+import { DEFAULT_PER_HOST_CONNECTIONS } from './hostLimiter';
 import { ConnectionLimiter } from './limiter';
 import { runMainDialog } from './main-dialog';
+import { rateLimitRetrier, rateLimitedFinding } from './rateLimit';
 import { checkInjection, checkVersion } from './side-checks';
-import { parseTarget } from './target';
+import { hostPort, parseTarget } from './target';
 import type { PhaseTimeouts, ProbeOptions, ProbeResult, ProbeTarget, TlsVersionName, TranscriptEntry } from './types';
 import { WireError } from './wire';
 
@@ -58,6 +60,31 @@ export function emptyResult(target: ProbeTarget, startedAt: Date): ProbeResult {
   };
 }
 
+/** The implicit-TLS scheme of the same service, for hints. */
+const IMPLICIT_TWIN: Partial<Record<ProbeTarget['protocol'], string>> = { smtp: 'smtps', submission: 'smtps', imap: 'imaps', pop3: 'pop3s' };
+const STARTTLS_TWIN: Partial<Record<ProbeTarget['protocol'], string>> = { smtps: 'submission', imaps: 'imap', pop3s: 'pop3' };
+
+/** A failed handshake in words, with OpenSSL's own reason kept in brackets. */
+export function explainHandshakeError(err: WireError, target: ProbeTarget): string {
+  const reason = /routines:[^:]*:([^:]+)/.exec(err.message)?.[1] ?? err.code ?? err.message.trim();
+  const text = `${err.message} ${err.code ?? ''}`;
+  if (/wrong version number|packet length too long|http request|unknown protocol/i.test(text)) {
+    const twin = STARTTLS_TWIN[target.protocol];
+    return `the server did not answer with TLS (OpenSSL: ${reason}): it spoke plaintext or something else. ` +
+      (twin ? `If this port uses STARTTLS, probe ${twin}://${hostPort(target.host, target.port)} instead.` : 'It may not have switched to TLS after agreeing to STARTTLS.');
+  }
+  if (/alert number 70|protocol version|unsupported protocol|no protocols available/i.test(text)) {
+    return `the server and the probe have no TLS protocol version in common (OpenSSL: ${reason}); the probe offers TLS 1.0 to 1.3.`;
+  }
+  if (/alert number 40|handshake failure|no shared cipher|insufficient security/i.test(text)) {
+    return `the server and the probe have no cipher suite or TLS version in common (OpenSSL: ${reason}).`;
+  }
+  if (err.code === 'ECONNRESET' || /socket hang up|disconnected before secure/i.test(text)) {
+    return `the server reset or closed the connection during the TLS handshake (${err.code ?? reason}).`;
+  }
+  return `${reason}.`;
+}
+
 /** Which finding a failed phase of the main dialog becomes. */
 export function errorFinding(err: unknown, target: ProbeTarget, timeouts: PhaseTimeouts): Finding {
   const where = target.url;
@@ -67,13 +94,18 @@ export function errorFinding(err: unknown, target: ProbeTarget, timeouts: PhaseT
     case 'timeout': {
       const limit = { connect: timeouts.connect, handshake: timeouts.handshake, 'the greeting': timeouts.greeting }[err.phase] ?? timeouts.command;
       const what = err.phase === 'connect' || err.phase === 'handshake' ? err.message : `nothing complete within ${limit} ms while waiting for ${err.phase}`;
-      return finding('timeout', 'error', `Timed out waiting for ${err.phase}`, `${where}: ${what}. A greeting delay (postscreen, tarpit) or a filtering firewall can cause this.`);
+      const implicit = IMPLICIT_TWIN[target.protocol];
+      const hint = err.phase === 'the greeting' && implicit
+        ? ` If the port speaks TLS first (implicit TLS), probe ${implicit}://${hostPort(target.host, target.port)} instead.`
+        : '';
+      return finding('timeout', 'error', `Timed out waiting for ${err.phase}`, `${where}: ${what}. A greeting delay (postscreen, tarpit) or a filtering firewall can cause this.${hint}`);
     }
     case 'network':
       if (err.phase === 'connect') return finding('connect-failed', 'error', 'Cannot connect', `${where}: ${err.message}`);
-      if (err.phase === 'handshake') return finding('tls-handshake-failed', 'error', 'TLS handshake failed', `${where}: ${err.message}`);
+      if (err.phase === 'handshake') return finding('tls-handshake-failed', 'error', 'TLS handshake failed', `${where}: ${explainHandshakeError(err, target)}`);
       return finding('connection-error', 'error', 'Connection error', `${where}: ${err.message}`);
     case 'closed':
+      if (err.phase === 'handshake') return finding('tls-handshake-failed', 'error', 'TLS handshake failed', `${where}: ${err.message}.`);
       return finding('connection-closed', 'error', 'The server closed the connection', `${where}: ${err.message}.`);
     case 'limit':
       return finding('reply-too-large', 'error', 'Reply too large', `${where}: ${err.message}; the probe stopped reading.`);
@@ -114,7 +146,15 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
     servername: (options.servername ?? target.host).toLowerCase(),
     signal: controller.signal,
   };
-  const limiter = options.limiter ?? new ConnectionLimiter(options.maxConnections ?? 3);
+  const limiter = options.limiter ?? new ConnectionLimiter(options.maxConnections ?? DEFAULT_PER_HOST_CONNECTIONS);
+  // A side connection turned away with 421 is retried after a pause; if the server keeps
+  // refusing, the result is `rate-limited` and those versions stay unknown, never "refused".
+  const refusals: { what: string; greeting: string }[] = [];
+  const retry = rateLimitRetrier({
+    signal: controller.signal,
+    budgetMs: Math.floor(timeouts.total / 2),
+    onRetry: (what, n, ms) => record('info', `${what}: the server refused the connection as one too many; retry ${n} in ${ms} ms`),
+  });
 
   let greeted!: () => void;
   const greetingAccepted = new Promise<void>((resolve) => (greeted = resolve));
@@ -158,7 +198,8 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
             if (got === version) return void (result.versions[version] = true);
           }
           if (!stillWanted()) return;
-          const outcome = await limiter.run(() => checkVersion(settings, version));
+          const outcome = await retry(version, () => limiter.run(() => checkVersion(settings, version)));
+          if (outcome.rateLimited) refusals.push({ what: version, greeting: outcome.rateLimited });
           result.versions[version] = outcome.accepted;
           record('info', `${version} handshake: ${outcome.accepted === null ? 'unknown' : outcome.accepted ? 'accepted' : 'refused'} (${outcome.reason})`);
         })());
@@ -167,7 +208,8 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
     if (options.checkInjection !== false && target.tlsMode === 'starttls') {
       tasks.push((async () => {
         if (!stillWanted()) return;
-        const outcome = await limiter.run(() => checkInjection(settings));
+        const outcome = await retry('the STARTTLS injection test', () => limiter.run(() => checkInjection(settings)));
+        if (outcome.rateLimited) refusals.push({ what: 'the STARTTLS injection test', greeting: outcome.rateLimited });
         record('info', `STARTTLS injection test: ${outcome.reason}`);
         if (outcome.unprompted && outcome.unprompted.length > 0) {
           result.findings.push(finding('starttls-command-injection', 'error', 'STARTTLS command injection', `A NOOP sent in the same TCP segment as STARTTLS was answered inside TLS with '${outcome.unprompted.join(' | ')}'. An attacker can inject commands into the encrypted session (CVE-2011-0411 class). Update the server.`));
@@ -186,6 +228,11 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   if (external?.aborted) throw abortError(external);
+  if (controller.signal.reason instanceof TotalTimeout && !result.findings.some((f) => f.id === 'timeout')) {
+    result.findings.push(errorFinding(controller.signal.reason, target, timeouts));
+  }
+  const limited = rateLimitedFinding(refusals);
+  if (limited) result.findings.push(limited);
   if (result.tls && result.tls.version in result.versions) result.versions[result.tls.version as TlsVersionName] = true;
   if (options.enumerateVersions !== false && result.ok) {
     for (const f of [legacyVersionFinding(target.protocol, result.versions), tls13Finding(target.protocol, result.versions)]) if (f) result.findings.push(f);

@@ -1,6 +1,7 @@
 // Extra connections beside the main dialog: one handshake per TLS version, and the STARTTLS
 // command injection test. Neither records a transcript line by line; the probe notes outcomes.
 import { ConnectionSettings, connect, dialogUpToTls, driverFor, handshakeOptions, openContext } from './drivers';
+import { RateLimitedGreeting } from './rateLimit';
 import type { TlsVersionName } from './types';
 import { Wire, WireError } from './wire';
 
@@ -11,6 +12,17 @@ export interface VersionOutcome {
   accepted: boolean | null;
   /** Why it is false or null, for the transcript. */
   reason: string;
+  /** The greeting that turned this connection away as one too many, if that happened. */
+  rateLimited?: string | null;
+}
+
+/** A handshake that ended this way means "not this version"; anything else leaves it unknown. */
+function refusesVersion(err: WireError): boolean {
+  if (err.kind === 'closed') return true;
+  if (err.kind !== 'network') return false;
+  // Plaintext where TLS was due (a 421 before TLS, say) is no answer about the version.
+  if (/wrong version number|packet length too long|http request/i.test(err.message)) return false;
+  return true;
 }
 
 /** One connection that offers only `version`: accepted, refused, or null when unknown. */
@@ -25,7 +37,7 @@ export async function checkVersion(s: ConnectionSettings, version: TlsVersionNam
     try {
       await wire.startTls(handshakeOptions(s, version), s.timeouts.handshake);
     } catch (err) {
-      if (err instanceof WireError && (err.kind === 'network' || err.kind === 'closed')) return { accepted: false, reason: err.message };
+      if (err instanceof WireError && refusesVersion(err)) return { accepted: false, reason: err.message.trim() };
       throw err;
     }
     const negotiated = wire.tlsSocket?.getProtocol() ?? null;
@@ -33,7 +45,8 @@ export async function checkVersion(s: ConnectionSettings, version: TlsVersionNam
     return negotiated === version ? { accepted: true, reason: 'handshake completed' } : { accepted: false, reason: `negotiated ${negotiated}` };
   } catch (err) {
     if (err instanceof WireError && err.kind === 'aborted') throw err;
-    return { accepted: null, reason: err instanceof Error ? err.message : String(err) };
+    if (err instanceof RateLimitedGreeting) return { accepted: null, reason: err.message, rateLimited: err.greeting };
+    return { accepted: null, reason: err instanceof Error ? err.message.trim() : String(err) };
   } finally {
     await wire?.close();
   }
@@ -43,6 +56,7 @@ export interface InjectionOutcome {
   /** Replies that arrived inside TLS without being asked for there; null when not tested. */
   unprompted: string[] | null;
   reason: string;
+  rateLimited?: string | null;
 }
 
 /** Sends STARTTLS with a NOOP in the same write, completes TLS and looks for the NOOP's answer. */
@@ -65,7 +79,8 @@ export async function checkInjection(s: ConnectionSettings): Promise<InjectionOu
     return { unprompted, reason: unprompted.length ? 'answered the injected command inside TLS' : 'discarded the injected command' };
   } catch (err) {
     if (err instanceof WireError && err.kind === 'aborted') throw err;
-    return { unprompted: null, reason: err instanceof Error ? err.message : String(err) };
+    if (err instanceof RateLimitedGreeting) return { unprompted: null, reason: err.message, rateLimited: err.greeting };
+    return { unprompted: null, reason: err instanceof Error ? err.message.trim() : String(err) };
   } finally {
     await wire?.close();
   }

@@ -59,7 +59,7 @@ export interface ProbeOptions {
   checkInjection?: boolean;
   /** Days before expiry at which `cert-expiring-soon` is raised. Default 30. */
   expiryWarningDays?: number;
-  /** Most connections this probe opens at once. Default 3. Ignored when `limiter` is given. */
+  /** Most connections this probe opens at once. Default 2. Ignored when `limiter` is given. */
   maxConnections?: number;
   /**
    * A limiter shared by several probes of the same host, so that together they stay within
