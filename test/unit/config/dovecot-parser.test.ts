@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { analyzeDovecot } from '../../../src/core/config/dovecot/index';
-import { visitSettings } from '../../../src/core/config/dovecot/checks';
+import { visitSettings } from '../../../src/core/config/dovecot/visit';
 import { expandBraces, segmentRegExp } from '../../../src/core/config/dovecot/glob';
 import { lexDovecot } from '../../../src/core/config/dovecot/lexer';
 import { analyzeText, ids, textAt, writeTree } from './dovecotHelpers';
