@@ -22,6 +22,8 @@ export interface CaseResult {
   /** null: no target (informative) or not measured. */
   met: boolean | null;
   notes: string[];
+  /** Case 2 only: `node -e ''`, alternated with the CLI runs. */
+  nodeStartup?: Summary;
 }
 
 export interface BenchContext {
@@ -89,12 +91,25 @@ export async function cliProcess(ctx: BenchContext, earlier: CaseResult[]): Prom
   if (first.code !== 0 && first.code !== 1) {
     return notMeasured(id, title, '-', `CLI exit ${first.code}: ${first.stderr.trim().split('\n')[0] ?? ''}`);
   }
-  const s = await alternate({ cli: async () => (await timeProcess(process.execPath, args)).ms }, ctx.runs, 2);
+  // Bare Node start-up, alternated with the CLI, tells the CLI's own cost from the runtime's.
+  const s = await alternate(
+    {
+      cli: async () => (await timeProcess(process.execPath, args)).ms,
+      node: async () => (await timeProcess(process.execPath, ['-e', ''])).ms,
+    },
+    ctx.runs,
+    2,
+  );
   const openssl = earlier.find((r) => r.id === 'starttls-smtp-vs-openssl')?.baseline ?? null;
   return {
     id, title, ours: s.cli!, oursLabel: 'node dist/cli.js probe', baseline: openssl,
     baselineLabel: openssl ? 'openssl s_client (from 1)' : '', ratio: openssl ? s.cli!.median / openssl.median : null,
-    target: '-', met: null, notes: [`node ${args.slice(0, 3).join(' ')} ... (exit ${first.code})`],
+    target: '-', met: null,
+    notes: [
+      `node ${args.slice(0, 3).join(' ')} ... (exit ${first.code})`,
+      `bare Node start-up (node -e ''): median ${s.node!.median.toFixed(1)} ms, so the CLI adds ${(s.cli!.median - s.node!.median).toFixed(1)} ms`,
+    ],
+    nodeStartup: s.node!,
   };
 }
 
