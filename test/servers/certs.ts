@@ -55,6 +55,11 @@ export async function ensurePki(cacheRoot: string): Promise<TestPki> {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true, mode: 0o755 });
   await generate(work);
+  // Another start may have finished generating meanwhile; its servers may already use those files.
+  if (isUsable(pki)) {
+    rmSync(work, { recursive: true, force: true });
+    return pki;
+  }
   rmSync(dir, { recursive: true, force: true });
   renameSync(work, dir);
   return pki;
