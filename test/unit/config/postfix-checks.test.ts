@@ -112,7 +112,9 @@ test('SASL rules: AUTH before TLS, SASL on port 25, MX requiring TLS, submission
   assert.equal(notEnc.fix!.newText, 'encrypt');
   assert.equal(slice(`${master}`, notEnc.fix!.range), 'may');
   const mx = a.findings.find((f) => f.id === 'postfix-mx-requires-tls')!;
-  assert.equal(mx.fix!.newText, 'may');
+  assert.equal(mx.fix, undefined, 'main.cf encrypt is inherited by other services: no blind fix');
+  const own = analyzePostfix(dir('smtpd_tls_chain_files = /k\n', 'smtp inet n - y - - smtpd -o smtpd_tls_security_level=encrypt\n'), { checkCertificateFiles: false });
+  assert.equal(own.findings.find((f) => f.id === 'postfix-mx-requires-tls')!.fix!.newText, 'may');
 });
 
 test('no TLS and no certificate', () => {

@@ -46,7 +46,8 @@ export function checkService(s: PostfixService, version: string): ConfigFinding[
     out.push(finding('postfix-mx-requires-tls', 'error', `Port 25 service ${svc} uses implicit TLS (smtpd_tls_wrappermode = yes): other mail servers speak plaintext SMTP with STARTTLS there and cannot deliver.`, blame(wrapEv, s) ?? s.range, paramDoc('smtpd_tls_wrappermode')));
   }
   if (s.role === 'mx' && level === 'encrypt') {
-    const fix = levelEv.range ? { title: 'Offer TLS without requiring it (may)', range: levelEv.range, newText: 'may' } : undefined;
+    // Only the service's own -o: changing main.cf would also relax the services that inherit it.
+    const fix = levelEv.source === '-o' && levelEv.range ? { title: 'Offer TLS without requiring it (may)', range: levelEv.range, newText: 'may' } : undefined;
     out.push(finding('postfix-mx-requires-tls', 'warning', `Port 25 service ${svc} requires TLS (${origin('smtpd_tls_security_level', levelEv, s)} = encrypt); a public MX must accept mail without TLS (RFC 3207), use 'may'.`, at('smtpd_tls_security_level'), paramDoc('smtpd_tls_security_level'), fix));
   }
 
