@@ -66,6 +66,17 @@ describe('Dovecot 2.3 checks', () => {
     assert.deepEqual(unknown.map((f) => [textAt(text, f.range), f.fix?.newText]), [['ssl_min_protocols', 'ssl_min_protocol'], ['ssl_cipher_lst', 'ssl_cipher_list'], ['frobnicate', undefined]]);
   });
 
+  test('unknown fields and subsections inside service, listener, namespace and passdb sections', () => {
+    const text = `${BASE}service imap-login {\n  inet_listner imaps {\n    prot = 993\n  }\n  inet_listener imap {\n    port = 143\n    sssl = no\n  }\n  process_min_avial = 1\n}\nnamespace inbox {\n  inbx = yes\n}\nplugin {\n  whatever = 1\n}\n`;
+    const unknown = analyzeText(text).findings.filter((f) => f.id === 'dovecot-unknown-setting');
+    assert.deepEqual(unknown.map((f) => [textAt(text, f.range), f.fix?.newText]), [
+      ['inet_listner', 'inet_listener'],
+      ['sssl', 'ssl'],
+      ['process_min_avial', 'process_min_avail'],
+      ['inbx', 'inbox'],
+    ]);
+  });
+
   test('cipher preferences and weak ciphers', () => {
     const a = analyzeText(`${BASE}ssl_prefer_server_ciphers = yes\nssl_cipher_list = HIGH:aNULL:!MD5:RC4\n`);
     assert.equal(a.findings.find((f) => f.id === 'dovecot-prefer-server-ciphers')?.fix?.newText, 'no');

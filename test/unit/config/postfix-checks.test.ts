@@ -137,6 +137,8 @@ test('endpoints: inet_interfaces, myhostname, host:port, wrappermode, disabled a
   assert.equal(one.endpoints[0]!.range.start.line, 0);
   const all = analyzePostfix(dir('myhostname = mx.example.org\n', master), { checkCertificateFiles: false });
   assert.equal(all.endpoints[0]!.target, 'smtp://mx.example.org:25');
+  const v6 = analyzePostfix(dir('inet_protocols = ipv6\n', SMTP), { checkCertificateFiles: false });
+  assert.equal(v6.endpoints[0]!.target, 'smtp://[::1]:25');
   const local = analyzePostfix(dir('inet_interfaces = loopback-only\nmaster_service_disable = smtps.inet\n', master), { checkCertificateFiles: false });
   assert.deepEqual(local.endpoints.map((e) => `${e.target} ${e.service}`), ['smtp://127.0.0.1:25 smtp', 'smtp://10.0.0.1:2525 10.0.0.1:2525']);
 });

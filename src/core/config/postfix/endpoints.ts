@@ -3,8 +3,8 @@
  * - a `host:port` service name: that host;
  * - otherwise each `inet_interfaces` entry: `all` becomes `myhostname` when main.cf sets it
  *   explicitly (so the probe also checks the certificate against that name), else 127.0.0.1;
- *   `loopback-only` and `localhost` become 127.0.0.1; addresses and names are used as written,
- *   one endpoint per entry.
+ *   `loopback-only` and `localhost` become 127.0.0.1 (::1 when `inet_protocols = ipv6`);
+ *   addresses and names are used as written, one endpoint per entry.
  */
 import { isIPv6 } from 'node:net';
 import type { Protocol, TlsMode } from '../../probe/types';
@@ -41,15 +41,17 @@ function modeOf(s: PostfixService): { protocol: Protocol; tlsMode: TlsMode } {
 
 function hostsOfInterfaces(global: ParamScope): string[] {
   const interfaces = global.effective('inet_interfaces').expanded.split(/[\s,]+/).filter(Boolean);
+  // An IPv6-only Postfix listens on ::1, not 127.0.0.1.
+  const loopback = global.word('inet_protocols') === 'ipv6' ? '::1' : '127.0.0.1';
   const hosts: string[] = [];
   for (const raw of interfaces.length ? interfaces.slice(0, 64) : ['all']) {
     const entry = raw.replace(/^\[(.*)\]$/, '$1');
     const lower = entry.toLowerCase();
     if (lower === 'all') {
       const name = global.isSet('myhostname') ? global.effective('myhostname').expanded.trim() : '';
-      hosts.push(name || '127.0.0.1');
+      hosts.push(name || loopback);
     } else if (lower === 'loopback-only' || lower === 'localhost') {
-      hosts.push('127.0.0.1');
+      hosts.push(loopback);
     } else {
       hosts.push(entry);
     }
