@@ -1,7 +1,6 @@
 /** Checks on main.cf and master.cf as written: syntax, duplicates, deprecated names, expansion. */
 import type { ConfigFinding } from '../types';
 import type { ParamScope } from './effective';
-import { expandValue } from './expand';
 import type { MainCfDocument, MainCfEntry } from './mainCf';
 import type { MasterCfDocument, MasterOption } from './masterCf';
 import { finding, MASTER_DOC, paramDoc, POSTCONF_DOC } from './rules';
@@ -112,15 +111,21 @@ function deprecatedFinding(
 /** Undefined references and loops, for every value written in main.cf or an `-o`. */
 export function checkExpansion(main: MainCfDocument | undefined, services: PostfixService[], mainScope: ParamScope): ConfigFinding[] {
   const out: ConfigFinding[] = [];
+  // The effective values already carry their expansion (cached, shared across services).
   const report = (name: string, value: string, range: MainCfEntry['valueRange'], scope: ParamScope) => {
     if (!value.includes('$')) return;
-    const x = expandValue(value, (n) => scope.raw(n));
+    const x = scope.effective(name).expansion;
     if (x.loop) out.push(finding('postfix-expansion-loop', 'error', `Expanding ${name} runs into a $name loop (or nesting deeper than Postfix allows).`, range, paramDoc(name)));
     for (const u of x.undefinedNames.slice(0, 5)) {
       out.push(finding('postfix-undefined-parameter', 'warning', `${name} refers to $${u}, which is defined nowhere and expands to nothing.`, range, paramDoc(name)));
     }
   };
   if (main) for (const e of main.byName.values()) report(e.name, e.value, e.valueRange, mainScope);
-  for (const s of services) for (const o of s.entry.options) report(o.name, o.value, o.valueRange, s.scope);
+  for (const s of services) {
+    // Only the last -o of a name is in effect; earlier ones are never expanded.
+    const last = new Map<string, MasterOption>();
+    for (const o of s.entry.options) if (o.value.includes('$')) last.set(o.name, o);
+    for (const o of last.values()) report(o.name, o.value, o.valueRange, s.scope);
+  }
   return out;
 }

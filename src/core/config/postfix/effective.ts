@@ -41,6 +41,8 @@ export function defaultValue(name: string, version: string = DEFAULT_POSTFIX_VER
   return Object.hasOwn(cachedHostDefaults, name) ? cachedHostDefaults[name] : undefined;
 }
 
+const CLEAN_EXPANSION: EffectiveValue['expansion'] = Object.freeze({ undefinedNames: Object.freeze([]) as unknown as string[], loop: false, truncated: false });
+
 /** An effective value whose range is computed once, when first asked for. */
 class Effective implements EffectiveValue {
   readonly expanded: string;
@@ -55,7 +57,8 @@ class Effective implements EffectiveValue {
     private readonly origin: { valueRange: SourceRange } | undefined,
   ) {
     this.expanded = x.value;
-    this.expansion = { undefinedNames: x.undefinedNames, loop: x.loop, truncated: x.truncated };
+    const clean = !x.loop && !x.truncated && x.undefinedNames.length === 0;
+    this.expansion = clean ? CLEAN_EXPANSION : { undefinedNames: x.undefinedNames, loop: x.loop, truncated: x.truncated };
   }
 
   get range(): SourceRange | undefined {

@@ -234,8 +234,20 @@ function compare(a: string, op: string, b: string): boolean {
   }
 }
 
+const levelMemo = new Map<string, number>();
+
 /** Compares compatibility levels or versions like `3.6` and `3.10` field by field. */
 export function compareLevels(a: string, b: string): number {
+  const key = `${a}\u0000${b}`;
+  const hit = levelMemo.get(key);
+  if (hit !== undefined) return hit;
+  const c = compareUncached(a, b);
+  if (levelMemo.size > 1024) levelMemo.clear();
+  levelMemo.set(key, c);
+  return c;
+}
+
+function compareUncached(a: string, b: string): number {
   const pa = a.trim().split('.').map((x) => Number.parseInt(x, 10) || 0);
   const pb = b.trim().split('.').map((x) => Number.parseInt(x, 10) || 0);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
