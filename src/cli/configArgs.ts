@@ -49,6 +49,7 @@ export function loadConfigs(paths: string[], options: AnalyzeOptions): ConfigAna
     if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
     const found = analyzePath(p, options);
     if (found.length === 0) throw new UsageError(`${p}: not a Postfix or Dovecot config`);
+    if (found.every((a) => a.files.length === 0)) throw new UsageError(`${p}: cannot be read`);
     for (const a of found) {
       const key = `${a.server}|${a.root}|${a.files.join('|')}`;
       if (seen.has(key)) continue;
