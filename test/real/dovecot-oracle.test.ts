@@ -6,13 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { analyzeDovecot } from '../../src/core/config/dovecot/index';
 import { loadTestServers, skipWithoutServers } from '../servers/fixture';
-import { KNOWN_SETTINGS_23 } from '../../src/core/config/dovecot/known23';
+import { KNOWN_SETTINGS_23, SECTION_FIELDS_23 } from '../../src/core/config/dovecot/known23';
 import { compareExpandedWithDoveconf, compareFiltersWithDoveconf, compareWithDoveconf, doveconf, DOVECONF, parseDoveconfDump } from './doveconfOracle';
 
 const SYNTHETIC = resolve(__dirname, '../../../test/fixtures/dovecot23/synthetic/dovecot.conf');
@@ -125,6 +125,45 @@ describe('Dovecot effective settings agree with doveconf', () => {
     assert.ok(accepted >= 80, `doveconf accepted only ${accepted} of 300 mutations`);
   });
 
+  test('mutated include trees: doveconf refuses a config exactly when we report why', { timeout: 120_000 }, () => {
+    const dir = dirname(SYNTHETIC);
+    const files = ['dovecot.conf', 'conf.d/10-master.conf', 'conf.d/20-more.conf', 'conf.d/30-plugin.conf', 'extra/10-more.conf', 'extra/brace-a.conf', 'extra/brace-b.conf'];
+    const inserts = ['{', '}', '"', "'", '\\', '#', '<', '=', ' ', '\\\n', '!include ../extra/brace-a.conf\n', '!include_try nope.conf\n', '!include conf.d/*.conf\n', 'service imap-login {\n', '}\n'];
+    const blocking = /^dovecot-(syntax-error|include-missing|include-cycle|invalid-value|unknown-setting)$/;
+    const disagreements: string[] = [];
+    let rejected = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const r = rng(seed);
+      const root = mkdtempSync(join(tmpdir(), 'dovecot-tree-'));
+      const mutated = files[Math.floor(r() * files.length)];
+      for (const f of files) {
+        let text = readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => !/^listen|_interval/.test(l)).join('\n');
+        if (f === mutated) {
+          const chars = [...text];
+          for (let i = 1 + Math.floor(r() * 2); i > 0; i--) {
+            const at = Math.floor(r() * (chars.length + 1));
+            if (r() < 0.4) chars.splice(at, 1);
+            else chars.splice(at, 0, inserts[Math.floor(r() * inserts.length)]!);
+          }
+          text = chars.join('');
+        }
+        if (f === 'dovecot.conf') text = `base_dir = ${join(root, 'run')}/\n${text}`;
+        mkdirSync(dirname(join(root, f)), { recursive: true });
+        writeFileSync(join(root, f), text);
+      }
+      const file = join(root, 'dovecot.conf');
+      const dc = doveconf(['-c', file, '-n']);
+      // ssl_min_protocol names are checked when TLS starts, not by doveconf.
+      const ours = analyzeDovecot(file, { checkCertificateFiles: false }).findings.filter((f) => blocking.test(f.id) && !/^ssl_min_protocol /.test(f.message));
+      if (dc.code !== 0) rejected++;
+      if ((dc.code !== 0) !== (ours.length > 0)) {
+        disagreements.push(`seed ${seed}: doveconf ${dc.code !== 0 ? dc.stderr.split('\n').find((l) => /Fatal|Error/.test(l)) : 'accepts'}; ours: ${ours.map((f) => f.id).join(', ') || 'nothing'}`);
+      }
+    }
+    assert.deepEqual(disagreements, []);
+    assert.ok(rejected >= 50 && rejected <= 180, `${rejected} of 200 rejected: the mutations should give both outcomes`);
+  });
+
   test('dovecot-invalid-value fires exactly where doveconf refuses the value', () => {
     const tmp = mkdtempSync(join(tmpdir(), 'dovecot-values-'));
     const lines = ['ssl = Yes', 'ssl = maybe', 'ssl = required', 'disable_plaintext_auth = 0', 'disable_plaintext_auth = n', 'disable_plaintext_auth = TRUE',
@@ -148,6 +187,19 @@ describe('Dovecot effective settings agree with doveconf', () => {
     assert.equal(all.code, 0, all.stderr);
     const names = [...parseDoveconfDump(all.stdout).keys()].filter((k) => !k.includes('/')).sort();
     assert.deepEqual([...KNOWN_SETTINGS_23].sort(), names);
+    // Section fields, from Debian's tree (it has services, listeners, a namespace, passdb, userdb).
+    if (existsSync(DEBIAN)) {
+      const debian = parseDoveconfDump(doveconf(['-c', DEBIAN]).stdout);
+      for (const [path, fields] of Object.entries(SECTION_FIELDS_23)) {
+        const seen = new Set<string>();
+        for (const key of debian.keys()) {
+          const parts = key.split('/');
+          const segments = parts.slice(0, -1);
+          if (segments.every((seg) => /^\S+ \S+$/.test(seg)) && segments.map((seg) => seg.split(' ')[0]).join('/') === path) seen.add(parts[parts.length - 1]!);
+        }
+        assert.deepEqual([...fields].sort(), [...seen].sort(), `fields of ${path}`);
+      }
+    }
     // Unknown names are what doveconf refuses.
     writeFileSync(file, `base_dir = ${join(tmp, 'run')}/\nssl_min_protocols = TLSv1.2\n`);
     assert.match(doveconf(['-c', file, '-n']).stderr, /Unknown setting: ssl_min_protocols/);

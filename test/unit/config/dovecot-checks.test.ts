@@ -56,6 +56,8 @@ describe('Dovecot 2.3 checks', () => {
     const bad = analyzeText(text).findings.filter((f) => f.id === 'dovecot-invalid-value');
     assert.deepEqual(bad.map((f) => textAt(text, f.range)), ['Yes', '0', 'TLSv1.4', '70000', 'sure']);
     assert.ok(bad.every((f) => f.severity === 'error'));
+    const nets = analyzeText(`${BASE}local 127.0.0. {\n}\nremote 10.0.0.0/33 {\n}\nlocal mail.example.org {\n}\nremote 192.0.2.0/24 {\n}\n`).findings.filter((f) => f.id === 'dovecot-invalid-value');
+    assert.deepEqual(nets.map((f) => f.range.start.line), [3, 5]);
     const plaintext = analyzeText(`${BASE}disable_plaintext_auth = NO\n`).findings.find((f) => f.id === 'dovecot-plaintext-auth');
     assert.ok(plaintext, 'NO is false for Dovecot');
   });
@@ -67,9 +69,10 @@ describe('Dovecot 2.3 checks', () => {
   });
 
   test('unknown fields and subsections inside service, listener, namespace and passdb sections', () => {
-    const text = `${BASE}service imap-login {\n  inet_listner imaps {\n    prot = 993\n  }\n  inet_listener imap {\n    port = 143\n    sssl = no\n  }\n  process_min_avial = 1\n}\nnamespace inbox {\n  inbx = yes\n}\nplugin {\n  whatever = 1\n}\n`;
+    const text = `${BASE}servce auth {\n}\nmetric m {\n}\nservice imap-login {\n  inet_listner imaps {\n    prot = 993\n  }\n  inet_listener imap {\n    port = 143\n    sssl = no\n  }\n  process_min_avial = 1\n}\nnamespace inbox {\n  inbx = yes\n}\nplugin {\n  whatever = 1\n}\n`;
     const unknown = analyzeText(text).findings.filter((f) => f.id === 'dovecot-unknown-setting');
     assert.deepEqual(unknown.map((f) => [textAt(text, f.range), f.fix?.newText]), [
+      ['servce', 'service'],
       ['inet_listner', 'inet_listener'],
       ['sssl', 'ssl'],
       ['process_min_avial', 'process_min_avail'],

@@ -7,10 +7,10 @@ import type { ConfigFinding, SourceRange } from '../types';
 import type { DovecotDocument } from './document';
 import { FILTER_TYPES, type Assignment, type EffectiveConfig } from './effective';
 import type { DovecotListener } from './listeners';
-import { KNOWN_SETTINGS_23, OBSOLETE_23 } from './known23';
-import { closestName, invalidValue, parseDovecotBool } from './values';
-import { visitSections, visitSettings, type SettingVisit } from './visit';
-import { ONLY_24, RENAME_24_BY_NAME, SERVICE_DOC_23, SERVICE_DOC_24, UPGRADE_DOC_24, settingDocUrl } from './settingsDocs';
+import { CHILD_SECTIONS_23, KNOWN_SETTINGS_23, OBSOLETE_23, SECTION_FIELDS_23, TOP_SECTIONS_23 } from './known23';
+import { closestName, invalidNetwork, invalidValue, parseDovecotBool } from './values';
+import { sectionPath, visitSections, visitSettings, type SettingVisit } from './visit';
+import { ONLY_24, RENAME_24_BY_NAME, SERVICE_DOC_23, SERVICE_DOC_24, SYNTAX_DOC_23, UPGRADE_DOC_24, settingDocUrl } from './settingsDocs';
 
 const WEAK_PROTOCOLS = new Set(['SSLv3', 'TLSv1', 'TLSv1.1', 'ANY']);
 const WEAK_CIPHER_TOKENS = /^(aNULL|eNULL|NULL|EXPORT|EXP|LOW|RC4|DES|3DES|MD5|ADH|AECDH|ALL:@SECLEVEL=0|.*@SECLEVEL=0)$/i;
@@ -78,9 +78,11 @@ export function runChecks({ doc, config, version, listeners }: CheckInput): Conf
           docUrl: url(n),
         });
       }
-      if (sections.every((sec) => FILTER_TYPES.has(sec.type)) && !KNOWN_SETTINGS_23.has(n) && !OBSOLETE_23.has(n) && !ONLY_24.has(n)) {
-        const guess = closestName(n);
-        const finding: ConfigFinding = { id: 'dovecot-unknown-setting', severity: 'warning', message: `Dovecot 2.3.19 has no setting ${n}${guess ? ` (did you mean ${guess}?)` : ''}; Dovecot refuses to start on unknown settings.`, range: node.nameRange, docUrl: url(guess ?? n) };
+      const known = sections.every((sec) => FILTER_TYPES.has(sec.type)) ? KNOWN_SETTINGS_23 : SECTION_FIELDS_23[sectionPath(sections)];
+      if (known && !known.has(n) && !OBSOLETE_23.has(n) && !ONLY_24.has(n)) {
+        const guess = closestName(n, known);
+        const where = known === KNOWN_SETTINGS_23 ? '' : ` in ${sectionPath(sections)}`;
+        const finding: ConfigFinding = { id: 'dovecot-unknown-setting', severity: 'warning', message: `Dovecot 2.3.19 has no setting ${n}${where}${guess ? ` (did you mean ${guess}?)` : ''}; Dovecot refuses to start on unknown settings.`, range: node.nameRange, docUrl: url(guess ?? n) };
         if (guess) finding.fix = { title: `Rename to ${guess}`, range: node.nameRange, newText: guess };
         add(finding);
       }
@@ -135,6 +137,7 @@ export function runChecks({ doc, config, version, listeners }: CheckInput): Conf
 
   versionChecks(findings, settings, config, version, doc);
   if (version === '2.4') sectionChecks24(findings, doc);
+  else sectionChecks23(findings, doc);
   if (listeners.some((l) => l.enabled && l.protocol)) certificateSettingChecks(findings, config, version, sslValue, doc);
   listenerChecks(findings, listeners, version);
   return findings;
@@ -166,11 +169,37 @@ function versionChecks(findings: ConfigFinding[], settings: SettingVisit[], conf
 
 /** 2.4 names every passdb/userdb and drops `plugin { }` (plugin settings are global now). */
 function sectionChecks24(findings: ConfigFinding[], doc: DovecotDocument): void {
-  for (const section of visitSections(doc.children)) {
+  for (const { node: section } of visitSections(doc.children)) {
     let message: string | undefined;
     if ((section.type === 'passdb' || section.type === 'userdb') && section.name === '') message = `Dovecot 2.4 requires a name for every ${section.type}: write "${section.type} <name> {" (e.g. the driver name).`;
     else if (section.type === 'plugin' && section.name === '') message = 'Dovecot 2.4 has no plugin { } section: plugin settings are written as global settings.';
     if (message) findings.push({ id: 'dovecot-24-section-syntax', severity: 'error', message, range: section.headerRange, docUrl: UPGRADE_DOC_24 });
+  }
+}
+
+/** 2.3 sections allow only their own kinds of subsections (a service holds listeners). */
+function sectionChecks23(findings: ConfigFinding[], doc: DovecotDocument): void {
+  for (const { node, parents } of visitSections(doc.children)) {
+    if (node.type === 'local' || node.type === 'remote') {
+      const invalid = invalidNetwork(node.name);
+      if (invalid) findings.push({ id: 'dovecot-invalid-value', severity: 'error', message: invalid, range: node.nameRange ?? node.headerRange, docUrl: SYNTAX_DOC_23 });
+    }
+    if (FILTER_TYPES.has(node.type)) continue;
+    const path = sectionPath(parents);
+    // At the top, doveconf takes the list sections and, oddly, any known setting name.
+    if (path === '' && (TOP_SECTIONS_23.includes(node.type) || KNOWN_SETTINGS_23.has(node.type))) continue;
+    const allowed = path === '' ? TOP_SECTIONS_23 : CHILD_SECTIONS_23[path];
+    if (!allowed || allowed.includes(node.type)) continue;
+    const guess = closestName(node.type, allowed);
+    const finding: ConfigFinding = {
+      id: 'dovecot-unknown-setting',
+      severity: 'warning',
+      message: `${path ? `A ${path} section holds` : 'Dovecot 2.3.19 has'} no "${node.type}" section${guess ? ` (did you mean ${guess}?)` : ''}; Dovecot refuses to start.`,
+      range: node.typeRange,
+      docUrl: SERVICE_DOC_23,
+    };
+    if (guess) finding.fix = { title: `Rename to ${guess}`, range: node.typeRange, newText: guess };
+    findings.push(finding);
   }
 }
 

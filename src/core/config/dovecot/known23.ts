@@ -84,3 +84,30 @@ export const KNOWN_SETTINGS_23: ReadonlySet<string> = new Set(NAMES_23.split(/\s
 
 /** Accepted by 2.3 with an "obsolete" warning, so not unknown. */
 export const OBSOLETE_23 = new Set(['ssl_protocols', 'ssl_parameters_regenerate', 'ssl_dh_parameters_length', 'login_access_sockets']);
+
+/** Fields of the sections Dovecot 2.3.19 defines (`doveconf` on Debian's tree); test/real compares. */
+export const SECTION_FIELDS_23: Readonly<Record<string, ReadonlySet<string>>> = {
+  'service': new Set(['chroot', 'client_limit', 'drop_priv_before_exec', 'executable', 'extra_groups', 'group', 'idle_kill', 'privileged_group', 'process_limit', 'process_min_avail', 'protocol', 'service_count', 'type', 'user', 'vsz_limit']),
+  'service/inet_listener': new Set(['address', 'haproxy', 'port', 'reuse_port', 'ssl']),
+  'service/unix_listener': new Set(['group', 'mode', 'user']),
+  'service/fifo_listener': new Set(['group', 'mode', 'user']),
+  'namespace': new Set(['disabled', 'hidden', 'ignore_on_failure', 'inbox', 'list', 'location', 'order', 'prefix', 'separator', 'subscriptions', 'type']),
+  'namespace/mailbox': new Set(['auto', 'autoexpunge', 'autoexpunge_max_mails', 'comment', 'driver', 'special_use']),
+  'passdb': new Set(['args', 'auth_verbose', 'default_fields', 'deny', 'driver', 'master', 'mechanisms', 'name', 'override_fields', 'pass', 'result_failure', 'result_internalfail', 'result_success', 'skip', 'username_filter']),
+  'userdb': new Set(['args', 'auth_verbose', 'default_fields', 'driver', 'name', 'override_fields', 'result_failure', 'result_internalfail', 'result_success', 'skip']),
+};
+
+/** Sections allowed inside each of those. */
+export const CHILD_SECTIONS_23: Readonly<Record<string, readonly string[]>> = {
+  service: ['inet_listener', 'unix_listener', 'fifo_listener'],
+  namespace: ['mailbox'],
+  'service/inet_listener': [],
+  'service/unix_listener': [],
+  'service/fifo_listener': [],
+  'namespace/mailbox': [],
+  passdb: [],
+  userdb: [],
+};
+
+/** Section types 2.3 takes at the top level (filters aside). */
+export const TOP_SECTIONS_23: readonly string[] = ['service', 'namespace', 'passdb', 'userdb', 'plugin', 'dict', 'metric', 'event_exporter'];

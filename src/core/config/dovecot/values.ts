@@ -1,4 +1,5 @@
 /** Value validation as Dovecot 2.3 does it, and did-you-mean for misspelt setting names. */
+import { isIP } from 'node:net';
 import type { SectionNode, SettingNode } from './document';
 import { KNOWN_SETTINGS_23 } from './known23';
 
@@ -29,13 +30,23 @@ export function invalidValue(node: SettingNode, sections: SectionNode[]): string
   return undefined;
 }
 
-/** The known 2.3 setting nearest to a misspelt one (edit distance 2 at most, and unambiguous). */
-export function closestName(name: string): string | undefined {
+/** Why a `local`/`remote` filter's network is unusable, or undefined: something shaped like an address must be one. */
+export function invalidNetwork(value: string): string | undefined {
+  const [net = '', bits, extra] = value.replace(/^\[(.*)\]$/, '$1').split('/');
+  const family = isIP(net);
+  if (extra !== undefined) return `"${value}" is not a network.`;
+  if (!family) return /^[\d.]+$/.test(net) || (net.includes(':') && /^[\da-f:.]+$/i.test(net)) ? `"${net}" looks like an address but is not one: Dovecot looks it up as a host name and fails to start.` : undefined;
+  if (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32))) return `"/${bits}" is not a prefix length for ${net}.`;
+  return undefined;
+}
+
+/** The known name nearest to a misspelt one (edit distance 2 at most, and unambiguous). */
+export function closestName(name: string, candidates: Iterable<string> = KNOWN_SETTINGS_23): string | undefined {
   const MAX = 2;
   let best: string | undefined;
   let bestDistance = MAX + 1;
   let tie = false;
-  for (const known of KNOWN_SETTINGS_23) {
+  for (const known of candidates) {
     if (Math.abs(known.length - name.length) > Math.min(MAX, bestDistance)) continue;
     const d = editDistance(name, known, bestDistance + 1);
     if (d < bestDistance) {
