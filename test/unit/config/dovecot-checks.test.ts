@@ -56,6 +56,8 @@ describe('Dovecot 2.3 checks', () => {
     const bad = analyzeText(text).findings.filter((f) => f.id === 'dovecot-invalid-value');
     assert.deepEqual(bad.map((f) => textAt(text, f.range)), ['Yes', '0', 'TLSv1.4', '70000', 'sure']);
     assert.ok(bad.every((f) => f.severity === 'error'));
+    const literalDollar = analyzeText(`${BASE}service imap-login {\n  inet_listener imaps {\n    port = 10$993\n  }\n}\n`).findings;
+    assert.ok(literalDollar.some((f) => f.id === 'dovecot-invalid-value'), 'a $ inside a token is literal');
     const nets = analyzeText(`${BASE}local 127.0.0. {\n}\nremote 10.0.0.0/33 {\n}\nlocal mail.example.org {\n}\nremote 192.0.2.0/24 {\n}\n`).findings.filter((f) => f.id === 'dovecot-invalid-value');
     assert.deepEqual(nets.map((f) => f.range.start.line), [3, 5]);
     const plaintext = analyzeText(`${BASE}disable_plaintext_auth = NO\n`).findings.find((f) => f.id === 'dovecot-plaintext-auth');

@@ -18,7 +18,8 @@ export function parseDovecotBool(value: string): boolean | undefined {
 export function invalidValue(node: SettingNode, sections: SectionNode[]): string | undefined {
   const n = node.name;
   const inListener = sections[sections.length - 1]?.type === 'inet_listener';
-  if (node.valueKind === 'variable') return undefined;
+  // Only a token starting with `$` is a reference; `10$993` stays literal text.
+  if (node.valueKind === 'variable' && node.value.split(/[ \t]+/).some((t) => t.startsWith('$'))) return undefined;
   if (inListener && n === 'port') {
     const port = /^\d+$/.test(node.value) ? Number(node.value) : NaN;
     return port >= 0 && port <= 65535 ? undefined : `port must be a number from 0 to 65535; Dovecot refuses "${node.value}".`;
