@@ -106,7 +106,12 @@ describe('test mail servers (checked with openssl s_client)', skipWithoutServers
     assert.match(remote, /STARTTLS/);
     assert.match(remote, /LOGINDISABLED/);
     assert.doesNotMatch(remote, /AUTH=PLAIN/);
-    assert.match(await plaintextCapabilities(s.endpoints.pop3Remote), /^STLS/m);
+    const pop3Local = await plaintextCapabilities(s.endpoints.pop3);
+    const pop3Remote = await plaintextCapabilities(s.endpoints.pop3Remote);
+    assert.match(pop3Local, /^USER\r?$/m);
+    assert.match(pop3Remote, /^STLS\r?$/m);
+    assert.doesNotMatch(pop3Remote, /^USER/m);
+    assert.match(pop3Remote, /^SASL\r?$/m, 'no SASL mechanisms before STLS');
     const sieve = await plaintextCapabilities(s.endpoints.sieveRemote);
     assert.match(sieve, /^"STARTTLS"/m);
     assert.match(sieve, /^"SASL" ""/m);
