@@ -1,13 +1,19 @@
 /** Test helpers: write a Dovecot config tree to a temporary directory and analyse it. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { analyzeDovecot, type AnalyzeOptions, type DovecotAnalysis } from '../../../src/core/config/dovecot/index';
 import type { SourceRange } from '../../../src/core/config/types';
 
-/** Writes `files` (relative path -> text) under a new directory; returns its path. */
+const created: string[] = [];
+process.on('exit', () => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Writes `files` (relative path -> text) under a new directory (removed at exit); returns its path. */
 export function writeTree(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'dovecot-test-'));
+  created.push(dir);
   for (const [rel, text] of Object.entries(files)) {
     const path = join(dir, rel);
     mkdirSync(dirname(path), { recursive: true });
