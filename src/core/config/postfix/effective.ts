@@ -47,6 +47,8 @@ const CLEAN_EXPANSION: EffectiveValue['expansion'] = Object.freeze({ undefinedNa
 class Effective implements EffectiveValue {
   readonly expanded: string;
   readonly expansion: EffectiveValue['expansion'];
+  /** The names the expansion looked up: a service can share this value unless it overrides one. */
+  readonly referenced: readonly string[];
   private rangeCache: SourceRange | undefined | null = null;
   private wordCache: string | undefined;
 
@@ -57,6 +59,7 @@ class Effective implements EffectiveValue {
     private readonly origin: { valueRange: SourceRange } | undefined,
   ) {
     this.expanded = x.value;
+    this.referenced = x.referenced;
     const clean = !x.loop && !x.truncated && x.undefinedNames.length === 0;
     this.expansion = clean ? CLEAN_EXPANSION : { undefinedNames: x.undefinedNames, loop: x.loop, truncated: x.truncated };
   }
@@ -118,9 +121,9 @@ export class ParamScope {
     if (hit) return hit;
     const o = this.overrides?.get(name);
     if (!o && this.parent && this.builtin(name) === undefined) {
-      // Without '$' the service's -o options cannot change a main.cf or default value.
+      // The service's -o options change a main.cf or default value only through a name it expands.
       const inherited = this.parent.effective(name);
-      if (!inherited.value.includes('$')) return inherited;
+      if (!(inherited instanceof Effective) || !inherited.referenced.some((n) => this.overrides?.has(n) || this.builtin(n) !== undefined)) return inherited;
     }
     const m = o ? undefined : this.main?.byName.get(name);
     const value = o?.value ?? m?.value ?? this.builtin(name) ?? defaultValue(name, this.version) ?? '';

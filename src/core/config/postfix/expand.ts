@@ -14,6 +14,8 @@ export interface ExpandResult {
   loop: boolean;
   /** The result passed the size cap and was cut. */
   truncated: boolean;
+  /** Every name looked up, at any depth (what the result depends on). */
+  referenced: string[];
 }
 
 /** Postfix's own limit ("unreasonable macro call nesting"). */
@@ -26,12 +28,20 @@ const NAME_CHAR = /[A-Za-z0-9_]/;
 
 class Expander {
   undefinedNames = new Set<string>();
+  referenced = new Set<string>();
   loop = false;
   truncated = false;
   steps = 0;
   private readonly stack: string[] = [];
 
-  constructor(private readonly lookup: Lookup) {}
+  private readonly lookup: Lookup;
+
+  constructor(lookup: Lookup) {
+    this.lookup = (name) => {
+      this.referenced.add(name);
+      return lookup(name);
+    };
+  }
 
   expand(text: string, depth: number): string {
     if (this.truncated) return '';
@@ -129,10 +139,10 @@ class Expander {
 const NOTHING: string[] = [];
 
 export function expandValue(text: string, lookup: Lookup): ExpandResult {
-  if (!text.includes('$')) return { value: text, undefinedNames: NOTHING, loop: false, truncated: false };
+  if (!text.includes('$')) return { value: text, undefinedNames: NOTHING, loop: false, truncated: false, referenced: NOTHING };
   const x = new Expander(lookup);
   const value = x.expand(text, 0);
-  return { value, undefinedNames: [...x.undefinedNames], loop: x.loop, truncated: x.truncated };
+  return { value, undefinedNames: [...x.undefinedNames], loop: x.loop, truncated: x.truncated, referenced: [...x.referenced] };
 }
 
 /** Index of the bracket closing the one at `open`, or -1. */

@@ -64,36 +64,41 @@ export function parseMasterCf(text: string, file: string): MasterCfDocument {
   }
   for (const logical of split.logical) {
     const joined = new JoinedText(logical.pieces, file);
-    const tokens = tokenize(joined.text);
+    const bounds = tokenize(joined.text);
+    const count = bounds.length / 2;
     const range = joined.range(0, joined.text.length);
-    if (tokens.length < 8) {
-      problems.push({ message: `A service line needs 8 columns (service, type, private, unpriv, chroot, wakeup, maxproc, command); this one has ${tokens.length}.`, range });
+    if (count < 8) {
+      problems.push({ message: `A service line needs 8 columns (service, type, private, unpriv, chroot, wakeup, maxproc, command); this one has ${count}.`, range });
       continue;
     }
-    entries.push(new ParsedEntry(tokens, joined, range, options(tokens.slice(8), joined, problems)));
+    entries.push(new ParsedEntry(bounds, joined, range, options(bounds, joined, problems)));
   }
   return { file, entries, problems, lineLengths: split.lineLengths };
 }
 
-/** White-space separated tokens; `{ ... }` (also right after `-o`) is one token. */
-function tokenize(text: string): RawToken[] {
-  const tokens: RawToken[] = [];
+/**
+ * White-space separated tokens as offsets [start0, end0, start1, end1, ...] (no objects or
+ * strings per token: a big master.cf has tens of thousands); `{ ... }`, also right after
+ * `-o`, is one token.
+ */
+function tokenize(text: string): number[] {
+  const bounds: number[] = [];
   let i = 0;
   const n = text.length;
   while (i < n) {
     while (i < n && isSpace(text.charCodeAt(i))) i++;
     if (i >= n) break;
     const start = i;
-    const braceAt = text[i] === '{' ? i : text.startsWith('-o{', i) ? i + 2 : -1;
+    const braceAt = text.charCodeAt(i) === 123 /* { */ ? i : text.startsWith('-o{', i) ? i + 2 : -1;
     if (braceAt >= 0) {
       const close = closingBrace(text, braceAt);
       i = close < 0 ? n : close + 1;
     } else {
       while (i < n && !isSpace(text.charCodeAt(i))) i++;
     }
-    tokens.push({ text: text.slice(start, i), start, end: i });
+    bounds.push(start, i);
   }
-  return tokens;
+  return bounds;
 }
 
 function isSpace(c: number): boolean {
@@ -109,32 +114,33 @@ function closingBrace(text: string, open: number): number {
   return -1;
 }
 
-/** Daemon options, read as getopt does: they stop at `--` or the first argument not starting with `-`. */
-function options(args: RawToken[], joined: JoinedText, problems: ParseProblem[]): MasterOption[] {
+/** Daemon options (after column 8), read as getopt does: they stop at `--` or the first argument not starting with `-`. */
+function options(bounds: number[], joined: JoinedText, problems: ParseProblem[]): MasterOption[] {
   const out: MasterOption[] = [];
-  for (let k = 0; k < args.length; k++) {
-    const tok = args[k]!;
-    if (tok.text === '--' || !tok.text.startsWith('-') || tok.text === '-') break;
-    let valueTok: RawToken | undefined;
-    const optStart = tok.start;
-    if (tok.text === '-o') {
-      valueTok = args[k + 1];
-      k++;
-      if (!valueTok) {
-        problems.push({ message: "'-o' needs a name=value after it.", range: joined.range(tok.start, tok.end) });
+  const text = joined.text;
+  for (let k = 16; k < bounds.length; k += 2) {
+    const start = bounds[k]!;
+    const end = bounds[k + 1]!;
+    const len = end - start;
+    if (text.charCodeAt(start) !== 45 /* - */ || len === 1 || (len === 2 && text.charCodeAt(start + 1) === 45)) break;
+    if (text.charCodeAt(start + 1) !== 111 /* o */) continue;
+    let valueTok: RawToken;
+    if (len === 2) {
+      if (k + 2 >= bounds.length) {
+        problems.push({ message: "'-o' needs a name=value after it.", range: joined.range(start, end) });
         break;
       }
-    } else if (tok.text.startsWith('-o') && tok.text.length > 2) {
-      valueTok = { text: tok.text.slice(2), start: tok.start + 2, end: tok.end };
+      k += 2;
+      valueTok = { text: text.slice(bounds[k]!, bounds[k + 1]!), start: bounds[k]!, end: bounds[k + 1]! };
     } else {
-      continue;
+      valueTok = { text: text.slice(start + 2, end), start: start + 2, end };
     }
     const parsed = assignment(valueTok);
     if (!parsed) {
-      problems.push({ message: `'-o ${valueTok.text.slice(0, 60)}' is not name=value.`, range: joined.range(optStart, valueTok.end) });
+      problems.push({ message: `'-o ${valueTok.text.slice(0, 60)}' is not name=value.`, range: joined.range(start, valueTok.end) });
       continue;
     }
-    out.push(new ParsedOption(parsed, joined, optStart, valueTok));
+    out.push(new ParsedOption(parsed, joined, start, valueTok));
   }
   return out;
 }
@@ -145,24 +151,18 @@ class ParsedEntry implements MasterEntry {
   readonly type: string;
   readonly flags: string[];
   readonly command: string;
-  /** Token offsets in the joined text: [start0, end0, start1, end1, ...]. */
-  private readonly bounds: number[];
 
   constructor(
-    tokens: RawToken[],
+    private readonly bounds: number[],
     private readonly joined: JoinedText,
     readonly range: SourceRange,
     readonly options: MasterOption[],
   ) {
-    this.service = tokens[0]!.text;
-    this.type = tokens[1]!.text;
-    this.flags = [tokens[2]!.text, tokens[3]!.text, tokens[4]!.text, tokens[5]!.text, tokens[6]!.text];
-    this.command = tokens[7]!.text;
-    this.bounds = new Array<number>(tokens.length * 2);
-    for (let i = 0; i < tokens.length; i++) {
-      this.bounds[2 * i] = tokens[i]!.start;
-      this.bounds[2 * i + 1] = tokens[i]!.end;
-    }
+    const col = (i: number) => joined.text.slice(bounds[2 * i]!, bounds[2 * i + 1]!);
+    this.service = col(0);
+    this.type = col(1);
+    this.flags = [col(2), col(3), col(4), col(5), col(6)];
+    this.command = col(7);
   }
 
   get args(): MasterToken[] {
