@@ -54,16 +54,22 @@ export async function runMainDialog(s: ConnectionSettings, result: ProbeResult, 
       result.tls = tlsInfo(socket);
       hooks.record('info', `TLS established: ${result.tls.version} ${result.tls.cipher}${result.tls.group ? ` (${result.tls.group})` : ''}`);
       hooks.onHandshake(result.tls.version);
+      return socket;
+    };
+    /** Certificate analysis costs about a millisecond: it runs while the next reply is on its way. */
+    const whileWaiting = async <T>(socket: tls.TLSSocket, next: Promise<T>): Promise<T> => {
+      next.catch(() => undefined);
       const facts = analyseChain(socket, s.servername, hooks.extraCaPem);
       if (facts) {
         result.certificate = facts.report;
         result.findings.push(...certificateFindings(target.protocol, facts, s.servername, hooks.expiryWarningDays));
       }
+      return next;
     };
 
-    if (target.tlsMode === 'implicit') await handshake();
+    const implicitSocket = target.tlsMode === 'implicit' ? await handshake() : null;
     mark = Date.now();
-    const greeting = await driver.readGreeting(ctx);
+    const greeting = await (implicitSocket ? whileWaiting(implicitSocket, driver.readGreeting(ctx)) : driver.readGreeting(ctx));
     result.timings.greeting = Date.now() - mark;
     result.greeting = greeting.text;
     if (!greeting.accepted) {
@@ -98,9 +104,11 @@ export async function runMainDialog(s: ConnectionSettings, result: ProbeResult, 
         add(finding('starttls-refused', 'error', `${command} was refused`, `The server advertised ${command} but answered: ${reply.text}`));
         return;
       }
-      await handshake();
+      const socket = await handshake();
+      result.capabilities.afterTls = await whileWaiting(socket, driver.capabilitiesAfterTls(ctx));
+    } else {
+      result.capabilities.afterTls = await driver.capabilitiesAfterTls(ctx);
     }
-    result.capabilities.afterTls = await driver.capabilitiesAfterTls(ctx);
     result.ok = true;
   };
   try {

@@ -128,6 +128,8 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
   if (external?.aborted) throw abortError(external);
   const extraCaPem = options.caFile ? await readFile(options.caFile, 'utf8') : null;
   if (extraCaPem !== null && !extraCaPem.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`${options.caFile}: no PEM certificate in the CA file`);
+  // An abort while the CA file was read happened before the listener below exists.
+  if (external?.aborted) throw abortError(external);
 
   const startedAt = new Date();
   const started = Date.now();
