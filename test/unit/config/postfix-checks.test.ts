@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzePostfix, parseMainCf, parseMasterCf } from '../../../src/core/config/postfix';
+import { analyzePostfix, parseMainCf, parseMasterCf, POSTFIX_RULES } from '../../../src/core/config/postfix';
 import type { ConfigFinding, SourceRange } from '../../../src/core/config/types';
 
 function dir(main: string, master: string): string {
@@ -175,4 +175,16 @@ test('values Postfix rejects are errors at the value, after expansion', () => {
   const bad = a.findings.filter((f) => f.id === 'postfix-invalid-value');
   assert.deepEqual(bad.map((f) => f.message.split(' =')[0]).sort(), ['smtpd_tls_auth_only', 'smtpd_tls_mandatory_ciphers', 'smtpd_tls_security_level']);
   assert.ok(bad.every((f) => f.severity === 'error'));
+});
+
+test('a kitchen-sink config: every emitted id is documented and links to postconf(5) or master(5)', () => {
+  const main = 'smtpd_use_tls = yes\nsmtp_tls_per_site = hash:/x\ntls_preempt_cipherlist = yes\nsmtp_tls_security_level = dane\nsmtpd_tls_cert_file = /nonexistent.pem\nsmtpd_tls_protocols = >=TLSv1\nsmtpd_tls_ciphers = export\nsmtpd_sasl_auth_enable = yes\nsmtpd_sasl_security_options = noplaintext\n';
+  const master = SMTP + SUBMISSION + 'smtps inet n - y - - smtpd\nnosuchservice inet n - y - - smtpd\n';
+  const a = analyzePostfix(dir(main, master), { postfixVersion: '3.5' });
+  const ids = new Set(a.findings.map((f) => f.id));
+  assert.ok(ids.size >= 12, [...ids].join(' '));
+  for (const f of a.findings) {
+    assert.ok(Object.hasOwn(POSTFIX_RULES, f.id), f.id);
+    assert.match(f.docUrl, /^https:\/\/www\.postfix\.org\/(postconf|master)\.5\.html/);
+  }
 });

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
-import { analyzePostfix, type PostfixAnalysis } from '../../../src/core/config/postfix';
+import { analyzePostfix, POSTFIX_RULES, type PostfixAnalysis } from '../../../src/core/config/postfix';
 import { expandValue } from '../../../src/core/config/postfix/expand';
 import type { SourceRange } from '../../../src/core/config/types';
 
@@ -56,6 +56,7 @@ function check(main: string, master: string, label: string): PostfixAnalysis {
   const texts: Lines = { [MAIN]: lineLengths(main), [MASTER]: lineLengths(master) };
   assert.ok(!a.findings.some((f) => f.id === 'postfix-internal-error'), `${label}: a check threw: ${a.findings.find((f) => f.id === 'postfix-internal-error')?.message}`);
   for (const f of a.findings) {
+    assert.ok(Object.hasOwn(POSTFIX_RULES, f.id), `${label}: undocumented rule id ${f.id}`);
     assertInside(f.range, texts, `${label} finding ${f.id}`);
     if (f.fix) assertInside(f.fix.range, texts, `${label} fix ${f.id}`);
   }
