@@ -261,7 +261,7 @@ function assignment(tok: RawToken): Assignment | undefined {
   const nameStart = s + rawName.indexOf(name);
   const rawValue = text.slice(eq + 1);
   const value = braced ? rawValue.trim() : rawValue;
-  const lead = braced ? rawValue.length - rawValue.trimStart().length : 0;
-  const valueStart = s + eq + 1 + lead;
+  const leading = braced ? rawValue.length - rawValue.trimStart().length : 0;
+  const valueStart = s + eq + 1 + leading;
   return { name, value, braced, nameStart, nameEnd: nameStart + name.length, valueStart, valueEnd: valueStart + value.length };
 }
