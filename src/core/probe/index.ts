@@ -3,6 +3,7 @@ export { probe, DEFAULT_TIMEOUTS, DEFAULT_EHLO_NAME, defaultEhloName } from './p
 export { parseTarget, SCHEMES } from './target';
 export { ConnectionLimiter } from './limiter';
 export * from './types';
+export type { Finding, Severity } from '../findings';
 export { HostLimiter, DEFAULT_PER_HOST_CONNECTIONS } from './hostLimiter';
 export type { ConnectionGate } from './hostLimiter';
 // Last: probeMany imports the exports above from this module.
