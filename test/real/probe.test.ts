@@ -168,6 +168,22 @@ describe('probe against real Postfix and Dovecot', skipWithoutServers(), () => {
     }
   });
 
+  it('Postfix answers the first command inside TLS without a 40 ms delayed-ACK stall', async (t) => {
+    const s = getTestServers(t);
+    if (!s) return;
+    // Postfix leaves Nagle on: unless our first command inside TLS also acknowledges the
+    // session ticket, its reply waits for our delayed ACK (40 ms on Linux). Best of three.
+    const gaps: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await probe(s.endpoints.smtp, { ...trust(s), enumerateVersions: false, checkInjection: false });
+      const tlsAt = r.transcript.findIndex((e) => e.direction === 'info' && e.text.startsWith('TLS established'));
+      const ehlo = r.transcript.slice(tlsAt).find((e) => e.direction === 'client')!;
+      const reply = r.transcript.slice(tlsAt).find((e) => e.direction === 'server')!;
+      gaps.push(reply.at - ehlo.at);
+    }
+    assert.ok(Math.min(...gaps) < 20, `EHLO-to-reply gaps inside TLS: ${gaps.join(', ')} ms`);
+  });
+
   it('leaves nothing open: the resources before and after a full probe are the same', async (t) => {
     const s = getTestServers(t);
     if (!s) return;
