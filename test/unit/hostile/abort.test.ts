@@ -38,6 +38,21 @@ describe('abort while a hostile server holds the probe', () => {
     });
   }
 
+  it('an abort right after the call (while the CA file is being read) is not lost', async () => {
+    await withServer(() => hostile.starttlsHandshake('stall'), async (server) => {
+      const controller = new AbortController();
+      const { value: outcome, ms } = await timed(() => {
+        // Timeouts of 3 s: long enough to tell a prompt cancel from a lost one, short enough
+        // that a lost one does not hold the suite for a minute.
+        const run = probe(server.url, shortOptions({ signal: controller.signal, timeouts: { ...LONG, handshake: 3000, total: 3000 } }));
+        controller.abort();
+        return run.then(() => 'resolved', (err: unknown) => err);
+      });
+      assert.ok(outcome instanceof Error && outcome.name === 'AbortError', `got ${String(outcome)}`);
+      assertWithin(ms, 300, 'cancelling a probe that had just started');
+    });
+  });
+
   it('an already aborted signal rejects before any connection', async () => {
     await withServer(() => hostile.wellBehaved('smtp'), async (server) => {
       await assert.rejects(probe(server.url, shortOptions({ signal: AbortSignal.abort() })), { name: 'AbortError' });
