@@ -2,7 +2,7 @@
 // which endpoints it affects. Reads the config core's analyses; no vscode types in the result.
 import { basename } from 'node:path';
 import { settingDoc } from '../../core/config/dovecot';
-import { defaultValue } from '../../core/config/postfix/effective';
+import { postfixSettingDoc } from '../../core/config/postfix';
 import { paramDoc } from '../../core/config/postfix/rules';
 import { isSmtpd } from '../../core/config/postfix/services';
 import type { SourceRange } from '../../core/config/types';
@@ -57,9 +57,13 @@ function uniqueAnalyses(results: readonly AnalysisResult[]): ConfigAnalysis[] {
 
 function postfixFacts(analysis: ConfigAnalysis, file: string, line: number, name: string): SettingFacts {
   const postfix = analysis.postfix!;
-  const facts: SettingFacts = { name, server: 'postfix', docUrl: paramDoc(name), perService: [], affectedTargets: [] };
-  const fallback = defaultValue(name, postfix.version);
-  if (fallback !== undefined) facts.defaultValue = fallback;
+  const doc = postfixSettingDoc(name, postfix.version);
+  const facts: SettingFacts = { name, server: 'postfix', docUrl: doc?.docUrl ?? paramDoc(name), perService: [], affectedTargets: [] };
+  if (doc) {
+    facts.description = doc.replacedBy ? `${doc.description} (Replaced by \`${doc.replacedBy}\`.)` : doc.description;
+    facts.defaultValue = doc.default;
+    if (doc.recommended !== undefined) facts.recommended = doc.recommended;
+  }
   const relevant = postfix.services.filter((s) => s.type === 'inet' && (isSmtpd(s) || s.command === 'postscreen'));
   for (const service of relevant) {
     const ev = service.effective(name);

@@ -40,7 +40,9 @@ describe('hover on config settings', function () {
       return h.text.includes('TLSv1.') && h.text.includes(live.smtp) ? h : undefined;
     });
     assert.match(text, /\*\*smtpd_tls_protocols\*\* — Postfix/);
+    assert.match(text, /TLS versions the SMTP server accepts/, 'what the setting does');
     assert.match(text, /Default: `>=TLSv1`|Default: `!SSLv2/);
+    assert.match(text, /Recommended: `>=TLSv1\.2`/);
     assert.match(text, new RegExp(`\\| 127\\.0\\.0\\.1:${live.smtp.split(':').pop()}/inet \\| \`>=TLSv1\\.2\` \\| main\\.cf`));
     assert.match(text, /accepts TLSv1, TLSv1\.1, TLSv1\.2, TLSv1\.3/, 'the live result shows the accepted versions');
     assert.match(text, /\(just now\)/, 'the age of the result is shown');
@@ -85,6 +87,6 @@ describe('hover on a master.cf -o override', () => {
     assert.match(text, /\| smtp\/inet \| `may` \| main\.cf \|/);
     const targets = [...text.matchAll(/ (\w+:\/\/127\.0\.0\.1:\d+) — /g)].map((m) => m[1]);
     assert.deepEqual(targets, ['submission://127.0.0.1:587']);
-    assert.match(text, /not probed yet/);
+    assert.ok(text.includes(`command:mailTls.probeEndpoint?${encodeURIComponent(JSON.stringify(['submission://127.0.0.1:587']))}`), 'a probe-now link for it');
   });
 });

@@ -29,6 +29,8 @@ describe('settingFacts', () => {
     const facts = settingFacts([result(main)], main, line, 'smtpd_tls_security_level')!;
     assert.equal(facts.server, 'postfix');
     assert.match(facts.docUrl, /postconf\.5\.html#smtpd_tls_security_level$/);
+    assert.match(facts.description ?? '', /RFC 3207/);
+    assert.ok(facts.recommended, 'a recommendation is shown');
     const smtp = facts.perService.find((r) => r.service === 'smtp/inet')!;
     assert.deepEqual([smtp.value, smtp.source, smtp.fromThisLine], ['may', 'main.cf', true]);
     const submission = facts.perService.find((r) => r.service === 'submission/inet')!;
