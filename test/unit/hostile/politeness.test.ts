@@ -148,7 +148,8 @@ describe('probeMany: order, progress, abort', () => {
 describe('rate limiting (421 to every connection beyond the first)', () => {
   it('is reported as `rate-limited`, never as a version the server lacks', async () => {
     await withServers(async () => [await hostile.rateLimited()], async ([server]) => {
-      const r = await probe(server!.url, shortOptions({ maxConnections: 1 }));
+      // A 2 s total keeps the backoff short (its waits are a share of the total).
+      const r = await probe(server!.url, shortOptions({ maxConnections: 1, timeouts: { total: 2000 } }));
       assert.equal(r.ok, true, 'the first connection completed the probe');
       const f = expectFinding(r, 'rate-limited', /421/);
       assert.match(f.detail, /too many connections/i);
@@ -173,8 +174,8 @@ describe('rate limiting (421 to every connection beyond the first)', () => {
   });
 
   it('a server that forgives after a pause gets its versions enumerated thanks to the backoff', async () => {
-    await withServers(async () => [await hostile.rateLimited({ cooldownMs: 150 })], async ([server]) => {
-      const r = await probe(server!.url, shortOptions({ maxConnections: 1, checkInjection: false }));
+    await withServers(async () => [await hostile.rateLimited({ cooldownMs: 100 })], async ([server]) => {
+      const r = await probe(server!.url, shortOptions({ maxConnections: 1, checkInjection: false, timeouts: { total: 2000 } }));
       assert.equal(r.ok, true, describeFindings(r));
       assert.deepEqual(r.versions, { TLSv1: false, 'TLSv1.1': false, 'TLSv1.2': true, 'TLSv1.3': true });
       assert.ok(!r.findings.some((x) => x.id === 'rate-limited'), describeFindings(r));
