@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { LiveFindings } from './live/liveFindings';
 import { canonicalTarget } from './probing/engine';
 import { ProbeRunner, type ProbeRequest } from './probing/probeRunner';
-import { ResultsStore } from './probing/resultsStore';
+import { ResultsStore, type EndpointStatus } from './probing/resultsStore';
 import { TrustGate } from './probing/trustGate';
 import { readSettingsEndpoints } from './settings';
 import { ConfigIndex } from './workspace/configIndex';
@@ -41,6 +41,15 @@ export class MailTlsContext implements vscode.Disposable {
   isWorkspaceDeclared(target: string): boolean {
     if (this.index.declares(target)) return true;
     return readSettingsEndpoints().some((e) => e.origin === 'workspace' && canonicalTarget(e.target) === target);
+  }
+
+  /** The store's status, made worse by the joined findings: a server contradicting its config is no pass. */
+  endpointStatus(target: string): EndpointStatus {
+    const status = this.store.status(target);
+    if (status !== 'passed') return status;
+    const live = this.live.forTarget(target);
+    if (live.some((f) => f.severity === 'error')) return 'failed';
+    return live.some((f) => f.severity === 'warning') ? 'warning' : 'passed';
   }
 
   /** Every endpoint the explorer lists: settings first, then the workspace configs'. */

@@ -24,6 +24,7 @@ export class SettingHoverProvider implements vscode.HoverProvider, vscode.Dispos
       vscode.workspace.onDidCloseTextDocument((d) => this.cache.delete(d.uri.toString())),
       ctx.store.onDidChange(clearAll),
       ctx.index.onDidChange(clearAll),
+      ctx.live.onDidChange(clearAll),
     ];
   }
 
@@ -82,7 +83,8 @@ export class SettingHoverProvider implements vscode.HoverProvider, vscode.Dispos
     const stored = this.ctx.store.get(target);
     if (!stored) return `$(circle-large-outline) ${target} — ${vscode.l10n.t('not probed yet')} · ${probeLink}`;
     const { result } = stored;
-    const icon = STATUS_ICON[statusOf(result)];
+    const status = this.ctx.endpointStatus(target);
+    const icon = status === 'passed' || status === 'warning' || status === 'failed' ? STATUS_ICON[status] : STATUS_ICON[statusOf(result)];
     const parts = [result.tls ? `${result.tls.version} ${code(result.tls.cipher)}` : vscode.l10n.t('no TLS session')];
     const accepted = acceptedVersions(result);
     if (accepted.length > 0) parts.push(vscode.l10n.t('accepts {0}', accepted.join(', ')));

@@ -77,12 +77,14 @@ export class EndpointExplorer implements vscode.TreeDataProvider<ExplorerNode>, 
   }
 
   private endpointData(target: string, declaration: DeclaredEndpoint | undefined): EndpointData {
-    const live = this.ctx.live.forTarget(target);
-    let status = this.ctx.store.status(target);
-    // A passing server that contradicts its config (accepts TLS 1.0 where 1.2+ is asked) is not a pass.
-    if (status === 'passed' && live.some((f) => f.severity === 'error')) status = 'failed';
-    else if (status === 'passed' && live.some((f) => f.severity === 'warning')) status = 'warning';
-    return { target, status, stored: this.ctx.store.get(target), error: this.ctx.store.error(target), live, declaration };
+    return {
+      target,
+      status: this.ctx.endpointStatus(target),
+      stored: this.ctx.store.get(target),
+      error: this.ctx.store.error(target),
+      live: this.ctx.live.forTarget(target),
+      declaration,
+    };
   }
 
   private endpointChildren(node: EndpointNode): ExplorerNode[] {
