@@ -7,6 +7,7 @@ import { canonicalTarget, parseTarget, SCHEMES } from '../probing/engine';
 import type { BatchOutcome, ProbeRequest } from '../probing/probeRunner';
 import { statusOf } from '../probing/resultsStore';
 import { targetOf } from './args';
+import { inputProblem, splitHostPort, targetFor } from './targetInput';
 
 const LAST_TARGET_KEY = 'mailTls.lastTarget';
 
@@ -97,7 +98,10 @@ async function askForTarget(ctx: MailTlsContext): Promise<string | undefined> {
     placeHolder: 'smtp://mx.example.org:25',
     ...(last ? { value: last } : {}),
     ignoreFocusOut: true,
-    validateInput: (value) => validateInput(value),
+    validateInput: (value) => {
+      const problem = inputProblem(value);
+      return problem === undefined ? undefined : value.trim() === '' ? vscode.l10n.t('Enter a URL or a host name') : problem;
+    },
   });
   if (!input) return undefined;
   let target: string | undefined;
@@ -106,33 +110,10 @@ async function askForTarget(ctx: MailTlsContext): Promise<string | undefined> {
     const { host, port } = splitHostPort(input.trim());
     const protocol = await pickProtocol(host);
     if (!protocol) return undefined;
-    target = parseTarget(`${protocol}://${host.includes(':') ? `[${host}]` : host}:${port ?? SCHEMES[protocol].port}`).url;
+    target = targetFor(host, port, protocol);
   }
   await ctx.extension.globalState.update(LAST_TARGET_KEY, target);
   return target;
-}
-
-function validateInput(value: string): string | undefined {
-  const text = value.trim();
-  if (text === '') return vscode.l10n.t('Enter a URL or a host name');
-  try {
-    if (text.includes('://')) parseTarget(text);
-    else {
-      const { host, port } = splitHostPort(text);
-      parseTarget(`smtp://${host.includes(':') ? `[${host}]` : host}${port ? `:${port}` : ''}`);
-    }
-    return undefined;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-}
-
-function splitHostPort(text: string): { host: string; port?: number } {
-  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
-  if (bracketed) return bracketed[2] ? { host: bracketed[1]!, port: Number(bracketed[2]) } : { host: bracketed[1]! };
-  const plain = /^([^:]+):(\d+)$/.exec(text);
-  if (plain) return { host: plain[1]!, port: Number(plain[2]) };
-  return { host: text };
 }
 
 async function pickProtocol(host: string): Promise<Protocol | undefined> {
