@@ -38,6 +38,8 @@ export interface MailServerOptions {
   /** `refuse` answers STARTTLS with the dialect's refusal (454, NO, -ERR). */
   starttls?: 'accept' | 'refuse';
   handshake?: HandshakeBehaviour;
+  /** Plaintext sent in the same write as the STARTTLS acceptance (response injection). */
+  afterStarttlsReply?: string;
   /** Answers commands pipelined after STARTTLS inside the TLS session (CVE-2011-0411 class). */
   injectionVulnerable?: boolean;
   /** When set, every reply is written one byte at a time with this pause between bytes. */
@@ -156,7 +158,7 @@ export class MailSession {
         await this.send(this.d.starttlsRefused(line));
         return;
       }
-      await this.send(this.d.starttlsAccepted(line));
+      await this.send(this.d.starttlsAccepted(line) + (this.options.afterStarttlsReply ?? ''));
       await this.startTls();
       return;
     }

@@ -145,6 +145,45 @@ async function streamLine(s: MailSession, prefix: string, bytes: number): Promis
   }
 }
 
+/** SMTP continuation lines (`220-...`) as fast as the client reads: only a byte cap stops it. */
+export function continuationFlood(maxBytes = 64 * 1024 * 1024): Promise<HostileServer> {
+  return startMailServer({
+    dialect: 'smtp',
+    greeting: async (s) => {
+      const chunk = Buffer.from(`220-hostile.test flood ${'x'.repeat(40)}\r\n`.repeat(1024));
+      for (let sent = 0; sent < maxBytes && !s.socket.destroyed && !s.ctx.closed(); sent += chunk.length) {
+        s.ctx.stats.bytesSent += chunk.length;
+        if (!s.socket.write(chunk)) {
+          await new Promise<void>((resolve) => {
+            s.socket.once('drain', resolve);
+            s.socket.once('close', resolve);
+          });
+        }
+      }
+      await new Promise(() => undefined);
+    },
+  });
+}
+
+/** IMAP `* PREAUTH` greeting: the session is authenticated in plaintext, STARTTLS can never run. */
+export function preauthGreeting(): Promise<HostileServer> {
+  return startMailServer({ dialect: 'imap', greeting: `* PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] Logged in as hostile${CRLF}` });
+}
+
+/**
+ * STARTTLS response injection: fake capability lines follow the STARTTLS acceptance in the same
+ * plaintext segment. A client that reads them after the handshake reports capabilities the
+ * server never sent over TLS.
+ */
+export function starttlsResponseInjection(dialect: 'smtp' | 'imap' | 'pop3' = 'smtp'): Promise<HostileServer> {
+  const fake = {
+    smtp: `250-hostile.test\r\n250-X-INJECTED-BEFORE-TLS\r\n250 AUTH PLAIN${CRLF}`,
+    imap: `* CAPABILITY IMAP4rev1 X-INJECTED-BEFORE-TLS AUTH=PLAIN${CRLF}a9 OK injected${CRLF}`,
+    pop3: `+OK${CRLF}X-INJECTED-BEFORE-TLS${CRLF}USER${CRLF}.${CRLF}`,
+  }[dialect];
+  return startMailServer({ dialect, afterStarttlsReply: fake });
+}
+
 /** A correct server whose greeting text carries NUL, control bytes and invalid UTF-8. */
 export function invalidUtf8Greeting(): Promise<HostileServer> {
   const greeting = Buffer.concat([

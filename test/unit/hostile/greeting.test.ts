@@ -90,6 +90,17 @@ describe('hostile greetings', () => {
     });
   }
 
+  it('an IMAP PREAUTH greeting is `imap-preauth`, and no STARTTLS is attempted', async () => {
+    await withServer(() => hostile.preauthGreeting(), async (server) => {
+      const r = await probe(server.url, shortOptions());
+      assert.equal(r.ok, false);
+      const f = expectFinding(r, 'imap-preauth', /PREAUTH/);
+      assert.equal(f.severity, 'error');
+      assert.equal(r.tls, null);
+      assert.equal(server.stats.total, 1, 'no side connection to a server that skips authentication');
+    });
+  });
+
   it('a connection dropped after EHLO is reported as such, not as a timeout', async () => {
     await withServer(() => hostile.dropAfterEhlo(), async (server) => {
       const { value: r, ms } = await timed(() => probe(server.url, shortOptions()));

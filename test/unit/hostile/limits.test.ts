@@ -63,6 +63,19 @@ describe('oversized input', () => {
     });
   });
 
+  it('a flood of short continuation lines is cut at the byte cap, promptly, memory flat', async () => {
+    await withServer(() => hostile.continuationFlood(), async (server) => {
+      const opts = shortOptions({ timeouts: { greeting: 5000 } });
+      const { value: { value: r, growth }, ms } = await timed(() => peakHeapGrowth(() => probe(server.url, opts)));
+      assert.equal(r.ok, false);
+      expectFinding(r, TOO_LONG, /bytes/i);
+      assertWithin(ms, 2000, 'probe of a continuation-line flood');
+      assert.ok(growth < 32 * MiB, `heap grew by ${(growth / MiB).toFixed(1)} MiB`);
+      assert.ok(transcriptChars(r) <= 2 * MiB, `transcript holds ${transcriptChars(r)} characters`);
+      assert.ok(server.stats.bytesSent < 64 * MiB, 'the engine stopped reading before the server ran out');
+    });
+  });
+
   for (const dialect of ['smtp', 'pop3', 'sieve'] as const) {
     it(`${dialect}: ten thousand capabilities are read, STARTTLS among them found, transcript bounded`, async () => {
       await withServer(() => hostile.manyCapabilities(dialect), async (server) => {

@@ -68,6 +68,19 @@ describe('STARTTLS refused or missing', () => {
   }
 });
 
+describe('STARTTLS response injection (plaintext lines after the STARTTLS reply)', () => {
+  for (const dialect of ['smtp', 'imap', 'pop3'] as const) {
+    it(`${dialect}: injected lines never become the capabilities after TLS`, async () => {
+      await withServer(() => hostile.starttlsResponseInjection(dialect), async (server) => {
+        const r = await probe(server.url, shortOptions({ enumerateVersions: false, checkInjection: false }));
+        assert.equal(r.ok, true, describeFindings(r));
+        assert.ok(!r.capabilities.afterTls.some((c) => c.includes('X-INJECTED')), `after TLS: ${JSON.stringify(r.capabilities.afterTls)}`);
+        assert.ok(r.capabilities.afterTls.length > 0, 'the real list was read over TLS');
+      });
+    });
+  }
+});
+
 describe('hostile handshakes', () => {
   const handshakeBound = SHORT.handshake + SHORT.command * 2 + SLACK_MS;
 
