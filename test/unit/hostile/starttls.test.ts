@@ -41,6 +41,27 @@ describe('a correct server is not reported as hostile (never lies)', () => {
   }
 });
 
+describe('version enumeration reports what the server accepts, no more, no less', () => {
+  const cases = [
+    { name: 'TLS 1.2 and 1.3 (Node default)', tls: {}, expected: { TLSv1: false, 'TLSv1.1': false, 'TLSv1.2': true, 'TLSv1.3': true } },
+    { name: 'TLS 1.2 only', tls: { maxVersion: 'TLSv1.2' as const }, expected: { TLSv1: false, 'TLSv1.1': false, 'TLSv1.2': true, 'TLSv1.3': false } },
+    { name: 'TLS 1.3 only', tls: { minVersion: 'TLSv1.3' as const }, expected: { TLSv1: false, 'TLSv1.1': false, 'TLSv1.2': false, 'TLSv1.3': true } },
+    { name: 'TLS 1.0 to 1.3', tls: { minVersion: 'TLSv1' as const, ciphers: 'DEFAULT@SECLEVEL=0' }, expected: { TLSv1: true, 'TLSv1.1': true, 'TLSv1.2': true, 'TLSv1.3': true } },
+  ];
+  for (const c of cases) {
+    it(`imaps server with ${c.name}`, async () => {
+      await withServer(() => hostile.wellBehaved('imap', { implicitTls: true, tls: c.tls }), async (server) => {
+        const r = await probe(server.url, shortOptions());
+        assert.equal(r.ok, true, describeFindings(r));
+        assert.deepEqual(r.versions, c.expected);
+        const ids = r.findings.map((f) => f.id);
+        assert.equal(ids.includes('tls-legacy-version'), c.expected.TLSv1, describeFindings(r));
+        assert.equal(ids.includes('tls13-not-supported'), !c.expected['TLSv1.3'], describeFindings(r));
+      });
+    });
+  }
+});
+
 describe('STARTTLS refused or missing', () => {
   for (const dialect of ['smtp', 'imap', 'pop3', 'sieve'] as const) {
     it(`${dialect}: offered then refused is \`starttls-refused\` quoting the reply`, async () => {
