@@ -265,10 +265,17 @@ export function ipv6(dialect: HostileDialect = 'smtp'): Promise<HostileServer> {
   return startMailServer({ dialect, host: '::1' });
 }
 
-export const RATE_LIMIT_REPLY = `421 4.7.0 hostile.test Error: too many connections from 127.0.0.1${CRLF}`;
+/** What real servers say when a client has too many connections (Postfix anvil, Dovecot). */
+export const RATE_LIMIT_REPLIES: Record<HostileDialect, string> = {
+  smtp: `421 4.7.0 hostile.test Error: too many connections from 127.0.0.1${CRLF}`,
+  lmtp: `421 4.7.0 hostile.test Error: too many connections from 127.0.0.1${CRLF}`,
+  imap: `* BYE Maximum number of connections from user+IP exceeded (mail_max_userip_connections=1)${CRLF}`,
+  pop3: `-ERR [SYS/TEMP] Maximum number of connections from user+IP exceeded (mail_max_userip_connections=1)${CRLF}`,
+  sieve: `BYE "Maximum number of connections from user+IP exceeded"${CRLF}`,
+};
 
 /**
- * Answers `421 too many connections` to every connection beyond the first. With `cooldownMs`
+ * Answers `421 too many connections` (or the dialect's equivalent) to every connection beyond the first. With `cooldownMs`
  * it forgives: a connection is refused only while another is open or within `cooldownMs` of
  * the previous one closing (so a client that backs off gets through).
  */
@@ -282,7 +289,7 @@ export function rateLimited(options: { cooldownMs?: number; dialect?: HostileDia
       const refuse = cooldown === undefined
         ? served >= 1
         : stats.open > 1 || Date.now() - lastClose < cooldown;
-      if (refuse) return RATE_LIMIT_REPLY;
+      if (refuse) return RATE_LIMIT_REPLIES[options.dialect ?? 'smtp'];
       served++;
       socket.once('close', () => { lastClose = Date.now(); });
       return null;

@@ -161,6 +161,17 @@ describe('rate limiting (421 to every connection beyond the first)', () => {
     });
   });
 
+  for (const dialect of ['imap', 'pop3'] as const) {
+    it(`${dialect}: Dovecot's "Maximum number of connections" refusal is \`rate-limited\` too`, async () => {
+      await withServers(async () => [await hostile.rateLimited({ dialect })], async ([server]) => {
+        const r = await probe(server!.url, shortOptions({ maxConnections: 1, timeouts: { total: 2000 } }));
+        assert.equal(r.ok, true, describeFindings(r));
+        expectFinding(r, 'rate-limited', /Maximum number of connections/);
+        assert.notEqual(r.versions['TLSv1.1'], false);
+      });
+    });
+  }
+
   it('an abort during the backoff rejects at once and leaves nothing open', async () => {
     await withServers(async () => [await hostile.rateLimited()], async ([server]) => {
       const controller = new AbortController();
