@@ -5,7 +5,7 @@
  * than "not supported".
  */
 import type { Finding } from '../findings';
-import { BackoffOptions, DEFAULT_BACKOFF, isRateLimitGreeting, sleep, withBackoff } from './backoff';
+import { DEFAULT_BACKOFF, isRateLimitGreeting, sleep } from './backoff';
 
 /** Thrown by a side connection's dialog when the greeting is a rate-limit refusal. */
 export class RateLimitedGreeting extends Error {
@@ -57,11 +57,6 @@ export function rateLimitRetrier(options: { signal?: AbortSignal; budgetMs: numb
     if (outcome.rateLimited) persistent = true;
     return outcome;
   };
-}
-
-/** withBackoff for a single check with a rate-limit flag, for callers without a shared lane. */
-export function retryWhileRateLimited<T extends MaybeRateLimited>(check: () => Promise<T>, options: BackoffOptions): Promise<T> {
-  return withBackoff(check, (r) => Boolean(r.rateLimited), options);
 }
 
 /** One finding for every side connection the server kept refusing; null when none was. */
