@@ -47,10 +47,11 @@ function layout(dir: string): TestPki {
 }
 
 /** Returns the cached PKI under `cacheRoot`, generating it first when missing or near expiry. */
-export async function ensurePki(cacheRoot: string): Promise<TestPki> {
+export async function ensurePki(cacheRoot: string, onGenerate: () => void = () => {}): Promise<TestPki> {
   const dir = join(cacheRoot, CERTS_VERSION);
   const pki = layout(dir);
   if (isUsable(pki)) return pki;
+  onGenerate();
   const work = `${dir}.tmp-${process.pid}`;
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true, mode: 0o755 });

@@ -20,7 +20,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const began = Date.now();
-  const state = await startServers(stateFile);
+  const state = await startServers(stateFile, (line) => process.stdout.write(`test mail servers: ${line}\n`));
   const count = Object.keys(state.endpoints).length + Object.values(state.variants).flatMap(Object.keys).length;
   process.stdout.write(`test mail servers up in ${Date.now() - began} ms: ${count} endpoints, state in ${stateFile}\n`);
   return 0;

@@ -85,14 +85,21 @@ async function stopDir(dir: string): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
-export async function startServers(stateFile: string): Promise<TestServersState> {
+/** `log` hears about slow steps (a replaced instance, certificates generated). */
+export async function startServers(stateFile: string, log: (line: string) => void = () => {}): Promise<TestServersState> {
   ensurePrerequisites(REPO_ROOT);
   const id = instanceId(stateFile);
   const dir = instanceDir(stateFile);
-  await stopDir(dir);
+  if (existsSync(dir)) {
+    const began = Date.now();
+    await stopDir(dir);
+    log(`stopped the previous instance in ${dir} (${Date.now() - began} ms)`);
+  }
   rmSync(stateFile, { force: true });
   ensureDir(RUN_ROOT);
-  const [pki, base] = await Promise.all([ensurePki(RUN_ROOT), choosePorts(id)]);
+  const began = Date.now();
+  const [pki, base] = await Promise.all([ensurePki(RUN_ROOT, () => log('generating the test certificates')), choosePorts(id)]);
+  if (Date.now() - began > 200) log(`certificates and ports ready in ${Date.now() - began} ms`);
   const ports = layoutPorts(base);
   const dovecotDir = join(dir, 'dovecot');
   const dovecot = prepareDovecot(dovecotDir, `mail-tls-test-${id}`, ports.dovecot, pki);
