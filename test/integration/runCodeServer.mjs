@@ -6,11 +6,11 @@
 //   node test/integration/runCodeServer.mjs [--timeout SECONDS] [--summary FILE] [--keep]
 //
 // Needs `tsc -p .` and `node esbuild.mjs` first (npm run test:integration does both).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, format } from 'node:util';
 import {
-  fixturesWorkspace, isolatedEnv, launchChromium, locateCodeServer, makeRunDir, removeRunDir, repoRoot, startCodeServer, workbenchUrl,
+  fixturesWorkspace, launchChromium, locateCodeServer, makeRunDir, removeRunDir, repoRoot, startCodeServer, workbenchUrl,
 } from '../harness/codeServer.mjs';
 
 const { values: opts } = parseArgs({
@@ -51,6 +51,10 @@ function hostText(values) {
 async function main() {
   const server = locateCodeServer({ install: process.env.MAIL_TLS_INSTALL_CODE_SERVER !== '0' });
   const run = makeRunDir('mti');
+  // A copy of the fixtures: suites may write files into their workspace, and a run that is
+  // interrupted must not leave them in the working tree.
+  const workspace = join(run.dir, 'workspace');
+  cpSync(fixturesWorkspace, workspace, { recursive: true, filter: (src) => !src.startsWith(join(fixturesWorkspace, 'generated')) });
   // What the suites need to find: passed to code-server, whose extension host inherits it.
   const env = { MAIL_TLS_INTEGRATION: 'code-server', MAIL_TLS_CONSOLE_TAG: consoleTag };
   if (process.env.MAIL_TLS_TEST_SERVERS) env.MAIL_TLS_TEST_SERVERS = process.env.MAIL_TLS_TEST_SERVERS;
@@ -103,7 +107,7 @@ async function main() {
       ['skipWelcome', 'true'],
     ];
     const started = performance.now();
-    await page.goto(workbenchUrl(cs, fixturesWorkspace, payload));
+    await page.goto(workbenchUrl(cs, workspace, payload));
 
     const seconds = Number(opts.timeout);
     let timer;

@@ -14,6 +14,10 @@ export const selectors = {
   viewContainer: (containerId) => byId(`workbench.view.extension.${containerId}`),
   /** Rows of the tree view(s) inside a view container. */
   viewRows: (containerId) => `${byId(`workbench.view.extension.${containerId}`)} .monaco-list-row`,
+  /** A tree row's status icon (a codicon), e.g. `pass`, `warning`, `error`, `loading`. */
+  rowIcon: '.custom-view-tree-node-item-icon, .codicon',
+  /** A tree row's expand/collapse arrow. */
+  rowTwistie: '.monaco-tl-twistie',
   /** The welcome content a view shows while it is empty. */
   viewWelcome: (containerId) => `${byId(`workbench.view.extension.${containerId}`)} .welcome-view-content`,
   /** The quick input (command palette, quick open) and its result rows. */
@@ -37,6 +41,6 @@ export const selectors = {
 
 /** Palette text: VS Code's own command titles that the smoke test types after F1. */
 export const paletteCommands = {
-  focusProblems: 'View: Focus on Problems View',
+  focusProblems: 'Problems: Focus on Problems View',
   closeAllEditors: 'View: Close All Editors',
 };

@@ -40,7 +40,7 @@ mkdirSync(screenshotDir, { recursive: true });
 /** The workspace the browser opens: a copy, so the run can add settings without touching git. */
 function prepareWorkspace(run) {
   const dir = join(run.dir, 'workspace');
-  cpSync(fixturesWorkspace, dir, { recursive: true });
+  cpSync(fixturesWorkspace, dir, { recursive: true, filter: (src) => !src.startsWith(join(fixturesWorkspace, 'generated')) });
   const stateFile = process.env.MAIL_TLS_TEST_SERVERS;
   if (stateFile && existsSync(stateFile)) {
     const state = JSON.parse(readFileSync(stateFile, 'utf8'));

@@ -37,14 +37,25 @@ async function openFile(page, relativePath) {
 
 const rowTexts = (page, selector) => page.locator(selector).evaluateAll((rows) => rows.map((r) => r.innerText.replace(/\s+/g, ' ').trim()));
 
-/** The palette entry of the command to run: probing all endpoints when the bundle has it. */
-function paletteCommand(ctx) {
-  const commands = ctx.manifest.contributes?.commands ?? [];
-  const hidden = new Set((ctx.manifest.contributes?.menus?.commandPalette ?? []).filter((m) => m.when).map((m) => m.command));
-  const runnable = commands.filter((c) => ctx.features.commands.includes(c.command) && !hidden.has(c.command));
-  const command = runnable.find((c) => c.command.endsWith('.probeAll')) ?? runnable[0];
-  return command && { id: command.command, title: `${ctx.localized(command.category)}: ${ctx.localized(command.title)}` };
+/** A contributed command the installed bundle registers, with its palette title. */
+function registeredCommand(ctx, suffix) {
+  const command = (ctx.manifest.contributes?.commands ?? []).find((c) => c.command.endsWith(suffix));
+  if (!command || !ctx.features.commands.includes(command.command)) return null;
+  return { id: command.command, title: `${ctx.localized(command.category)}: ${ctx.localized(command.title)}` };
 }
+
+/** Fails on what VS Code shows when a command throws or is missing: a modal dialog. */
+async function assertNoCommandError(page) {
+  const dialogs = await rowTexts(page, selectors.dialog);
+  assert.equal(dialogs.length, 0, `the command raised a dialog: ${dialogs.join(' | ')}`);
+  const toasts = await rowTexts(page, selectors.notifications);
+  const failed = toasts.find((t) => /not found|resulted in an error/i.test(t));
+  assert.equal(failed, undefined, `the command reported: ${failed}`);
+}
+
+/** The codicon names of one tree row, e.g. ['pass'] once an endpoint probed clean. */
+const rowIcons = (row) => row.locator(selectors.rowIcon).evaluateAll((els) =>
+  els.flatMap((el) => [...el.classList].filter((c) => c.startsWith('codicon-')).map((c) => c.slice('codicon-'.length))));
 
 export async function runSteps(page, ctx) {
   const counts = { passed: 0, failed: 0, skipped: 0 };
@@ -102,34 +113,66 @@ export async function runSteps(page, ctx) {
     return `palette: ${texts.join(' | ')}`;
   });
 
-  const command = paletteCommand(ctx);
-  await step(`the palette runs ${command ? `"${command.title}"` : 'one of our commands'} without an error`, async () => {
-    if (!command) return 'skip';
-    await runCommand(page, command.title);
-    await sleep(1500);
-    const dialogs = await rowTexts(page, selectors.dialog);
-    assert.equal(dialogs.length, 0, `the command raised a dialog: ${dialogs.join(' | ')}`);
-    const toasts = await rowTexts(page, selectors.notifications);
-    const failed = toasts.find((t) => /not found|failed|error/i.test(t));
-    assert.equal(failed, undefined, `the command reported: ${failed}`);
-    return toasts.length ? `notifications: ${toasts.join(' | ')}` : '';
+  // With the real test servers: probe one of them by URL, the way a person would. Without them:
+  // probe everything the workspace declares (nothing listens there, so the probes fail cleanly).
+  const probeOne = registeredCommand(ctx, '.probeEndpoint');
+  const probeAll = registeredCommand(ctx, '.probeAll');
+  const target = ctx.endpoints[0];
+  const probe = target && probeOne ? { ...probeOne, input: target } : probeAll;
+  await step(`the palette runs "${probe?.title ?? 'a probe command'}"${probe?.input ? ` on ${probe.input}` : ''}`, async () => {
+    if (!probe) return 'skip';
+    await runCommand(page, probe.title);
+    if (probe.input) {
+      // The command's own input box replaces the palette: wait until the '>' prefix is gone.
+      const input = page.locator(selectors.quickInput);
+      for (const deadline = Date.now() + WAIT; ; await sleep(200)) {
+        if ((await input.isVisible()) && !(await input.inputValue()).startsWith('>')) break;
+        assert.ok(Date.now() < deadline, 'the command did not ask for an endpoint');
+      }
+      await input.fill(probe.input);
+      await input.press('Enter');
+    }
+    await sleep(1000);
+    await assertNoCommandError(page);
   });
 
-  await step('the Endpoint Explorer lists the endpoints', async () => {
+  await step('the Endpoint Explorer lists the workspace endpoints and the probe result', async () => {
     if (!ctx.features.treeView) return 'skip';
-    const rows = page.locator(selectors.viewRows(ctx.container.id));
-    await rows.first().waitFor({ timeout: 60_000 });
-    // Rows for configured endpoints appear as the probes finish.
-    const wanted = ctx.endpoints.map((url) => new URL(url).host);
+    const rowsSelector = selectors.viewRows(ctx.container.id);
+    await page.locator(rowsSelector).first().waitFor({ timeout: WAIT });
+    // One group per config file that declares listeners, plus the endpoints from settings.
     let texts = [];
-    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(500)) {
-      texts = await rowTexts(page, selectors.viewRows(ctx.container.id));
-      if (wanted.every((host) => texts.some((t) => t.includes(host)))) break;
+    const wanted = ['master.cf', 'dovecot.conf', ...ctx.endpoints.map((url) => new URL(url).host)];
+    for (const deadline = Date.now() + WAIT; Date.now() < deadline; await sleep(500)) {
+      texts = await rowTexts(page, rowsSelector);
+      if (wanted.every((w) => texts.some((t) => t.includes(w)))) break;
     }
-    for (const host of wanted) assert.ok(texts.some((t) => t.includes(host)), `no row for ${host}; rows: ${texts.join(' | ')}`);
-    assert.ok(texts.length > 0);
+    for (const w of wanted) assert.ok(texts.some((t) => t.includes(w)), `no row for ${w}; rows: ${texts.join(' | ')}`);
+    if (!probe?.input) {
+      await shot('03-explorer');
+      return `rows: ${texts.slice(0, 8).join(' | ')}${texts.length > 8 ? ` (+${texts.length - 8})` : ''}`;
+    }
+    // The probed endpoint's row turns from "not probed" to a verdict, then opens on its details.
+    const row = page.locator(rowsSelector).filter({ hasText: probe.input }).first();
+    let icons = [];
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(500)) {
+      icons = await rowIcons(row);
+      if (icons.some((i) => ['pass', 'warning', 'error'].includes(i))) break;
+    }
+    const verdict = icons.find((i) => ['pass', 'warning', 'error'].includes(i));
+    assert.ok(verdict, `${probe.input} shows no verdict; icons: ${icons.join(', ')}`);
+    // The test Postfix completes STARTTLS and its CA is configured: a failed verdict is a bug.
+    assert.notEqual(verdict, 'error', `probing ${probe.input} failed in the editor (the same probe from the CLI passes)`);
+    await row.locator(selectors.rowTwistie).click();
+    let details = [];
+    for (const deadline = Date.now() + WAIT; Date.now() < deadline; await sleep(300)) {
+      details = await rowTexts(page, rowsSelector);
+      if (details.some((t) => /TLSv1\.[0-3]/.test(t))) break;
+    }
+    const negotiated = details.find((t) => /TLSv1\.[0-3]/.test(t));
+    assert.ok(negotiated, `no negotiated TLS version under ${probe.input}; rows: ${details.join(' | ')}`);
     await shot('03-explorer');
-    return `rows: ${texts.slice(0, 8).join(' | ')}${texts.length > 8 ? ` (+${texts.length - 8})` : ''}`;
+    return `${probe.input}: ${verdict}; ${negotiated}`;
   });
 
   await step('postfix/main.cf opens in an editor', async () => {
