@@ -33,6 +33,8 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // The config analysis runs in a worker thread, off the extension host's thread.
+  { ...common, entryPoints: ['src/extension/workspace/configWorker.ts'], outfile: 'dist/configWorker.js' },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 

@@ -5,10 +5,9 @@ import { settingDoc } from '../../core/config/dovecot';
 import { paramDoc } from '../../core/config/postfix/rules';
 import { smtpdTlsLevel } from '../../core/config/postfix/services';
 import type { ConfigEndpoint } from '../../core/config/types';
-import type { AnalysisResult } from '../workspace/configSource';
 import { minVersionOfDovecot, minVersionOfPostfixList, type JoinEndpoint } from './joinFindings';
 
-export function buildJoinEndpoints(result: AnalysisResult, endpoints: readonly ConfigEndpoint[]): JoinEndpoint[] {
+export function buildJoinEndpoints(result: { readonly analyses: readonly ConfigAnalysis[] }, endpoints: readonly ConfigEndpoint[]): JoinEndpoint[] {
   const out: JoinEndpoint[] = [];
   for (const endpoint of endpoints) {
     const analysis = result.analyses.find((a) => a.endpoints.includes(endpoint));

@@ -4,7 +4,6 @@ import * as vscode from 'vscode';
 import type { ResultsStore } from '../probing/resultsStore';
 import { onDidChangeSettings, readSettings } from '../settings';
 import type { ConfigIndex } from '../workspace/configIndex';
-import { buildJoinEndpoints } from './joinInputs';
 import { joinLive } from './joinFindings';
 import type { LiveFinding } from './liveTypes';
 
@@ -47,10 +46,9 @@ export class LiveFindings implements vscode.Disposable {
     const out: LiveFinding[] = [];
     const seen = new Set<string>();
     for (const analysis of this.index.results()) {
-      const probed = analysis.endpoints.filter((e) => this.store.get(e.target));
-      if (probed.length === 0) continue;
+      if (!analysis.endpoints.some((e) => this.store.get(e.target))) continue;
       const settings = readSettings(vscode.Uri.file(analysis.root));
-      for (const endpoint of buildJoinEndpoints(analysis, probed)) {
+      for (const endpoint of analysis.joins) {
         const stored = this.store.get(endpoint.target);
         if (!stored) continue;
         for (const finding of joinLive(endpoint, stored.result, { expiryWarningDays: settings.expiryWarningDays, expiryDocUrl: EXPIRY_DOC })) {

@@ -6,7 +6,7 @@ import { statusOf } from '../probing/resultsStore';
 import { acceptedVersions } from '../report/markdown';
 import { ageText } from '../report/age';
 import { CONFIG_LANGUAGES } from '../workspace/configSource';
-import { settingAt, settingFacts, type SettingFacts } from './hoverFacts';
+import { settingAt, type SettingFacts } from './hoverFacts';
 
 const STATUS_ICON = { passed: '$(pass)', warning: '$(warning)', failed: '$(error)' } as const;
 const ENABLED_COMMANDS = ['mailTls.probeEndpoint', 'mailTls.showTranscript'];
@@ -28,7 +28,7 @@ export class SettingHoverProvider implements vscode.HoverProvider, vscode.Dispos
     ];
   }
 
-  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+  async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     const line = document.lineAt(position.line).text;
     const setting = settingAt(document.languageId, line, position.character);
     if (!setting) return undefined;
@@ -37,7 +37,7 @@ export class SettingHoverProvider implements vscode.HoverProvider, vscode.Dispos
     const hit = perDoc?.get(key);
     if (hit && Date.now() - hit.at < CACHE_MS) return hit.hover;
 
-    const facts = settingFacts(this.ctx.index.resultsReading(document.uri.fsPath), document.uri.fsPath, position.line, setting.name);
+    const facts = await this.ctx.index.settingFacts(document.uri.fsPath, position.line, setting.name);
     if (!facts) return undefined;
     const range = new vscode.Range(position.line, setting.start, position.line, setting.end);
     const hover = new vscode.Hover(this.render(facts), range);

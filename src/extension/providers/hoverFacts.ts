@@ -6,7 +6,10 @@ import { postfixSettingDoc } from '../../core/config/postfix';
 import { paramDoc } from '../../core/config/postfix/rules';
 import { isSmtpd } from '../../core/config/postfix/services';
 import type { SourceRange } from '../../core/config/types';
-import type { AnalysisResult, ConfigAnalysis } from '../workspace/configSource';
+import type { ConfigAnalysis } from '../../core/config';
+
+/** Anything holding analyses (the worker's retained ones, or a test's). */
+type WithAnalyses = { readonly analyses: readonly ConfigAnalysis[] };
 
 export interface SettingFacts {
   name: string;
@@ -40,7 +43,7 @@ export function settingAt(languageId: string, lineText: string, character: numbe
 
 const onLine = (range: SourceRange | undefined, file: string, line: number) => range !== undefined && range.file === file && range.start.line <= line && range.end.line >= line;
 
-export function settingFacts(results: readonly AnalysisResult[], file: string, line: number, name: string): SettingFacts | undefined {
+export function settingFacts(results: readonly WithAnalyses[], file: string, line: number, name: string): SettingFacts | undefined {
   const analyses = uniqueAnalyses(results).filter((a) => a.files.includes(file));
   for (const analysis of analyses) {
     if (analysis.postfix) return postfixFacts(analysis, file, line, name);
@@ -49,7 +52,7 @@ export function settingFacts(results: readonly AnalysisResult[], file: string, l
   return undefined;
 }
 
-function uniqueAnalyses(results: readonly AnalysisResult[]): ConfigAnalysis[] {
+function uniqueAnalyses(results: readonly WithAnalyses[]): ConfigAnalysis[] {
   const byRoot = new Map<string, ConfigAnalysis>();
   for (const r of results) for (const a of r.analyses) if (!byRoot.has(`${a.server}:${a.root}`)) byRoot.set(`${a.server}:${a.root}`, a);
   return [...byRoot.values()];

@@ -4,7 +4,9 @@
 import * as vscode from 'vscode';
 import type { ConfigEndpoint, ConfigFinding } from '../../core/config/types';
 import { onDidChangeSettings } from '../settings';
+import type { SettingFacts } from '../providers/hoverFacts';
 import { analyzeConfig, CONFIG_LANGUAGES, type AnalysisResult } from './configSource';
+import { ConfigWorkerClient } from './workerClient';
 
 const DISCOVER_GLOB = '{**/main.cf,**/master.cf,**/dovecot.conf,**/dovecot/**/*.conf}';
 const EXCLUDE_GLOB = '{**/node_modules/**,**/.git/**}';
@@ -30,9 +32,19 @@ export class ConfigIndex implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private discovery: Promise<void> | undefined;
+  /** The config core runs here, off the extension host's thread. */
+  private readonly worker: ConfigWorkerClient;
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  constructor(private readonly log: vscode.LogOutputChannel, workerPath: string) {
+    this.worker = new ConfigWorkerClient({
+      workerPath,
+      onRestart: (reason) => {
+        // The worker's retained analyses (the hover's) are gone: analyse every root again.
+        this.log.warn(`${reason}; analysing the configs again`);
+        for (const root of this.roots.values()) this.schedule(root.uri, 0);
+      },
+    });
     const watcher = vscode.workspace.createFileSystemWatcher(DISCOVER_GLOB);
     this.disposables.push(
       watcher,
@@ -131,6 +143,15 @@ export class ConfigIndex implements vscode.Disposable {
     return [...this.roots.values()].filter((r) => r.reads.has(fsPath) && r.result).map((r) => r.result!);
   }
 
+  /** The hover's facts for a setting on a line, from the first analysis that read the file. */
+  async settingFacts(fsPath: string, line: number, name: string): Promise<SettingFacts | undefined> {
+    for (const result of this.resultsReading(fsPath)) {
+      const facts = await this.worker.hover(result.root, fsPath, line, name);
+      if (facts) return facts;
+    }
+    return undefined;
+  }
+
   private onDocument(doc: vscode.TextDocument, delay: number): void {
     if (doc.uri.scheme !== 'file' || !CONFIG_LANGUAGES.includes(doc.languageId)) return;
     this.scheduleDependents(doc.uri, delay);
@@ -163,13 +184,12 @@ export class ConfigIndex implements vscode.Disposable {
   }
 
   private async analyse(uri: vscode.Uri, signal: AbortSignal): Promise<void> {
-    const reads = new Set<string>();
     try {
       const started = Date.now();
-      const result = await analyzeConfig(uri.fsPath, { signal, onRead: (p) => reads.add(p) });
-      if (signal.aborted) return;
-      this.roots.set(uri.fsPath, { uri, result, reads });
-      this.log.debug(`analysed ${uri.fsPath} in ${Date.now() - started} ms (${reads.size} file(s))`);
+      const result = await analyzeConfig(this.worker, uri.fsPath, signal);
+      if (!result || signal.aborted) return;
+      this.roots.set(uri.fsPath, { uri, result, reads: new Set(result.reads) });
+      this.log.debug(`analysed ${uri.fsPath} in ${Date.now() - started} ms (worker ${result.elapsedMs} ms, ${result.reads.length} file(s))`);
       this.changed.fire();
     } catch (err) {
       if (signal.aborted) return;
@@ -178,7 +198,10 @@ export class ConfigIndex implements vscode.Disposable {
   }
 
   private remove(uri: vscode.Uri): void {
-    if (this.roots.delete(uri.fsPath)) this.changed.fire();
+    if (this.roots.delete(uri.fsPath)) {
+      this.worker.forget(uri.fsPath);
+      this.changed.fire();
+    }
     for (const root of this.roots.values()) if (root.reads.has(uri.fsPath)) this.schedule(root.uri, 0);
   }
 
@@ -188,6 +211,7 @@ export class ConfigIndex implements vscode.Disposable {
       abort.abort();
     }
     this.pending.clear();
+    this.worker.dispose();
     vscode.Disposable.from(...this.disposables).dispose();
   }
 }

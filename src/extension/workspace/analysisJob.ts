@@ -1,0 +1,112 @@
+// One config analysis as the worker thread runs it: unsaved buffers first, then the disk, with a
+// size cap that reports itself, a per-file cap on findings, and only plain data in the result
+// (it crosses the thread boundary). The parsed analyses stay in the worker for the hover.
+import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { analyzePath, type ConfigAnalysis } from '../../core/config';
+import type { ConfigEndpoint, ConfigFinding } from '../../core/config/types';
+import type { Severity } from '../../core/findings';
+import type { JoinEndpoint } from '../live/joinFindings';
+import { buildJoinEndpoints } from '../live/joinInputs';
+
+/** Larger files are not analysed; a warning at their first line says so. */
+export const MAX_ANALYSED_BYTES = 16 * 1024 * 1024;
+/** Past this many findings in one file, a note says how many more there are. */
+export const MAX_FINDINGS_PER_FILE = 1000;
+
+export interface AnalysisRequest {
+  /** The file the analysis starts from. */
+  root: string;
+  /** Unsaved editor buffers by absolute path: they win over the disk. */
+  overrides: Record<string, string>;
+  expiryWarningDays: number;
+}
+
+export interface AnalysisData {
+  root: string;
+  /** Every file the analysis asked for (the root, its includes, main.cf's master.cf ...). */
+  reads: string[];
+  findings: ConfigFinding[];
+  endpoints: ConfigEndpoint[];
+  /** What each declared endpoint's config says, for joining with its live result. */
+  joins: JoinEndpoint[];
+  elapsedMs: number;
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+export function runAnalysis(request: AnalysisRequest): { data: AnalysisData; analyses: ConfigAnalysis[] } {
+  const started = performance.now();
+  const reads = new Set<string>();
+  const tooLarge = new Map<string, number>();
+  const readText = (path: string): string | undefined => {
+    reads.add(path);
+    const buffered = request.overrides[path];
+    if (buffered !== undefined) {
+      if (buffered.length <= MAX_ANALYSED_BYTES) return buffered;
+      tooLarge.set(path, buffered.length);
+      return '';
+    }
+    try {
+      const st = statSync(path);
+      if (!st.isFile()) return undefined;
+      if (st.size > MAX_ANALYSED_BYTES) {
+        tooLarge.set(path, st.size);
+        return '';
+      }
+      return readFileSync(path, 'latin1');
+    } catch {
+      return undefined;
+    }
+  };
+  const analyses = analyzePath(request.root, { readText, expiryWarningDays: request.expiryWarningDays });
+  const endpoints = analyses.flatMap((a) => a.endpoints);
+  const findings = capPerFile(analyses.flatMap((a) => a.findings));
+  for (const [file, size] of tooLarge) findings.unshift(tooLargeFinding(file, size));
+  const joins = buildJoinEndpoints({ analyses }, endpoints);
+  const data: AnalysisData = { root: request.root, reads: [...reads], findings, endpoints, joins, elapsedMs: Math.round(performance.now() - started) };
+  return { data, analyses };
+}
+
+/** Keeps the first findings of each file (errors first) and adds a note with the rest's count. */
+export function capPerFile(findings: ConfigFinding[], max = MAX_FINDINGS_PER_FILE): ConfigFinding[] {
+  const byFile = new Map<string, ConfigFinding[]>();
+  for (const f of findings) {
+    const list = byFile.get(f.range.file);
+    if (list) list.push(f);
+    else byFile.set(f.range.file, [f]);
+  }
+  const out: ConfigFinding[] = [];
+  for (const [file, list] of byFile) {
+    if (list.length <= max) {
+      out.push(...list);
+      continue;
+    }
+    const kept = [...list].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]).slice(0, max);
+    out.push(...kept, {
+      id: 'findings-capped',
+      severity: 'info',
+      message: `${list.length - max} more findings in this file are not listed (the first ${max} are shown, errors first).`,
+      range: firstLine(file),
+      docUrl: serverDocs(file),
+    });
+  }
+  return out;
+}
+
+function tooLargeFinding(file: string, size: number): ConfigFinding {
+  const mib = (n: number) => (n / (1024 * 1024)).toFixed(1);
+  return {
+    id: 'config-too-large',
+    severity: 'warning',
+    message: `This file is ${mib(size)} MiB, over the ${mib(MAX_ANALYSED_BYTES)} MiB Mail TLS analyses: it was not checked.`,
+    range: firstLine(file),
+    docUrl: serverDocs(file),
+  };
+}
+
+const firstLine = (file: string) => ({ file, start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
+
+function serverDocs(file: string): string {
+  return /^(main|master)\.cf/.test(basename(file)) ? 'https://www.postfix.org/postconf.5.html' : 'https://doc.dovecot.org/';
+}
