@@ -1,6 +1,7 @@
 // The config worker thread (bundled as dist/configWorker.js): runs the config core off the
 // extension host's thread, so a multi-megabyte config never stalls the editor. Keeps each
 // root's latest parsed analyses for the hover, which needs their functions.
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import type { ConfigAnalysis } from '../../core/config';
 import { settingFacts } from '../providers/hoverFacts';
@@ -8,6 +9,14 @@ import { runAnalysis } from './analysisJob';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
 
 const retained = new Map<string, ConfigAnalysis[]>();
+
+// On Linux a nice value is per thread: this lowers the worker's priority only, so that on a busy
+// machine the extension host's own thread (and the editor) win the CPU over a background parse.
+try {
+  setPriority(0, 10);
+} catch {
+  // not permitted or not supported: the analysis still runs off the host's thread
+}
 
 function handle(message: WorkerRequest): WorkerReply {
   switch (message.kind) {

@@ -1,0 +1,201 @@
+// The extension host stays responsive while a large probe run and the diagnostics of two 5 MB
+// configs are under way at once: measured inside the host with perf_hooks'
+// monitorEventLoopDelay (10 ms resolution) and a 10 ms ticker recording the longest gap. The
+// probes go to implicit-TLS POP3 servers this suite starts on loopback; the configs are
+// generated into the workspace and opened in editors.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import * as tls from 'node:tls';
+import { promisify } from 'node:util';
+import Mocha from 'mocha';
+import * as vscode from 'vscode';
+import { bigDovecotConf, bigMainCf } from './bigConfigs';
+import { generatedDir, getApi, removeGenerated, setSetting, waitFor } from './support';
+
+const ENDPOINTS = 120;
+const CONFIG_BYTES = 5 * 1024 * 1024;
+const RESOLUTION_MS = 10;
+const GREETING_DELAY_MS = 15;
+const MAX_BLOCK_MS = 50;
+const ms = (ns: number) => ns / 1e6;
+/** Mocha's own output: the launcher shows it (the host's console goes elsewhere). */
+const report = (line: string) => Mocha.reporters.Base.consoleLog(line);
+
+/** A minimal POP3 server behind implicit TLS: greeting, CAPA, QUIT. */
+function startPop3s(key: Buffer, cert: Buffer): Promise<tls.Server> {
+  const server = tls.createServer({ key, cert }, (socket) => {
+    socket.on('error', () => undefined);
+    // A little latency, as over a real network: the run then outlasts the config analyses.
+    setTimeout(() => socket.write('+OK ready\r\n'), GREETING_DELAY_MS);
+    let buffered = '';
+    socket.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('latin1');
+      for (let end = buffered.indexOf('\r\n'); end >= 0; end = buffered.indexOf('\r\n')) {
+        const command = buffered.slice(0, end).toUpperCase();
+        buffered = buffered.slice(end + 2);
+        if (command === 'CAPA') socket.write('+OK\r\nTOP\r\nUIDL\r\n.\r\n');
+        else if (command === 'QUIT') socket.end('+OK bye\r\n');
+        else socket.write('-ERR unknown\r\n');
+      }
+    });
+  });
+  server.on('tlsClientError', () => undefined);
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/** This thread's CPU time in ms (Node 23.9+; the host's Node may be older). */
+const threadCpuMs = (): number | undefined => {
+  const usage = (process as { threadCpuUsage?: () => { user: number; system: number } }).threadCpuUsage?.();
+  return usage ? (usage.user + usage.system) / 1000 : undefined;
+};
+
+/**
+ * Records the longest gaps between the ticks of a 10 ms interval, with the phase they fell in
+ * and the CPU this thread used meanwhile (a gap with little CPU is the OS running something else).
+ */
+function startTicker(phase: () => string): { stop(): { maxGapMs: number; maxHeldMs: number; cpuMeasured: boolean; ticks: number; worst: string[] } } {
+  let last = performance.now();
+  let lastCpu = threadCpuMs();
+  let ticks = 0;
+  const gaps: { ms: number; cpu: number | undefined; phase: string }[] = [];
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const cpu = threadCpuMs();
+    gaps.push({ ms: now - last, cpu: cpu !== undefined && lastCpu !== undefined ? cpu - lastCpu : undefined, phase: phase() });
+    last = now;
+    lastCpu = cpu;
+    ticks++;
+  }, RESOLUTION_MS);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      // How long a task held the thread: the gap past the period, but no more than the CPU it used.
+      const held = (g: (typeof gaps)[number]) => Math.min(g.ms - RESOLUTION_MS, g.cpu ?? Infinity);
+      const describe = (g: (typeof gaps)[number]) => `${g.ms.toFixed(1)} ms${g.cpu === undefined ? '' : `, ${g.cpu.toFixed(1)} ms CPU`} (${g.phase})`;
+      const byGap = [...gaps].sort((a, b) => b.ms - a.ms);
+      const byHeld = [...gaps].sort((a, b) => held(b) - held(a));
+      return {
+        maxGapMs: byGap[0]?.ms ?? 0,
+        maxHeldMs: byHeld[0] ? held(byHeld[0]) : 0,
+        cpuMeasured: gaps.some((g) => g.cpu !== undefined),
+        ticks,
+        worst: [...new Set([...byGap.slice(0, 3), ...byHeld.slice(0, 3)])].map(describe),
+      };
+    },
+  };
+}
+
+describe('Responsiveness under load', function () {
+  this.timeout(240_000);
+  const servers: tls.Server[] = [];
+  let certDir: string;
+  let mainBytes = Buffer.alloc(0);
+  let dovecotBytes = Buffer.alloc(0);
+
+  before(async () => {
+    certDir = mkdtempSync(join(tmpdir(), 'mail-tls-resp-'));
+    const key = join(certDir, 'key.pem');
+    const cert = join(certDir, 'cert.pem');
+    await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+      '-subj', '/CN=localhost', '-days', '2', '-keyout', key, '-out', cert]);
+    const keyPem = readFileSync(key);
+    const certPem = readFileSync(cert);
+    for (let i = 0; i < ENDPOINTS; i++) servers.push(await startPop3s(keyPem, certPem));
+    // Generated before the measurement: building 10 MB of text is this suite's work, not the extension's.
+    mainBytes = Buffer.from(bigMainCf(CONFIG_BYTES), 'latin1');
+    dovecotBytes = Buffer.from(bigDovecotConf(CONFIG_BYTES), 'latin1');
+    await getApi();
+    await setSetting('caFile', cert);
+    await setSetting('timeouts', { connect: 3000, greeting: 5000, command: 5000, handshake: 5000, total: 30000 });
+    await setSetting('endpoints', servers.map((s) => `pop3s://127.0.0.1:${(s.address() as AddressInfo).port}`));
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await setSetting('endpoints', undefined);
+    await setSetting('caFile', undefined);
+    await setSetting('timeouts', undefined);
+    for (const server of servers) server.close();
+    removeGenerated('responsiveness');
+    rmSync(certDir, { recursive: true, force: true });
+  });
+
+  it(`no task holds the host for ${MAX_BLOCK_MS} ms while ${ENDPOINTS} endpoints are probed and two 5 MB configs are diagnosed`, async () => {
+    const api = await getApi();
+    await api.whenIdle();
+    const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+    histogram.enable();
+    let phase = 'probing';
+    const ticker = startTicker(() => phase);
+    const started = performance.now();
+
+    let resultsSeen = 0;
+    let resultsAfterOpen = 0;
+    let opened = false;
+    const counting = api.onDidChangeResults((targets) => {
+      for (const target of targets) {
+        if (!api.latest(target)) continue; // a probe starting, not a result
+        resultsSeen++;
+        if (opened) resultsAfterOpen++;
+      }
+    });
+    const probing = Promise.resolve(vscode.commands.executeCommand<unknown[]>('mailTls.probeAll'));
+    await waitFor('the first probe result', () => resultsSeen >= 1, 30_000);
+
+    // (b) while the probes run: two 5 MB configs written into the workspace and opened.
+    const dir = join(generatedDir(), 'responsiveness');
+    const mainCf = join(dir, 'postfix', 'main.cf');
+    const dovecotConf = join(dir, 'dovecot', 'dovecot.conf');
+    phase = 'writing the configs';
+    await vscode.workspace.fs.createDirectory(vscode.Uri.file(join(dir, 'postfix')));
+    await vscode.workspace.fs.createDirectory(vscode.Uri.file(join(dir, 'dovecot')));
+    await Promise.all([writeFile(mainCf, mainBytes), writeFile(dovecotConf, dovecotBytes)]);
+    phase = 'opening the configs';
+    const openStarted = performance.now();
+    // One after the other: VS Code hands each document's full text to the host in one message.
+    const docs: vscode.TextDocument[] = [];
+    for (const file of [mainCf, dovecotConf]) docs.push(await vscode.workspace.openTextDocument(vscode.Uri.file(file)));
+    opened = true;
+    phase = 'diagnosing';
+    const openedAt = performance.now();
+    const diagnosed = await Promise.all(docs.map(async (doc) => {
+      await waitFor(`diagnostics of ${doc.uri.fsPath}`, () => vscode.languages.getDiagnostics(doc.uri).length > 0, 60_000);
+      return { file: doc.uri.fsPath, ms: Math.round(performance.now() - openStarted), count: vscode.languages.getDiagnostics(doc.uri).length };
+    }));
+    const probeDoneDuringDiagnostics = resultsAfterOpen;
+    phase = 'probing after the diagnostics';
+    const results = (await probing) ?? [];
+    const total = Math.round(performance.now() - started);
+    counting.dispose();
+    histogram.disable();
+    const { maxGapMs, maxHeldMs, cpuMeasured, ticks, worst } = ticker.stop();
+
+    // Wall-clock gaps also count the time the OS ran other processes (Chromium, the server, the
+    // worker) on a busy machine; the host's own thread CPU in each gap is what a task held.
+    const maxWallBlock = Math.max(ms(histogram.max), maxGapMs) - RESOLUTION_MS;
+    const maxBlock = cpuMeasured ? maxHeldMs : maxWallBlock;
+    const p99Block = ms(histogram.percentile(99)) - RESOLUTION_MS;
+    report(`    responsiveness: longest task ${maxBlock.toFixed(1)} ms (${cpuMeasured ? 'host thread CPU within a gap' : 'wall clock'}); ` +
+      `wall-clock max block ${maxWallBlock.toFixed(1)} ms, p99 ${p99Block.toFixed(1)} ms, mean interval ${ms(histogram.mean).toFixed(2)} ms ` +
+      `over ${histogram.count} samples / ${ticks} ticks; total ${total} ms`);
+    report(`    responsiveness: ${results.length} endpoints probed (${probeDoneDuringDiagnostics} results arrived while the configs were diagnosed); ` +
+      `documents opened in ${Math.round(openedAt - openStarted)} ms; ` + diagnosed.map((d) => `${d.file.split('/').slice(-2).join('/')}: ${d.count} diagnostics after ${d.ms} ms`).join(', '));
+
+    const targets = servers.map((s) => `pop3s://127.0.0.1:${(s.address() as AddressInfo).port}`);
+    report(`    responsiveness: longest gaps ${worst.join(', ')}`);
+    assert.ok(results.length >= ENDPOINTS, `${results.length} results`);
+    assert.deepEqual(targets.filter((t) => !api.latest(t)?.result.ok), [], 'every loopback endpoint was probed successfully');
+    assert.ok(probeDoneDuringDiagnostics > 0, 'the probe run and the config analysis overlapped');
+    const mainDiagnostics = vscode.languages.getDiagnostics(docs[0]!.uri);
+    assert.ok(mainDiagnostics.some((d) => /more findings in this file are not listed/.test(d.message)), 'the capped file says how many findings are left out');
+    assert.ok(mainDiagnostics.length <= 1001);
+    assert.ok(vscode.languages.getDiagnostics(docs[1]!.uri).some((d) => (d.code as { value: string }).value === 'dovecot-weak-min-protocol'));
+    assert.ok(maxBlock < MAX_BLOCK_MS, `the extension host was blocked for ${maxBlock.toFixed(1)} ms (limit ${MAX_BLOCK_MS} ms)`);
+  });
+});
