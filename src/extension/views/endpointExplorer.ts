@@ -14,14 +14,23 @@ import {
 export const VIEW_ID = 'mailTls.endpoints';
 /** Results show their age ("5 min ago"); redraw now and then so it stays true. */
 const AGE_REFRESH_MS = 60_000;
+/** Changes arriving within this window redraw the tree once (a large probe run sends hundreds). */
+const REFRESH_COALESCE_MS = 100;
 
 export class EndpointExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
+  private refreshTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly ctx: MailTlsContext) {
-    const refresh = () => this.changed.fire(undefined);
+    const refresh = () => {
+      if (this.refreshTimer) return;
+      this.refreshTimer = setTimeout(() => {
+        this.refreshTimer = undefined;
+        this.changed.fire(undefined);
+      }, REFRESH_COALESCE_MS);
+    };
     this.disposables.push(
       ctx.store.onDidChange(refresh),
       ctx.index.onDidChange(refresh),
@@ -31,7 +40,10 @@ export class EndpointExplorer implements vscode.TreeDataProvider<ExplorerNode>, 
     const timer = setInterval(() => {
       if (ctx.store.all().length > 0) refresh();
     }, AGE_REFRESH_MS);
-    this.disposables.push(new vscode.Disposable(() => clearInterval(timer)));
+    this.disposables.push(new vscode.Disposable(() => {
+      clearInterval(timer);
+      clearTimeout(this.refreshTimer);
+    }));
   }
 
   getTreeItem(element: ExplorerNode): vscode.TreeItem {
