@@ -17,10 +17,21 @@ export function toRange(range: SourceRange): vscode.Range {
   return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
 }
 
+/** A few dozen documentation links serve thousands of findings: parse each once. */
+const docUris = new Map<string, vscode.Uri>();
+function docUri(url: string): vscode.Uri {
+  let uri = docUris.get(url);
+  if (!uri) {
+    uri = vscode.Uri.parse(url);
+    docUris.set(url, uri);
+  }
+  return uri;
+}
+
 export function toDiagnostic(finding: ConfigFinding): vscode.Diagnostic {
   const diagnostic = new vscode.Diagnostic(toRange(finding.range), finding.message, SEVERITY[finding.severity]);
   diagnostic.source = DIAGNOSTIC_SOURCE;
-  diagnostic.code = { value: finding.id, target: vscode.Uri.parse(finding.docUrl) };
+  diagnostic.code = { value: finding.id, target: docUri(finding.docUrl) };
   return diagnostic;
 }
 
