@@ -89,10 +89,13 @@ describe('probe() on its own', () => {
 
 describe('probeMany: order, progress, abort', () => {
   it('returns results in target order and reports each once through onResult', async () => {
-    await withServers(async () => [await hostile.postscreenDelay(300), await hostile.wellBehaved('imap'), await hostile.silent('pop3')], async ([slow, fast, silent]) => {
+    // Wide margins: the fast probe has 1.2 s before the slow server greets and 2.5 s before the
+    // silent one times out, so a busy machine cannot reorder them.
+    await withServers(async () => [await hostile.postscreenDelay(1200), await hostile.wellBehaved('imap'), await hostile.silent('pop3')], async ([slow, fast, silent]) => {
       const targets = [slow!.url, fast!.url, silent!.url];
       const seen: number[] = [];
-      const results = await probeMany(targets, shortOptions({ concurrency: 3, enumerateVersions: false, onResult: (_r, i) => seen.push(i) }));
+      const options = shortOptions({ concurrency: 3, enumerateVersions: false, timeouts: { greeting: 2500 }, onResult: (_r, i) => seen.push(i) });
+      const results = await probeMany(targets, options);
       assert.deepEqual(results.map((r) => r.target), targets);
       assert.deepEqual([...seen].sort(), [0, 1, 2]);
       assert.equal(seen[0], 1, 'the fast target finished first and was reported first');
