@@ -13,6 +13,11 @@ server_dir="$cache_root/code-server-$CODE_SERVER_VERSION"
 
 log() { echo "install-code-server: $*" >&2; }
 
+# Run from `npm test`, this script inherits the outer npm's npm_* variables, and npm reads
+# npm_config_* as its own config: npm_config_user_agent still names Node 20, and code-server's
+# postinstall reads the Node version from it. The inner npm gets a clean slate.
+while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep -i '^npm_')
+
 # System packages: Chromium drives the UI, libkrb5-dev builds code-server's `kerberos` addon.
 missing=()
 for p in chromium libkrb5-dev; do
