@@ -1,6 +1,7 @@
 // What `activate()` returns: read access for other extensions and the integration tests.
 import * as vscode from 'vscode';
 import type { ProbeResult } from '../core/probe/types';
+import type { ActivationClock, ActivationTimes } from './activationClock';
 import type { MailTlsContext } from './context';
 import type { LiveFinding } from './live/liveTypes';
 import type { ConsentPrompt } from './probing/trustGate';
@@ -20,13 +21,16 @@ export interface MailTlsApi {
   cancelAll(): void;
   /** Resolves once config discovery, analysis and the joined findings are up to date. */
   whenIdle(): Promise<void>;
+  /** How long activation took, measured inside the extension host. */
+  activationTimes(): ActivationTimes;
   /** Only under the integration tests (extensionMode Test); undefined otherwise. */
   readonly testing: { setTrustHooks(hooks: { simulateUntrusted?: boolean; prompt?: ConsentPrompt | null }): void } | undefined;
 }
 
-export function createApi(ctx: MailTlsContext, explorer: EndpointExplorer): MailTlsApi {
+export function createApi(ctx: MailTlsContext, explorer: EndpointExplorer, clock: ActivationClock): MailTlsApi {
   return {
     explorer,
+    activationTimes: () => clock.times(),
     latest: (target) => ctx.store.get(target),
     onDidChangeResults: ctx.store.onDidChange,
     liveFindings: (target) => ctx.live.forTarget(target),

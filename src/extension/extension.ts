@@ -1,4 +1,5 @@
 // Entry point: builds the context, lets each feature register itself, returns the API.
+import { ActivationClock } from './activationClock';
 import * as vscode from 'vscode';
 import { createApi, type MailTlsApi } from './api';
 import { registerCommands } from './commands';
@@ -11,6 +12,7 @@ import { registerExplorer } from './views/endpointExplorer';
 import { TRANSCRIPT_SCHEME, TranscriptDocuments } from './views/transcriptDocuments';
 
 export function activate(context: vscode.ExtensionContext): MailTlsApi {
+  const clock = new ActivationClock();
   const ctx = new MailTlsContext(context);
   context.subscriptions.push(ctx);
   registerCommands(ctx);
@@ -20,9 +22,19 @@ export function activate(context: vscode.ExtensionContext): MailTlsApi {
   registerCodeActions(ctx);
   registerProbeTriggers(ctx);
   ctx.track(vscode.workspace.registerTextDocumentContentProvider(TRANSCRIPT_SCHEME, ctx.track(new TranscriptDocuments(ctx.store))));
-  void ctx.index.rescan();
-  ctx.log.info('Mail TLS Inspector activated');
-  return createApi(ctx, explorer);
+  void ctx.index.rescan().then(
+    () => {
+      clock.scanned();
+      const { firstScanMs } = clock.times();
+      ctx.log.info(`Workspace configs analysed ${Math.round(firstScanMs ?? 0)} ms after activation`);
+    },
+    (err: unknown) => ctx.log.error(`Scanning the workspace for configs failed: ${err instanceof Error ? err.message : String(err)}`),
+  );
+  const api = createApi(ctx, explorer, clock);
+  clock.returned();
+  const { evaluateMs, activateMs } = clock.times();
+  ctx.log.info(`Mail TLS Inspector activated (bundle ${evaluateMs.toFixed(1)} ms, activate ${activateMs.toFixed(1)} ms)`);
+  return api;
 }
 
 export function deactivate(): void {}

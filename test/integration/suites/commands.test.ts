@@ -5,11 +5,12 @@ import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { ProbeResult } from '../../../src/core/probe/types';
 import type { MailTlsApi } from '../../../src/extension/api';
-import { getApi, removeGenerated, testServers, useTestServerSettings, waitFor, writeLiveConfigs } from './support';
+import { getApi, removeGenerated, report, testServers, useTestServerSettings, waitFor, writeLiveConfigs } from './support';
 
 describe('Mail TLS commands', function () {
   const state = testServers();
@@ -63,6 +64,24 @@ describe('Mail TLS commands', function () {
     assert.deepEqual(again.map((r) => r.target), [live.imaps]);
     assert.ok(api.latest(live.imaps)!.receivedAt >= first);
     assert.notEqual(api.latest(live.imaps)!.result, results[0], 'probe again stored a new result');
+  });
+
+  it('measures: from the command to finished full probes of the local endpoints', async () => {
+    const e = state!.endpoints;
+    const local = [e.smtp, e.submission, e.smtps, e.lmtp, e.imap, e.imaps, e.pop3, e.pop3s, e.sieve];
+    let started = performance.now();
+    const single = await vscode.commands.executeCommand<ProbeResult>('mailTls.probeEndpoint', e.smtp);
+    const singleMs = performance.now() - started;
+    started = performance.now();
+    const all = await Promise.all(local.map((target) => vscode.commands.executeCommand<ProbeResult>('mailTls.probeEndpoint', target)));
+    const allMs = performance.now() - started;
+    report(`    command to result: one SMTP STARTTLS probe ${singleMs.toFixed(0)} ms; the ${local.length} local endpoints at once ${allMs.toFixed(0)} ms (versions and injection checked, 2 connections per host)`);
+    assert.equal(single.tls?.version, 'TLSv1.3');
+    assert.deepEqual(all.map((r) => r.target), local);
+    for (const r of all) {
+      assert.ok(r.tls?.version, `${r.target}: no TLS (${r.findings.map((f) => f.id).join(', ')})`);
+      assert.ok(Object.values(r.versions).some((v) => v === true), `${r.target}: no version enumerated`);
+    }
   });
 
   it('mailTls.copyMarkdown returns (and copies) the report of one endpoint', async () => {

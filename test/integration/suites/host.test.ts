@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { STATE_VERSION, type TestServersState } from '../../servers/state';
+import { getApi, report, waitFor } from './support';
 
 const repoRoot = join(__dirname, '..', '..', '..', '..');
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string };
@@ -50,6 +51,19 @@ describe('extension host', () => {
     assert.equal(extension.extensionUri.fsPath, repoRoot);
     await extension.activate();
     assert.equal(extension.isActive, true);
+  });
+
+  it('activates quickly, measured inside the extension host: activate() registers, it does not work', async () => {
+    const api = await getApi();
+    const times = await waitFor('the first scan of the workspace configs', () => {
+      const t = api.activationTimes();
+      return t.firstScanMs !== undefined && t;
+    });
+    report(`    activation: bundle evaluated in ${times.evaluateMs.toFixed(1)} ms, activate() ${times.activateMs.toFixed(1)} ms, workspace configs analysed ${times.firstScanMs!.toFixed(0)} ms after activate()`);
+    assert.ok(times.evaluateMs > 0 && times.activateMs > 0, 'the clock did not run');
+    // Budgets with room for a loaded machine; parsing or probing during activation would blow them.
+    assert.ok(times.activateMs < 250, `activate() took ${times.activateMs.toFixed(1)} ms`);
+    assert.ok(times.firstScanMs! < 10_000, `the first scan took ${times.firstScanMs!.toFixed(0)} ms`);
   });
 
   it('gets the environment the launcher passes to the extension host', () => {

@@ -13,10 +13,9 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import * as tls from 'node:tls';
 import { promisify } from 'node:util';
-import Mocha from 'mocha';
 import * as vscode from 'vscode';
 import { bigDovecotConf, bigMainCf } from './bigConfigs';
-import { generatedDir, getApi, removeGenerated, setSetting, waitFor } from './support';
+import { generatedDir, getApi, removeGenerated, report, setSetting, waitFor } from './support';
 
 const ENDPOINTS = 120;
 const CONFIG_BYTES = 5 * 1024 * 1024;
@@ -24,9 +23,6 @@ const RESOLUTION_MS = 10;
 const GREETING_DELAY_MS = 15;
 const MAX_BLOCK_MS = 50;
 const ms = (ns: number) => ns / 1e6;
-/** Mocha's own output: the launcher shows it (the host's console goes elsewhere). */
-const report = (line: string) => Mocha.reporters.Base.consoleLog(line);
-
 /** A minimal POP3 server behind implicit TLS: greeting, CAPA, QUIT. */
 function startPop3s(key: Buffer, cert: Buffer): Promise<tls.Server> {
   const server = tls.createServer({ key, cert }, (socket) => {

@@ -2,11 +2,15 @@
 // state, configs generated into the fixtures workspace, and polling with a deadline.
 import { mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import Mocha from 'mocha';
 import * as vscode from 'vscode';
 import type { MailTlsApi } from '../../../src/extension/api';
 import { loadTestServers, type TestServersState } from '../../servers/fixture';
 
 export const EXTENSION_ID = 'mail-tls-inspector.mail-tls-inspector';
+
+/** A figure for the run's output: Mocha's own output reaches the launcher (the host's console goes elsewhere). */
+export const report = (line: string): void => Mocha.reporters.Base.consoleLog(line);
 
 export function workspaceRoot(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];
