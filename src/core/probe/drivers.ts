@@ -53,9 +53,26 @@ export function handshakeOptions(s: ConnectionSettings, version?: TlsVersionName
   };
 }
 
-/** A context trusting Node's roots plus the extra CA PEM, without re-parsing the roots. */
+/** Built contexts by CA PEM: building one costs about a millisecond of the caller's thread. */
+const trustContexts = new Map<string, tls.SecureContext>();
+const MAX_TRUST_CONTEXTS = 8;
+
+/**
+ * A context trusting Node's roots plus the extra CA PEM, without re-parsing the roots. Built
+ * once per CA and shared by every probe that names it (a context holds no per-connection state
+ * on the client side).
+ */
 export function trustContext(extraCaPem: string | null): tls.SecureContext | undefined {
   if (!extraCaPem) return undefined;
+  const cached = trustContexts.get(extraCaPem);
+  if (cached) return cached;
+  const context = buildTrustContext(extraCaPem);
+  if (trustContexts.size >= MAX_TRUST_CONTEXTS) trustContexts.delete(trustContexts.keys().next().value!);
+  trustContexts.set(extraCaPem, context);
+  return context;
+}
+
+function buildTrustContext(extraCaPem: string): tls.SecureContext {
   const context = tls.createSecureContext({ minVersion: 'TLSv1', ciphers: PERMISSIVE_CIPHERS });
   const native = (context as unknown as { context?: { addCACert?: (pem: string) => void } }).context;
   if (typeof native?.addCACert === 'function') {
