@@ -35,37 +35,60 @@ export function toDiagnostic(finding: ConfigFinding): vscode.Diagnostic {
   return diagnostic;
 }
 
+/** What a diagnostic shows: two findings with the same key need only one diagnostic. */
+function keyOf(finding: ConfigFinding): string {
+  const { start, end } = finding.range;
+  return `${finding.id}|${finding.severity}|${start.line}:${start.character}-${end.line}:${end.character}|${finding.message}|${finding.docUrl}`;
+}
+
+/** Results arrive in bursts (a workspace probe, an analysis per include): one update per burst. */
+const UPDATE_DELAY_MS = 40;
+
 export class DiagnosticsManager implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('mailTls');
   private readonly disposables: vscode.Disposable[] = [this.collection];
+  /** What each file shows now, so an unchanged file is not sent to the editor again. */
+  private readonly shown = new Map<string, string>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly ctx: MailTlsContext) {
-    const update = () => this.update();
-    this.disposables.push(ctx.index.onDidChange(update), ctx.live.onDidChange(update));
-    update();
+    const schedule = () => {
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        this.update();
+      }, UPDATE_DELAY_MS);
+    };
+    this.disposables.push(ctx.index.onDidChange(schedule), ctx.live.onDidChange(schedule));
+    this.update();
   }
 
   private update(): void {
-    const byFile = new Map<string, vscode.Diagnostic[]>();
+    const byFile = new Map<string, ConfigFinding[]>();
     const files = new Set<string>();
     for (const result of this.ctx.index.results()) for (const f of result.findings) files.add(f.range.file);
-    for (const file of files) byFile.set(file, this.ctx.index.findingsIn(file).map(toDiagnostic));
+    for (const file of files) byFile.set(file, this.ctx.index.findingsIn(file));
     for (const target of new Set(this.ctx.index.endpoints().map((e) => e.target))) {
       for (const finding of this.ctx.live.forTarget(target)) {
         const list = byFile.get(finding.range.file) ?? [];
-        if (!list.some((d) => d.message === finding.message && d.range.start.line === finding.range.start.line)) list.push(toDiagnostic(finding));
+        if (!list.some((d) => d.message === finding.message && d.range.start.line === finding.range.start.line)) list.push(finding);
         byFile.set(finding.range.file, list);
       }
     }
-    const stale: vscode.Uri[] = [];
-    this.collection.forEach((uri) => {
-      if (!byFile.has(uri.fsPath)) stale.push(uri);
-    });
-    for (const uri of stale) this.collection.delete(uri);
-    for (const [file, diagnostics] of byFile) this.collection.set(vscode.Uri.file(file), diagnostics);
+    for (const file of [...this.shown.keys()]) {
+      if (byFile.has(file)) continue;
+      this.collection.delete(vscode.Uri.file(file));
+      this.shown.delete(file);
+    }
+    for (const [file, findings] of byFile) {
+      const signature = findings.map(keyOf).join('\n');
+      if (this.shown.get(file) === signature) continue;
+      this.shown.set(file, signature);
+      this.collection.set(vscode.Uri.file(file), findings.map(toDiagnostic));
+    }
   }
 
   dispose(): void {
+    clearTimeout(this.timer);
     vscode.Disposable.from(...this.disposables).dispose();
   }
 }
