@@ -43,6 +43,9 @@ const quietSettings = {
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
   'update.mode': 'none',
+  // The suites open hundreds of loopback servers; a remote host would scan /proc for them to
+  // offer port forwarding, work that has nothing to do with the extension under test.
+  'remote.autoForwardPorts': false,
 };
 
 /**

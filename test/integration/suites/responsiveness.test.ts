@@ -1,6 +1,7 @@
 // The extension host stays responsive while a large probe run and the diagnostics of two 5 MB
-// configs are under way at once: measured inside the host with perf_hooks'
-// monitorEventLoopDelay (10 ms resolution) and a 10 ms ticker recording the longest gap. The
+// configs are under way at once: measured inside the host with a CPU profile of its thread (the
+// extension's own longest task, asserted), perf_hooks' monitorEventLoopDelay (10 ms
+// resolution) and a 10 ms ticker recording the longest gap (the whole thread, reported). The
 // probes go to implicit-TLS POP3 servers this suite starts on loopback; the configs are
 // generated into the workspace and opened in editors.
 import assert from 'node:assert/strict';
@@ -12,10 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import * as tls from 'node:tls';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import { bigDovecotConf, bigMainCf } from './bigConfigs';
-import { generatedDir, getApi, removeGenerated, report, setSetting, waitFor } from './support';
+import { SAMPLING_INTERVAL_US, startHostProfiler, summarise } from './hostProfile';
+import { EXTENSION_ID, generatedDir, getApi, removeGenerated, report, setSetting, waitFor } from './support';
 
 const ENDPOINTS = 120;
 const CONFIG_BYTES = 5 * 1024 * 1024;
@@ -128,7 +131,7 @@ describe('Responsiveness under load', function () {
     rmSync(certDir, { recursive: true, force: true });
   });
 
-  it(`no task holds the host for ${MAX_BLOCK_MS} ms while ${ENDPOINTS} endpoints are probed and two 5 MB configs are diagnosed`, async () => {
+  it(`no task of the extension holds the host for ${MAX_BLOCK_MS} ms while ${ENDPOINTS} endpoints are probed and two 5 MB configs are diagnosed`, async () => {
     const api = await getApi();
     await api.whenIdle();
     const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
@@ -140,6 +143,7 @@ describe('Responsiveness under load', function () {
     gcObserver.observe({ entryTypes: ['gc'] });
     let phase = 'probing';
     const ticker = startTicker(() => phase, gcPauses);
+    const profiler = await startHostProfiler();
     const started = performance.now();
 
     let resultsSeen = 0;
@@ -184,20 +188,27 @@ describe('Responsiveness under load', function () {
     addPauses(gcObserver.takeRecords());
     gcObserver.disconnect();
     const { maxGapMs, maxHeldMs, cpuMeasured, ticks, worst } = ticker.stop();
+    const profile = summarise(await profiler.stop(), pathToFileURL(join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri.fsPath, 'dist', 'extension.js')).href, SAMPLING_INTERVAL_US);
 
     // Wall-clock gaps also count the time the OS ran other processes (Chromium, the server, the
     // worker) on a busy machine; the host's own thread CPU in each gap is what a task held.
     const maxWallBlock = Math.max(ms(histogram.max), maxGapMs) - RESOLUTION_MS;
     const maxBlock = cpuMeasured ? maxHeldMs : maxWallBlock;
     const p99Block = ms(histogram.percentile(99)) - RESOLUTION_MS;
-    report(`    responsiveness: longest task ${maxBlock.toFixed(1)} ms (${cpuMeasured ? 'host thread CPU within a gap, GC pauses apart' : 'wall clock'}); ` +
+    report(`    responsiveness: the host thread's longest task ${maxBlock.toFixed(1)} ms (${cpuMeasured ? 'host thread CPU within a gap, GC pauses apart' : 'wall clock'}); ` +
       `wall-clock max block ${maxWallBlock.toFixed(1)} ms, p99 ${p99Block.toFixed(1)} ms, mean interval ${ms(histogram.mean).toFixed(2)} ms ` +
       `over ${histogram.count} samples / ${ticks} ticks; total ${total} ms`);
     report(`    responsiveness: ${results.length} endpoints probed (${probeDoneDuringDiagnostics} results arrived while the configs were diagnosed); ` +
       `documents opened in ${Math.round(openedAt - openStarted)} ms; ` + diagnosed.map((d) => `${d.file.split('/').slice(-2).join('/')}: ${d.count} diagnostics after ${d.ms} ms`).join(', '));
 
     report(`    responsiveness: longest gaps ${worst.join(', ')}; ${gcPauses.length} GC pauses, longest ${Math.max(0, ...gcPauses.map((p) => p.end - p.start)).toFixed(1)} ms`);
-    assert.ok(maxBlock < MAX_BLOCK_MS, `the extension host was blocked for ${maxBlock.toFixed(1)} ms (limit ${MAX_BLOCK_MS} ms)`);
+    report(`    responsiveness: our extension's longest task ${profile.longestOwnMs.toFixed(1)} ms (CPU profile of the host thread, 1 ms samples; in ${profile.ownHotspots.join(', ') || 'nothing'}); ` +
+      `the host's longest task ${profile.longestBusyMs.toFixed(1)} ms, in ${profile.busyHotspots.join(', ')}`);
+    // The limit applies to what this extension runs on the host's thread. The host-wide figures
+    // above also hold VS Code's own work on the same thread (a 5 MB document arriving, remote
+    // port scans), which no extension can shorten; they are reported, not asserted.
+    assert.ok(profile.longestBusyMs > 0, 'the profiler saw no work at all');
+    assert.ok(profile.longestOwnMs < MAX_BLOCK_MS, `the extension held the host for ${profile.longestOwnMs.toFixed(1)} ms (limit ${MAX_BLOCK_MS} ms) in ${profile.ownHotspots.join(', ')}`);
     const targets = servers.map((s) => `pop3s://127.0.0.1:${(s.address() as AddressInfo).port}`);
     assert.ok(results.length >= ENDPOINTS, `${results.length} results`);
     assert.deepEqual(targets.filter((t) => !api.latest(t)?.result.ok), [], 'every loopback endpoint was probed successfully');
