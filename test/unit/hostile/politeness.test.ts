@@ -94,7 +94,7 @@ describe('probeMany: order, progress, abort', () => {
     await withServers(async () => [await hostile.postscreenDelay(1200), await hostile.wellBehaved('imap'), await hostile.silent('pop3')], async ([slow, fast, silent]) => {
       const targets = [slow!.url, fast!.url, silent!.url];
       const seen: number[] = [];
-      const options = shortOptions({ concurrency: 3, enumerateVersions: false, timeouts: { greeting: 2500 }, onResult: (_r, i) => seen.push(i) });
+      const options = shortOptions({ concurrency: 3, enumerateVersions: false, timeouts: { greeting: 2500 }, onResult: (_r: unknown, i: number) => seen.push(i) });
       const results = await probeMany(targets, options);
       assert.deepEqual(results.map((r) => r.target), targets);
       assert.deepEqual([...seen].sort(), [0, 1, 2]);
