@@ -91,11 +91,11 @@ totals.skipped += tapCount('skipped') + tapCount('todo');
 if (nodeCode !== 0) failedTiers++;
 
 /** Runs one editor tier, which writes its counts to a summary file, and adds them up. */
-async function editorTier(title, script) {
+async function editorTier(title, script, ...args) {
   console.log(`\n== ${title}`);
-  const summaryFile = join(runDir, `${script.split('/')[1]}-summary.json`);
+  const summaryFile = join(runDir, `${script.split('/')[1]}${args.join('')}-summary.json`);
   rmSync(summaryFile, { force: true });
-  const code = await run(process.execPath, [script, '--summary', summaryFile], env);
+  const code = await run(process.execPath, [script, '--summary', summaryFile, ...args], env);
   const summary = readJson(summaryFile) ?? {};
   totals.passed += summary.passed ?? 0;
   // A tier that failed without counting a failure (a timeout, a harness error) still counts one.
@@ -113,6 +113,7 @@ if (process.env.MAIL_TLS_SKIP_VSCODE !== '1') {
     totals.failed++;
   } else {
     await editorTier('integration suites in code-server', 'test/integration/runCodeServer.mjs');
+    await editorTier('trust suite in code-server, restricted mode', 'test/integration/runCodeServer.mjs', '--restricted');
     console.log('\n== package the .vsix');
     if ((await run('npm', ['run', '--silent', 'package'])) === 0) {
       await editorTier('UI smoke test in code-server', 'test/ui/smoke.mjs');

@@ -52,7 +52,7 @@ const quietSettings = {
  * A per-run directory under the system temp dir: unix socket paths inside TMPDIR must stay under
  * 108 characters, so it must be short. Holds XDG dirs, TMPDIR, user data, extensions, profile.
  */
-export function makeRunDir(prefix) {
+export function makeRunDir(prefix, settings = {}) {
   const dir = mkdtempSync(join('/tmp', `${prefix}-`));
   const paths = {
     dir,
@@ -67,7 +67,7 @@ export function makeRunDir(prefix) {
   for (const p of Object.values(paths)) mkdirSync(p, { recursive: true });
   // A quiet workbench: no welcome page, no chat side bar, nothing that reaches out.
   mkdirSync(join(paths.userData, 'User'), { recursive: true });
-  writeFileSync(join(paths.userData, 'User', 'settings.json'), JSON.stringify(quietSettings, null, 2));
+  writeFileSync(join(paths.userData, 'User', 'settings.json'), JSON.stringify({ ...quietSettings, ...settings }, null, 2));
   return paths;
 }
 
@@ -106,7 +106,7 @@ export function codeServerCli(server, run, args) {
  * Starts code-server on a free loopback port and waits until it answers. The process gets its
  * own process group so that stop() also ends the extension host and the other children.
  */
-export async function startCodeServer(server, run, { env = {}, log = () => {} } = {}) {
+export async function startCodeServer(server, run, { env = {}, log = () => {}, workspaceTrust = false } = {}) {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(
@@ -117,7 +117,9 @@ export async function startCodeServer(server, run, { env = {}, log = () => {} } 
       '--bind-addr', `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      // Trust is off unless a run asks for it (the restricted-mode run), so that the workbench
+      // never stops at a trust prompt.
+      ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--user-data-dir', run.userData,
       '--extensions-dir', run.extensions,

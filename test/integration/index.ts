@@ -37,7 +37,11 @@ export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   const grep = process.env.MAIL_TLS_TEST_GREP;
   if (grep) mocha.grep(grep);
-  for (const file of suiteFiles(join(__dirname, 'suites'))) mocha.addFile(file);
+  // The restricted-mode run (a workspace VS Code really does not trust) holds the trust suite only.
+  const restricted = process.env.MAIL_TLS_RESTRICTED === '1';
+  for (const file of suiteFiles(join(__dirname, 'suites'))) {
+    if (!restricted || file.endsWith('trust.test.js')) mocha.addFile(file);
+  }
 
   const failures = await new Promise<number>((resolve, reject) => {
     try {

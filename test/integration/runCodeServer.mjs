@@ -3,7 +3,10 @@
 // mocha's output as the extension host writes it and exits with the suites' result
 // (0 passed, 1 failed, 124 timed out, 2 harness error).
 //
-//   node test/integration/runCodeServer.mjs [--timeout SECONDS] [--summary FILE] [--keep]
+//   node test/integration/runCodeServer.mjs [--timeout SECONDS] [--summary FILE] [--keep] [--restricted]
+//
+// --restricted opens the workspace in real restricted mode (workspace trust on, the folder not
+// trusted, no prompt) and runs only the trust suite there.
 //
 // Needs `tsc -p .` and `node esbuild.mjs` first (npm run test:integration does both).
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -18,10 +21,11 @@ const { values: opts } = parseArgs({
     timeout: { type: 'string', default: process.env.MAIL_TLS_VSCODE_TIMEOUT ?? '600' },
     summary: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    restricted: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: process.env.MAIL_TLS_VSCODE_VERBOSE === '1' },
   },
 });
-const logDir = join(repoRoot, '.test-run', 'integration');
+const logDir = join(repoRoot, '.test-run', opts.restricted ? 'integration-restricted' : 'integration');
 mkdirSync(logDir, { recursive: true });
 const timing = { codeServerStartMs: 0, suitesMs: 0 };
 const counts = { passed: 0, failed: 0, pending: 0 };
@@ -50,7 +54,8 @@ function hostText(values) {
 
 async function main() {
   const server = locateCodeServer({ install: process.env.MAIL_TLS_INSTALL_CODE_SERVER !== '0' });
-  const run = makeRunDir('mti');
+  // Restricted mode: trust enabled and never asked for, so the folder opens untrusted.
+  const run = makeRunDir('mti', opts.restricted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {});
   // A copy of the fixtures: suites may write files into their workspace, and a run that is
   // interrupted must not leave them in the working tree.
   const workspace = join(run.dir, 'workspace');
@@ -59,6 +64,7 @@ async function main() {
   const env = { MAIL_TLS_INTEGRATION: 'code-server', MAIL_TLS_CONSOLE_TAG: consoleTag };
   if (process.env.MAIL_TLS_TEST_SERVERS) env.MAIL_TLS_TEST_SERVERS = process.env.MAIL_TLS_TEST_SERVERS;
   if (process.env.MAIL_TLS_TEST_GREP) env.MAIL_TLS_TEST_GREP = process.env.MAIL_TLS_TEST_GREP;
+  if (opts.restricted) env.MAIL_TLS_RESTRICTED = '1';
 
   let cs = null;
   let browser = null;
@@ -72,7 +78,7 @@ async function main() {
   process.once('SIGTERM', onSignal);
 
   try {
-    cs = await startCodeServer(server, run, { env, log: (t) => serverLog.push(t) });
+    cs = await startCodeServer(server, run, { env, log: (t) => serverLog.push(t), workspaceTrust: opts.restricted });
     timing.codeServerStartMs = cs.startMs;
     console.log(`code-server up on ${cs.authority} in ${cs.startMs} ms`);
 

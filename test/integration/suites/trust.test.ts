@@ -1,14 +1,20 @@
 // Restricted mode: an endpoint that a workspace file names gets no connection until the person
 // consents, and nothing probes on its own. A loopback server counts the connections.
+// Runs twice: in the main run (trust disabled) with the extension told to act as untrusted, and
+// in a run of its own where VS Code really does not trust the workspace (MAIL_TLS_RESTRICTED).
+// Both replace the consent dialog with a scripted answer.
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { ProbeResult } from '../../../src/core/probe/types';
 import type { MailTlsApi } from '../../../src/extension/api';
-import { getApi, removeGenerated, setSetting, waitFor, writeGenerated } from './support';
+import { getApi, removeGenerated, setSetting, waitFor, workspaceRoot, writeGenerated } from './support';
 
-describe('untrusted workspace', function () {
+const REALLY_RESTRICTED = process.env.MAIL_TLS_RESTRICTED === '1';
+
+describe(REALLY_RESTRICTED ? 'untrusted workspace (VS Code restricted mode)' : 'untrusted workspace (simulated)', function () {
   let api: MailTlsApi;
   let server: ReturnType<typeof createServer>;
   let connections = 0;
@@ -39,7 +45,7 @@ describe('untrusted workspace', function () {
       return roots.some((r) => (r as vscode.TreeItem).resourceUri?.fsPath === masterCf);
     });
     api.testing.setTrustHooks({
-      simulateUntrusted: true,
+      simulateUntrusted: !REALLY_RESTRICTED,
       prompt: async (targets) => {
         asked.push([...targets]);
         return consent;
@@ -53,6 +59,15 @@ describe('untrusted workspace', function () {
     for (const s of sockets) s.destroy();
     await new Promise((resolve) => server?.close(resolve));
     removeGenerated('trust');
+  });
+
+  it('VS Code reports the workspace as untrusted exactly when the run is the restricted one', () => {
+    assert.equal(vscode.workspace.isTrusted, !REALLY_RESTRICTED);
+  });
+
+  it('the configs are still analysed: static findings reach the Problems panel', async () => {
+    const mainCf = vscode.Uri.file(join(workspaceRoot(), 'postfix', 'main.cf'));
+    await waitFor('diagnostics on the fixtures main.cf', () => vscode.languages.getDiagnostics(mainCf).length > 0, 20_000);
   });
 
   it('probing a workspace-declared endpoint asks first; declined, no socket opens', async () => {
@@ -84,7 +99,8 @@ describe('untrusted workspace', function () {
     assert.ok(connections >= 1, 'the consented probe did not connect');
   });
 
-  it('in a trusted workspace, probe on open does probe (so the zero above means something)', async () => {
+  it('in a trusted workspace, probe on open does probe (so the zero above means something)', async function () {
+    if (REALLY_RESTRICTED) return this.skip(); // trust cannot be granted without the dialog; the main run covers it
     api.testing!.setTrustHooks({ simulateUntrusted: false });
     await setSetting('probeOnOpen', true);
     try {
