@@ -1,7 +1,6 @@
 // The probe engine's public surface (pure Node: usable from the CLI and the extension).
 export { probe, DEFAULT_TIMEOUTS, DEFAULT_EHLO_NAME, defaultEhloName } from './probe';
 export { parseTarget, SCHEMES } from './target';
-export { ConnectionLimiter } from './limiter';
 export * from './types';
 export type { Finding, Severity } from '../findings';
 export { HostLimiter, DEFAULT_PER_HOST_CONNECTIONS } from './hostLimiter';

@@ -5,8 +5,7 @@ import { hostname } from 'node:os';
 import type { Finding } from '../findings';
 import { ConnectionSettings, trustContext } from './drivers';
 import { finding, legacyVersionFinding, tls13Finding } from './findings';
-import { DEFAULT_PER_HOST_CONNECTIONS } from './hostLimiter';
-import { ConnectionLimiter } from './limiter';
+import { DEFAULT_PER_HOST_CONNECTIONS, HostLimiter } from './hostLimiter';
 import { runMainDialog } from './main-dialog';
 import { rateLimitRetrier, rateLimitedFinding } from './rateLimit';
 import { checkInjection, checkVersion } from './side-checks';
@@ -126,8 +125,8 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
   const timeouts: PhaseTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const external = options.signal;
   if (external?.aborted) throw abortError(external);
-  const extraCaPem = options.caFile ? await readFile(options.caFile, 'utf8') : null;
-  if (extraCaPem !== null && !extraCaPem.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`${options.caFile}: no PEM certificate in the CA file`);
+  const extraCaPem = options.caPem ?? (options.caFile ? await readFile(options.caFile, 'utf8') : null);
+  if (extraCaPem !== null && !extraCaPem.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`${options.caFile ?? 'caPem'}: no PEM certificate in the CA file`);
   // An abort while the CA file was read happened before the listener below exists.
   if (external?.aborted) throw abortError(external);
 
@@ -148,7 +147,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
     servername: (options.servername ?? target.host).toLowerCase(),
     signal: controller.signal,
   };
-  const limiter = options.limiter ?? new ConnectionLimiter(options.maxConnections ?? DEFAULT_PER_HOST_CONNECTIONS);
+  const limiter = options.limiter ?? new HostLimiter(options.maxConnections ?? DEFAULT_PER_HOST_CONNECTIONS).forHost(target.host, controller.signal);
   // A side connection turned away with 421 is retried after a pause; if the server keeps
   // refusing, the result is `rate-limited` and those versions stay unknown, never "refused".
   const refusals: { what: string; greeting: string }[] = [];

@@ -49,6 +49,8 @@ export interface ProbeOptions {
   servername?: string;
   /** Extra trusted CA certificates (PEM file), added to Node's roots. */
   caFile?: string;
+  /** The same as PEM text, read once by a caller that runs many probes; wins over `caFile`. */
+  caPem?: string;
   /** Name sent in EHLO/LHLO; default: a real-looking FQDN. */
   ehloName?: string;
   timeouts?: Partial<PhaseTimeouts>;
@@ -63,7 +65,7 @@ export interface ProbeOptions {
   maxConnections?: number;
   /**
    * A limiter shared by several probes of the same host, so that together they stay within
-   * its limit (see `ConnectionLimiter`).
+   * its limit (see `HostLimiter`).
    */
   limiter?: { run<T>(task: () => Promise<T>): Promise<T> };
 }

@@ -2,7 +2,7 @@
 // connection limit; the findings it leads to; IPv6 targets.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ConnectionLimiter, probe } from '../../../src/core/probe';
+import { HostLimiter, probe } from '../../../src/core/probe';
 import { FakeServer, KeyPair, makeSelfSigned, smtpHandler, startFakeServer } from './fakeServer';
 
 let pair: KeyPair;
@@ -45,7 +45,7 @@ describe('TLS version enumeration', () => {
 
   it('one connection per version besides the main one, every one through the limiter, never more than its limit', async () => {
     const s = await smtpServer({ minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' });
-    const inner = new ConnectionLimiter(2);
+    const inner = new HostLimiter(2).forHost('127.0.0.1');
     let active = 0;
     let peak = 0;
     let tasks = 0;
