@@ -3,6 +3,7 @@
  * and at most `perHostConnections` connections to any one host at once, counted across all the
  * probes of the run (main dialog, version handshakes and the injection check alike).
  */
+import { readFile } from 'node:fs/promises';
 import { DEFAULT_PER_HOST_CONNECTIONS, HostLimiter, abortReason } from './hostLimiter';
 import { parseTarget, probe } from './index';
 import type { ProbeOptions, ProbeResult, ProbeTarget } from './types';
@@ -32,6 +33,8 @@ export async function probeMany(
   const width = concurrency ?? DEFAULT_CONCURRENCY;
   if (!Number.isInteger(width) || width < 1) throw new Error(`concurrency must be a positive integer, got ${width}`);
   const parsed = targets.map((t) => (typeof t === 'string' ? parseTarget(t) : t));
+  // The CA file is read once for the run, not once per probe.
+  if (probeOptions.caFile && probeOptions.caPem === undefined) probeOptions.caPem = await readFile(probeOptions.caFile, 'utf8');
   const limiter = new HostLimiter(perHostConnections ?? DEFAULT_PER_HOST_CONNECTIONS);
   const signal = options.signal;
   const results: ProbeResult[] = new Array(parsed.length);

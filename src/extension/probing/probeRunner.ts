@@ -1,5 +1,6 @@
 // Runs probes with the person's settings, one endpoint at a time (mail servers punish parallel
 // scans), behind the trust gate, with progress and cancellation that destroys the sockets.
+import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { ProbeResult } from '../../core/probe/types';
 import { readSettings } from '../settings';
@@ -55,11 +56,12 @@ export class ProbeRunner implements vscode.Disposable {
       const abort = new AbortController();
       this.inFlight.add(abort);
       const subscriptions = [progressToken, options.token].map((t) => t?.onCancellationRequested(() => abort.abort()));
+      const caPems = new BatchFiles();
       try {
         for (const [index, request] of toRun.entries()) {
           if (abort.signal.aborted) break;
           progress.report({ message: `${request.target} (${index + 1}/${toRun.length})`, increment: 100 / toRun.length });
-          await this.probeOne(request, abort.signal, outcome);
+          await this.probeOne(request, abort.signal, outcome, caPems);
         }
       } finally {
         outcome.cancelled = abort.signal.aborted;
@@ -71,7 +73,7 @@ export class ProbeRunner implements vscode.Disposable {
     return outcome;
   }
 
-  private async probeOne(request: ProbeRequest, signal: AbortSignal, outcome: BatchOutcome): Promise<void> {
+  private async probeOne(request: ProbeRequest, signal: AbortSignal, outcome: BatchOutcome, caPems: BatchFiles): Promise<void> {
     const settings = readSettings(request.resource);
     this.store.setRunning(request.target, true);
     const started = Date.now();
@@ -81,7 +83,7 @@ export class ProbeRunner implements vscode.Disposable {
         timeouts: settings.timeouts,
         expiryWarningDays: settings.expiryWarningDays,
         checkInjection: settings.checkInjection,
-        ...(settings.caFile ? { caFile: settings.caFile } : {}),
+        ...(settings.caFile ? { caFile: settings.caFile, caPem: await caPems.read(settings.caFile) } : {}),
       });
       if (signal.aborted) {
         this.log.info(`probe of ${request.target} cancelled`);
@@ -109,6 +111,20 @@ export class ProbeRunner implements vscode.Disposable {
 
   dispose(): void {
     this.cancelAll();
+  }
+}
+
+/** Files read once per batch: the endpoints of a folder all name the same CA file. */
+class BatchFiles {
+  private readonly texts = new Map<string, Promise<string>>();
+
+  read(path: string): Promise<string> {
+    let text = this.texts.get(path);
+    if (!text) {
+      text = readFile(path, 'utf8');
+      this.texts.set(path, text);
+    }
+    return text;
   }
 }
 
