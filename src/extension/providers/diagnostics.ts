@@ -50,6 +50,7 @@ export class DiagnosticsManager implements vscode.Disposable {
   /** What each file shows now, so an unchanged file is not sent to the editor again. */
   private readonly shown = new Map<string, string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private generation = 0;
 
   constructor(private readonly ctx: MailTlsContext) {
     const schedule = () => {
@@ -62,7 +63,9 @@ export class DiagnosticsManager implements vscode.Disposable {
     this.update();
   }
 
+  /** Collects every file's findings, then hands them to the editor one file per macrotask. */
   private update(): void {
+    const generation = ++this.generation;
     const byFile = new Map<string, ConfigFinding[]>();
     const files = new Set<string>();
     for (const result of this.ctx.index.results()) for (const f of result.findings) files.add(f.range.file);
@@ -79,16 +82,27 @@ export class DiagnosticsManager implements vscode.Disposable {
       this.collection.delete(vscode.Uri.file(file));
       this.shown.delete(file);
     }
-    for (const [file, findings] of byFile) {
+    // A file of a thousand findings costs the host ~20 ms to convert and send; doing the files
+    // one per turn of the event loop keeps each turn short.
+    const queue = [...byFile];
+    const next = () => {
+      if (generation !== this.generation) return; // a newer update has taken over
+      const entry = queue.shift();
+      if (!entry) return;
+      const [file, findings] = entry;
       const signature = findings.map(keyOf).join('\n');
-      if (this.shown.get(file) === signature) continue;
-      this.shown.set(file, signature);
-      this.collection.set(vscode.Uri.file(file), findings.map(toDiagnostic));
-    }
+      if (this.shown.get(file) !== signature) {
+        this.shown.set(file, signature);
+        this.collection.set(vscode.Uri.file(file), findings.map(toDiagnostic));
+      }
+      setImmediate(next);
+    };
+    setImmediate(next);
   }
 
   dispose(): void {
     clearTimeout(this.timer);
+    this.generation++;
     vscode.Disposable.from(...this.disposables).dispose();
   }
 }
