@@ -1,9 +1,9 @@
 // A CPU profile of the extension host's own thread, taken from inside it with the inspector,
-// and what it says about one extension: the longest time one task of the event loop spent with
-// that extension's code on the stack.
-// The host thread also runs VS Code's own work (deserialising a 5 MB document it sends to the
-// host, scanning for ports to forward on a remote host); the profile tells the two apart.
+// and what it says about one extension: the most time it held the thread within one turn of
+// the event loop. The host thread also runs VS Code's own work (deserialising a 5 MB document
+// it sends to the host); the profile tells the two apart.
 import { Session } from 'node:inspector';
+import { performance } from 'node:perf_hooks';
 
 interface ProfileNode {
   id: number;
@@ -44,33 +44,35 @@ export async function startHostProfiler(samplingIntervalUs = SAMPLING_INTERVAL_U
 }
 
 export interface ProfileSummary {
-  /** Longest time, within one task, with a frame of the given script on the stack (ms). */
+  /** The most CPU time with the script's code on the stack within one window (ms). */
   longestOwnMs: number;
-  /** Longest task of the whole thread, whatever ran (ms). */
-  longestBusyMs: number;
-  /** The functions of the given script that its longest task spent most samples in. */
+  /** That window, as given. */
+  window: Window | undefined;
+  /** The script's functions that window's samples were in most, innermost first. */
   ownHotspots: string[];
-  /** What the thread ran most in its longest task. */
-  busyHotspots: string[];
 }
 
-// What the event loop runs in one go: consecutive samples under the same outermost frame (the
-// timers, an I/O callback, the microtask queue). Idle ends a task; garbage collection and
-// native samples in the middle of one do not split it.
-const IDLE = '(idle)';
-const NEUTRAL = new Set(['(garbage collector)', '(program)']);
+/** A stretch of the thread's time, in the profile's clock (microseconds). */
+export interface Window {
+  start: number;
+  end: number;
+}
 
-/** Measures the script at `scriptUrl` (the extension's bundle, as a file URL). */
-export function summarise(profile: CpuProfile, scriptUrl: string, samplingIntervalUs: number): ProfileSummary {
+/** The profile's clock (V8's, CLOCK_MONOTONIC in µs) for a `performance.now()` reading. */
+export function profileClock(): (performanceNowMs: number) => number {
+  const offsetMs = Number(process.hrtime.bigint()) / 1e6 - performance.now();
+  return (ms) => (ms + offsetMs) * 1000;
+}
+
+/**
+ * How much CPU time the script at `scriptUrl` (the extension's bundle, as a file URL) used in
+ * each window: the event loop's turns as the ticker saw them, so that the work of many short
+ * tasks in a row is not added up as if it were one.
+ */
+export function summarise(profile: CpuProfile, scriptUrl: string, samplingIntervalUs: number, windows: readonly Window[]): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const root = profile.nodes.find((n) => !parent.has(n.id))!.id;
-  const outermost = (id: number): number => {
-    let at = id;
-    while (parent.get(at) !== undefined && parent.get(at) !== root) at = parent.get(at)!;
-    return at;
-  };
   const ownFrame = new Map<number, string | null>();
   const ownFrameOf = (id: number): string | null => {
     const known = ownFrame.get(id);
@@ -82,53 +84,36 @@ export function summarise(profile: CpuProfile, scriptUrl: string, samplingInterv
     ownFrame.set(id, own);
     return own;
   };
-  const label = (id: number) => {
-    const f = byId.get(id)!.callFrame;
-    return `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
-  };
 
-  let best = { own: 0, busy: 0, ownIds: [] as number[], busyIds: [] as number[] };
-  let task = { outer: -1, own: 0, busy: 0, ownIds: [] as number[], busyIds: [] as number[] };
-  const close = (outer: number) => {
-    if (task.own > best.own) best = { ...best, own: task.own, ownIds: task.ownIds };
-    if (task.busy > best.busy) best = { ...best, busy: task.busy, busyIds: task.busyIds };
-    task = { outer, own: 0, busy: 0, ownIds: [], busyIds: [] };
-  };
+  const sorted = [...windows].sort((a, b) => a.start - b.start);
+  const ownUs = new Array<number>(sorted.length).fill(0);
+  const ownIds: number[][] = sorted.map(() => []);
+  let w = 0;
+  let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
+    at += profile.timeDeltas[i] ?? 0;
     const id = profile.samples[i]!;
-    const name = byId.get(id)!.callFrame.functionName;
-    // A sample stands for the time until the next one, but a long wait for the next sample means
-    // the thread was not running (the OS ran another process on a busy machine): the sampler
-    // interrupts the thread itself. So a sample counts for at most two intervals.
-    const us = Math.min(profile.timeDeltas[i + 1] ?? 0, 2 * samplingIntervalUs);
-    if (name === IDLE) {
-      close(-1);
-      continue;
-    }
-    if (!NEUTRAL.has(name)) {
-      const outer = outermost(id);
-      if (outer !== task.outer) close(outer);
-    }
-    task.busy += us;
-    task.busyIds.push(id);
-    if (ownFrameOf(id) !== null) {
-      task.own += us;
-      task.ownIds.push(id);
-    }
+    if (ownFrameOf(id) === null) continue;
+    while (w < sorted.length && sorted[w]!.end <= at) w++;
+    if (w >= sorted.length) break;
+    if (at < sorted[w]!.start) continue;
+    // A sample stands for the time until the next one, but a longer wait than the interval means
+    // the thread was not running (the OS ran another process on a busy machine): the sampler's
+    // signal waits for the thread. So a sample counts for one interval at most: the figure is the
+    // thread's CPU time, as the ticker's is.
+    ownUs[w]! += Math.min(profile.timeDeltas[i + 1] ?? samplingIntervalUs, samplingIntervalUs);
+    ownIds[w]!.push(id);
   }
-  close(-1);
-  const top = (ids: number[], name: (id: number) => string | null) => {
-    const counts = new Map<string, number>();
-    for (const id of ids) {
-      const key = name(id);
-      if (key) counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, n]) => `${k} (${n})`);
-  };
+  let best = -1;
+  for (let k = 0; k < sorted.length; k++) if (ownUs[k]! > 0 && (best < 0 || ownUs[k]! > ownUs[best]!)) best = k;
+  const counts = new Map<string, number>();
+  for (const id of best >= 0 ? ownIds[best]! : []) {
+    const key = ownFrameOf(id)!;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
   return {
-    longestOwnMs: best.own / 1000,
-    longestBusyMs: best.busy / 1000,
-    ownHotspots: top(best.ownIds, ownFrameOf),
-    busyHotspots: top(best.busyIds, label),
+    longestOwnMs: best >= 0 ? ownUs[best]! / 1000 : 0,
+    window: best >= 0 ? sorted[best] : undefined,
+    ownHotspots: [...counts].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, n]) => `${k} (${n})`),
   };
 }
