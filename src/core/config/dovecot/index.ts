@@ -5,6 +5,7 @@
  */
 import { hostname as systemHostname } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { compareByLocation } from '../order';
 import { checkCertificateFiles, type CertFileRef, type LeafCertificateInfo } from '../certFiles';
 import type { AnalyzeOptions } from '../options';
 import type { ConfigEndpoint, ConfigFinding, SourceRange } from '../types';
@@ -62,7 +63,7 @@ export function analyzeDovecot(file: string, options: AnalyzeOptions = {}): Dove
     // A bug in a check must not take the editor's diagnostics down with it.
     findings.push({ id: 'dovecot-internal-error', severity: 'info', message: `A check failed: ${(err as Error).message}`, range: zeroRange(root), docUrl: syntaxDoc });
   }
-  findings.sort((a, b) => a.range.file.localeCompare(b.range.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  findings.sort(compareByLocation);
   return {
     version,
     root,

@@ -1,6 +1,7 @@
 /** Postfix config intelligence: parse main.cf and master.cf, resolve effective settings, check them. */
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { compareByLocation } from '../order';
 import type { ConfigEndpoint, ConfigFinding, SourceRange } from '../types';
 import { AnalyzeOptions, MAX_CONFIG_BYTES } from '../options';
 import { checkServiceCertificates, ServiceCertificates } from './certs';
@@ -105,7 +106,7 @@ function firstLine(doc: MainCfDocument): SourceRange {
 }
 
 function sortFindings(findings: ConfigFinding[]): ConfigFinding[] {
-  return findings.sort((a, b) => a.range.file.localeCompare(b.range.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return findings.sort(compareByLocation);
 }
 
 /** The same finding at the same place (a main.cf line shared by services) is reported once. */
