@@ -1,10 +1,11 @@
-// Runs probes with the person's settings, one endpoint at a time (mail servers punish parallel
-// scans), behind the trust gate, with progress and cancellation that destroys the sockets.
+// Runs probes with the person's settings, one endpoint of a batch at a time and at most two
+// connections to a host across every batch (mail servers punish parallel scans), behind the
+// trust gate, with progress and cancellation that destroys the sockets.
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { ProbeResult } from '../../core/probe/types';
 import { readSettings } from '../settings';
-import { probe } from './engine';
+import { HostLimiter, parseTarget, probe } from './engine';
 import type { ResultsStore } from './resultsStore';
 import type { TrustGate } from './trustGate';
 
@@ -30,6 +31,8 @@ export interface RunOptions {
 
 export class ProbeRunner implements vscode.Disposable {
   private readonly inFlight = new Set<AbortController>();
+  /** One cap per host for every probe the editor runs, whichever command started it. */
+  private readonly hosts = new HostLimiter();
 
   constructor(
     private readonly store: ResultsStore,
@@ -80,6 +83,7 @@ export class ProbeRunner implements vscode.Disposable {
     try {
       const result = await probe(request.target, {
         signal,
+        limiter: this.hosts.forHost(parseTarget(request.target).host, signal),
         timeouts: settings.timeouts,
         expiryWarningDays: settings.expiryWarningDays,
         checkInjection: settings.checkInjection,

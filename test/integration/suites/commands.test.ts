@@ -75,7 +75,7 @@ describe('Mail TLS commands', function () {
     started = performance.now();
     const all = await Promise.all(local.map((target) => vscode.commands.executeCommand<ProbeResult>('mailTls.probeEndpoint', target)));
     const allMs = performance.now() - started;
-    report(`    command to result: one SMTP STARTTLS probe ${singleMs.toFixed(0)} ms; the ${local.length} local endpoints at once ${allMs.toFixed(0)} ms (versions and injection checked, 2 connections per host)`);
+    report(`    command to result: one SMTP STARTTLS probe ${singleMs.toFixed(0)} ms; the ${local.length} local endpoints at once ${allMs.toFixed(0)} ms (versions and injection checked; 2 connections to the host at a time across all of them)`);
     assert.equal(single.tls?.version, 'TLSv1.3');
     assert.deepEqual(all.map((r) => r.target), local);
     for (const r of all) {
@@ -126,6 +126,46 @@ describe('Mail TLS commands (no mail server needed)', () => {
     for (const c of manifest.contributes.commands) {
       assert.ok(registered.has(c.command), `${c.command} is contributed but not registered`);
       assert.equal(c.category, 'Mail TLS');
+    }
+  });
+
+  it('probes started by separate commands share the cap of two connections per host', async () => {
+    // Three SMTP servers on one host that greet after 300 ms and offer no STARTTLS: each probe
+    // holds its connection a while, so overlapping ones would be seen. A connection counts from
+    // accept until the server's goodbye (the client frees its slot only after that reply, while
+    // the server may read the FIN after the next accept).
+    let inDialog = 0;
+    let peak = 0;
+    let accepted = 0;
+    const servers = await Promise.all([0, 1, 2].map(async () => {
+      const server = createServer((socket) => {
+        accepted++;
+        peak = Math.max(peak, ++inDialog);
+        let done = false;
+        const finish = () => {
+          if (!done) inDialog--;
+          done = true;
+        };
+        socket.on('close', finish);
+        socket.on('error', () => undefined);
+        setTimeout(() => socket.write('220 test ESMTP\r\n'), 300);
+        socket.on('data', (chunk: Buffer) => {
+          if (/^EHLO/i.test(chunk.toString())) return void socket.write('250 test\r\n');
+          finish();
+          socket.end('221 bye\r\n');
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return server;
+    }));
+    try {
+      const urls = servers.map((s) => `smtp://127.0.0.1:${(s.address() as { port: number }).port}`);
+      const results = await Promise.all(urls.map((url) => vscode.commands.executeCommand<ProbeResult>('mailTls.probeEndpoint', url)));
+      assert.deepEqual(results.map((r) => r.findings.some((f) => f.id === 'starttls-not-offered')), [true, true, true]);
+      assert.ok(accepted >= 3, `${accepted} connections`); // side connections start while the main dialog runs
+      assert.equal(peak, 2, `at most two connections to 127.0.0.1 at once, and two used; saw ${peak}`);
+    } finally {
+      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
     }
   });
 
