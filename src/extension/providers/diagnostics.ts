@@ -41,6 +41,13 @@ function keyOf(finding: ConfigFinding): string {
   return `${finding.id}|${finding.severity}|${start.line}:${start.character}-${end.line}:${end.character}|${finding.message}|${finding.docUrl}`;
 }
 
+/** Whether two lists show the same; an analysis that did not change hands out the same objects. */
+function sameFindings(a: readonly ConfigFinding[], b: readonly ConfigFinding[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && keyOf(a[i]!) !== keyOf(b[i]!)) return false;
+  return true;
+}
+
 /** Results arrive in bursts (a workspace probe, an analysis per include): one update per burst. */
 const UPDATE_DELAY_MS = 40;
 
@@ -48,7 +55,9 @@ export class DiagnosticsManager implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('mailTls');
   private readonly disposables: vscode.Disposable[] = [this.collection];
   /** What each file shows now, so an unchanged file is not sent to the editor again. */
-  private readonly shown = new Map<string, string>();
+  private readonly shown = new Map<string, readonly ConfigFinding[]>();
+  /** A finding's diagnostic, made once: a file that gains one live finding keeps the others'. */
+  private readonly diagnostics = new WeakMap<ConfigFinding, vscode.Diagnostic>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
 
@@ -90,14 +99,23 @@ export class DiagnosticsManager implements vscode.Disposable {
       const entry = queue.shift();
       if (!entry) return;
       const [file, findings] = entry;
-      const signature = findings.map(keyOf).join('\n');
-      if (this.shown.get(file) !== signature) {
-        this.shown.set(file, signature);
-        this.collection.set(vscode.Uri.file(file), findings.map(toDiagnostic));
+      const shown = this.shown.get(file);
+      if (!shown || !sameFindings(shown, findings)) {
+        this.shown.set(file, findings);
+        this.collection.set(vscode.Uri.file(file), findings.map((f) => this.diagnosticOf(f)));
       }
       setImmediate(next);
     };
     setImmediate(next);
+  }
+
+  private diagnosticOf(finding: ConfigFinding): vscode.Diagnostic {
+    let diagnostic = this.diagnostics.get(finding);
+    if (!diagnostic) {
+      diagnostic = toDiagnostic(finding);
+      this.diagnostics.set(finding, diagnostic);
+    }
+    return diagnostic;
   }
 
   dispose(): void {
