@@ -175,6 +175,38 @@ export async function runSteps(page, ctx) {
     return `${probe.input}: ${verdict}; ${negotiated}`;
   });
 
+  // The other way to name an endpoint: a host (with its port), then the protocol from a list.
+  const imaps = ctx.endpoints.find((url) => url.startsWith('imaps://'));
+  await step(`the palette probes ${imaps ? new URL(imaps).host : 'a host'}, then "imaps" picked from the protocol list`, async () => {
+    if (!imaps || !probeOne || !ctx.features.treeView) return 'skip';
+    await runCommand(page, probeOne.title);
+    const input = page.locator(selectors.quickInput);
+    for (const deadline = Date.now() + WAIT; ; await sleep(200)) {
+      if ((await input.isVisible()) && !(await input.inputValue()).startsWith('>')) break;
+      assert.ok(Date.now() < deadline, 'the command did not ask for an endpoint');
+    }
+    await input.fill(new URL(imaps).host);
+    await input.press('Enter');
+    // The protocol list replaces the input box: its rows name the schemes with their ports.
+    const row = page.locator(selectors.quickInputRows).filter({ hasText: 'imaps' }).first();
+    await row.waitFor({ timeout: WAIT });
+    const offered = await rowTexts(page, selectors.quickInputRows);
+    assert.ok(['smtp', 'submission', 'pop3s', 'sieve'].every((p) => offered.some((t) => t.includes(p))), `protocols offered: ${offered.join(' | ')}`);
+    await input.fill('imaps');
+    await input.press('Enter');
+    const rowsSelector = selectors.viewRows(ctx.container.id);
+    const endpointRow = page.locator(rowsSelector).filter({ hasText: new URL(imaps).host }).first();
+    let icons = [];
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(500)) {
+      icons = await rowIcons(endpointRow);
+      if (icons.some((i) => ['pass', 'warning'].includes(i))) break;
+    }
+    const verdict = icons.find((i) => ['pass', 'warning', 'error'].includes(i));
+    assert.ok(verdict === 'pass' || verdict === 'warning', `${imaps} shows ${verdict ?? 'no verdict'}; icons: ${icons.join(', ')}`);
+    await assertNoCommandError(page);
+    return `${imaps}: ${verdict}; offered ${offered.length} protocols`;
+  });
+
   await step('postfix/main.cf opens in an editor', async () => {
     await openFile(page, 'postfix/main.cf');
     await shot('04-editor');
