@@ -1,10 +1,9 @@
 // What each declared endpoint's config says about it, read from the config core's analyses:
 // the oldest TLS version allowed (and the setting that decides it) and the served certificate.
 import { isIP } from 'node:net';
-import { dirname, isAbsolute, resolve } from 'node:path';
 import type { ConfigAnalysis } from '../../core/config';
-import type { Assignment } from '../../core/config/dovecot/effective';
-import { settingDoc } from '../../core/config/dovecot';
+import { settingDoc, settingFilePath } from '../../core/config/dovecot';
+import { parseTarget } from '../../core/probe/target';
 import { paramDoc } from '../../core/config/postfix/rules';
 import { smtpdTlsLevel } from '../../core/config/postfix/services';
 import type { ConfigEndpoint } from '../../core/config/types';
@@ -60,27 +59,16 @@ function dovecotJoin(analysis: ConfigAnalysis, endpoint: ConfigEndpoint): JoinEn
   }
   // The certificate served to this listener's address: a `local <address> { }` block (or a
   // `local_name` matching the name the probe sends) wins over the global setting.
-  const host = hostOf(endpoint.target);
+  const host = parseTarget(endpoint.target).host;
   const served = { ...context, ...(isIP(host) ? { local: host } : { localName: host }) };
   const certName = dovecot.version === '2.4' ? 'ssl_server_cert_file' : 'ssl_cert';
   const certSetting = dovecot.effective(certName, served);
-  const certPath = certSetting ? certFilePath(certSetting, dovecot.version) : undefined;
+  // 2.3 also takes the PEM text inline; only a file can be matched with the certificate checks.
+  const certPath = certSetting && (dovecot.version === '2.4' || certSetting.node.valueKind === 'file') ? settingFilePath(certSetting) : undefined;
   const leaves = certPath ? dovecot.certificates.filter((leaf) => leaf.file === certPath) : [];
   if (certSetting && leaves.length > 0) {
     const docUrl = settingDoc(certName, dovecot.version)?.docUrl ?? 'https://doc.dovecot.org/2.3/configuration_manual/dovecot_ssl_configuration/';
     join.certificates = leaves.map((leaf) => ({ setting: certName, file: leaf.file, fingerprint256: leaf.fingerprint256, range: certSetting.node.valueRange, docUrl }));
   }
   return join;
-}
-
-/** The host of a probe URL, without IPv6 brackets. */
-function hostOf(target: string): string {
-  return new URL(target).hostname.replace(/^\[(.*)\]$/, '$1');
-}
-
-/** The file a `<path` (or 2.4 file) setting names, resolved as the certificate checks resolve it. */
-function certFilePath(a: Assignment, version: '2.3' | '2.4'): string | undefined {
-  if (version === '2.3' && a.node.valueKind !== 'file') return undefined; // inline PEM
-  const raw = a.node.value.replace(/^<\s*/, '');
-  return isAbsolute(raw) ? raw : resolve(dirname(a.file), raw);
 }

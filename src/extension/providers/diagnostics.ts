@@ -35,7 +35,7 @@ export function toDiagnostic(finding: ConfigFinding): vscode.Diagnostic {
   return diagnostic;
 }
 
-/** What a diagnostic shows: two findings with the same key need only one diagnostic. */
+/** Everything a finding's diagnostic shows: equal keys, equal diagnostics. */
 function keyOf(finding: ConfigFinding): string {
   const { start, end } = finding.range;
   return `${finding.id}|${finding.severity}|${start.line}:${start.character}-${end.line}:${end.character}|${finding.message}|${finding.docUrl}`;

@@ -93,8 +93,7 @@ function certificateReport(config: EffectiveConfig, version: '2.3' | '2.4', opti
     const range = a.node.valueRange;
     const docUrl = settingDocUrl(name, version);
     if (version === '2.3' && a.node.valueKind !== 'file') return a.node.value.includes('-----BEGIN') ? { text: a.node.value, range, docUrl } : undefined;
-    const raw = a.node.value.replace(/^<\s*/, '');
-    return { path: isAbsolute(raw) ? raw : resolve(dirname(a.file), raw), range, docUrl };
+    return { path: settingFilePath(a), range, docUrl };
   };
   const configured = config.get('hostname');
   const defaultNames = configured?.value ? [{ name: configured.value, range: configured.node.valueRange }] : [{ name: systemHostname() }];
@@ -125,4 +124,10 @@ function certificateReport(config: EffectiveConfig, version: '2.3' | '2.4', opti
     leaves.push(...report.leaves);
   }
   return { findings, leaves };
+}
+
+/** The file a `<path` value (2.3) or a file setting (2.4) names, relative paths from its own file. */
+export function settingFilePath(a: Assignment): string {
+  const raw = a.node.value.replace(/^<\s*/, '');
+  return isAbsolute(raw) ? raw : resolve(dirname(a.file), raw);
 }
