@@ -97,7 +97,7 @@ export function analyzePostfix(configDir: string, options: AnalyzeOptions = {}, 
     const at = mainCf ? firstLine(mainCf) : { file: masterPath, start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     findings.push({ id: 'postfix-internal-error', severity: 'info', message: `A check failed: ${(err as Error).message}`, range: at, docUrl: POSTCONF_DOC });
   }
-  return { configDir: dir, files, mainCf, masterCf, services, global, findings: sortFindings(dedupe(findings)), endpoints: postfixEndpoints(services, global), certificates, version };
+  return { configDir: dir, files, mainCf, masterCf, services, global, findings: sortedUnique(findings), endpoints: postfixEndpoints(services, global), certificates, version };
 }
 
 /** Where a finding about a global default goes: main.cf's first line. */
@@ -105,18 +105,30 @@ function firstLine(doc: MainCfDocument): SourceRange {
   return { file: doc.file, start: { line: 0, character: 0 }, end: { line: 0, character: doc.lineLengths[0] ?? 0 } };
 }
 
-function sortFindings(findings: ConfigFinding[]): ConfigFinding[] {
-  return findings.sort(compareByLocation);
+/**
+ * Sorted by place, each finding once: the same finding at the same place (a main.cf line shared
+ * by services) is reported once. Duplicates share a place, so after sorting they stand in the
+ * same run of equal places and only such a run needs comparing.
+ */
+function sortedUnique(findings: ConfigFinding[]): ConfigFinding[] {
+  findings.sort(compareByLocation);
+  const out: ConfigFinding[] = [];
+  for (let i = 0; i < findings.length; ) {
+    let end = i + 1;
+    while (end < findings.length && compareByLocation(findings[i]!, findings[end]!) === 0) end++;
+    if (end === i + 1) out.push(findings[i]!);
+    else {
+      const seen = new Set<string>();
+      for (let k = i; k < end; k++) {
+        const f = findings[k]!;
+        const key = `${f.id}|${f.message}`;
+        if (!seen.has(key)) out.push(f);
+        seen.add(key);
+      }
+    }
+    i = end;
+  }
+  return out;
 }
 
-/** The same finding at the same place (a main.cf line shared by services) is reported once. */
-function dedupe(findings: ConfigFinding[]): ConfigFinding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => {
-    const k = `${f.id}|${f.range.file}|${f.range.start.line}:${f.range.start.character}|${f.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
 export { postfixSettingDoc, type PostfixSettingDoc } from './settingsDocs';

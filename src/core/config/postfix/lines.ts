@@ -70,42 +70,37 @@ export function splitLogicalLines(text: string): LineSplit {
  */
 export class JoinedText {
   readonly text: string;
-  private readonly offsets: number[];
-  private readonly lines: number[];
-  private readonly starts: number[];
-  private readonly lengths: number[];
+  /** Per piece: offset in `text`, line, start character, length (one flat array, one allocation). */
+  private readonly spans: number[];
 
   constructor(pieces: readonly Piece[], readonly file: string) {
-    const n = pieces.length;
-    this.offsets = new Array<number>(n);
-    this.lines = new Array<number>(n);
-    this.starts = new Array<number>(n);
-    this.lengths = new Array<number>(n);
+    const spans: number[] = [];
     let at = 0;
-    for (let i = 0; i < n; i++) {
+    let text = '';
+    for (let i = 0; i < pieces.length; i++) {
       const p = pieces[i]!;
-      this.offsets[i] = at;
-      this.lines[i] = p.line;
-      this.starts[i] = p.start;
-      this.lengths[i] = p.end - p.start;
+      spans.push(at, p.line, p.start, p.end - p.start);
+      text = i === 0 ? p.text : `${text} ${p.text}`;
       at += p.text.length + 1;
     }
-    this.text = n === 1 ? pieces[0]!.text : pieces.map((p) => p.text).join(' ');
+    this.spans = spans;
+    this.text = text;
   }
 
   position(offset: number): Position {
-    const n = this.offsets.length;
+    const n = this.spans.length / 4;
     if (n === 0) return { line: 0, character: 0 };
     // Binary search: a logical line may have thousands of continuation pieces.
     let lo = 0;
     let hi = n - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.offsets[mid]! <= offset) lo = mid;
+      if (this.spans[mid * 4]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    const within = Math.min(Math.max(offset - this.offsets[lo]!, 0), this.lengths[lo]!);
-    return { line: this.lines[lo]!, character: this.starts[lo]! + within };
+    const s = this.spans;
+    const within = Math.min(Math.max(offset - s[lo * 4]!, 0), s[lo * 4 + 3]!);
+    return { line: s[lo * 4 + 1]!, character: s[lo * 4 + 2]! + within };
   }
 
   /** Range of joined-text offsets [start, end). A range ending at a piece boundary stays on that piece. */
