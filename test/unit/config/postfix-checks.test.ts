@@ -121,7 +121,23 @@ test('no TLS and no certificate', () => {
   const a = analyzePostfix(dir('myhostname = a.example\n', SMTP), { checkCertificateFiles: false });
   assert.deepEqual(a.findings.map((f) => f.id).sort(), ['postfix-outbound-no-tls', 'postfix-tls-disabled']);
   const b = analyzePostfix(dir('smtpd_tls_security_level = may\nsmtp_tls_security_level = may\nsmtp_tls_servername = hostname\n', SMTP), { checkCertificateFiles: false });
-  assert.deepEqual(b.findings.map((f) => f.id), ['postfix-no-certificate', 'postfix-weak-protocols'], "3.7's default >=TLSv1 is reported too");
+  assert.deepEqual(b.findings.map((f) => f.id), ['postfix-tls-no-logging', 'postfix-tls-no-received-header', 'postfix-no-certificate', 'postfix-weak-protocols'], "3.7's default >=TLSv1 is reported too");
+});
+
+test('TLS logging: reported once inbound TLS is on, at the setting when main.cf has it, with a fix', () => {
+  const off = 'smtpd_tls_security_level = may\nsmtpd_tls_loglevel = 0\n';
+  const a = analyzePostfix(dir(off, SMTP), { checkCertificateFiles: false });
+  const log = a.findings.find((f) => f.id === 'postfix-tls-no-logging')!;
+  assert.equal(log.severity, 'info');
+  assert.equal(slice(off, log.range), '0');
+  assert.equal(applyFix(off, log), 'smtpd_tls_security_level = may\nsmtpd_tls_loglevel = 1\n');
+  const header = a.findings.find((f) => f.id === 'postfix-tls-no-received-header')!;
+  assert.equal(slice(off, header.range), 'may', "the default is blamed on the line that turns TLS on");
+  assert.equal(header.fix, undefined, 'nothing to replace where the default applies');
+  const on = analyzePostfix(dir('smtpd_tls_security_level = may\nsmtpd_tls_loglevel = 1\nsmtpd_tls_received_header = yes\n', SMTP), { checkCertificateFiles: false });
+  assert.deepEqual(on.findings.filter((f) => /logging|received-header/.test(f.id)), []);
+  const noTls = analyzePostfix(dir('myhostname = a.example\n', SMTP), { checkCertificateFiles: false });
+  assert.deepEqual(noTls.findings.filter((f) => /logging|received-header/.test(f.id)), [], 'no TLS, nothing to log');
 });
 
 test('syntax problems and duplicates are findings, not exceptions', () => {

@@ -40,6 +40,25 @@ export function checkGlobal(scope: ParamScope, fallback: SourceRange | undefined
     }
   }
 
+  // Logging, once inbound TLS is set up in main.cf: without it nobody can tell which clients
+  // still use TLS 1.0 before turning it off.
+  const inbound = scope.effective('smtpd_tls_security_level');
+  if (inbound.range && ['may', 'encrypt'].includes(scope.word('smtpd_tls_security_level'))) {
+    const loglevel = scope.effective('smtpd_tls_loglevel');
+    const level = scope.word('smtpd_tls_loglevel');
+    if (level === '0' || level === '') {
+      const range = loglevel.range ?? inbound.range;
+      const fix = loglevel.range ? { title: 'Log a summary of each TLS session (1)', range: loglevel.range, newText: '1' } : undefined;
+      out.push(finding('postfix-tls-no-logging', 'info', `${origin('smtpd_tls_loglevel', loglevel, undefined)} is 0: TLS sessions are not logged. With 1, each session's protocol, cipher and client certificate are logged, so you can see who would break before you drop an old protocol.`, range, paramDoc('smtpd_tls_loglevel'), fix));
+    }
+    const header = scope.effective('smtpd_tls_received_header');
+    if (scope.word('smtpd_tls_received_header') !== 'yes') {
+      const range = header.range ?? inbound.range;
+      const fix = header.range ? { title: 'Record TLS in Received: headers (yes)', range: header.range, newText: 'yes' } : undefined;
+      out.push(finding('postfix-tls-no-received-header', 'info', `${origin('smtpd_tls_received_header', header, undefined)} is not yes: the Received: header of a message does not say which protocol and cipher it arrived over.`, range, paramDoc('smtpd_tls_received_header'), fix));
+    }
+  }
+
   const cert = scope.effective('smtpd_tls_cert_file');
   if (cert.range && cert.expanded.trim() && !scope.effective('smtpd_tls_chain_files').expanded.trim()) {
     out.push(finding('postfix-cert-key-split', 'info', 'smtpd_tls_cert_file and smtpd_tls_key_file are set separately; since Postfix 3.4 smtpd_tls_chain_files (key, then certificate chain) loads them atomically and avoids a key/certificate mismatch during renewal.', cert.range, paramDoc('smtpd_tls_chain_files')));

@@ -37,6 +37,8 @@ export const POSTFIX_RULES: Readonly<Record<string, string>> = {
   'postfix-outbound-no-sni': 'Outgoing TLS without `smtp_tls_servername = hostname` (no SNI sent).',
   'postfix-preempt-cipherlist': '`tls_preempt_cipherlist = yes`, against current Mozilla guidance.',
   'postfix-outbound-no-tls': 'Outgoing SMTP never tries TLS (`smtp_tls_security_level` empty or `none`).',
+  'postfix-tls-no-logging': 'Inbound TLS is on but `smtpd_tls_loglevel = 0`: TLS sessions are not logged.',
+  'postfix-tls-no-received-header': 'Inbound TLS is on but `smtpd_tls_received_header` is not `yes`.',
   'postfix-dane-without-dnssec': '`smtp_tls_security_level = dane` without `smtp_dns_support_level = dnssec`.',
   'postfix-cert-file-unreadable': 'A configured certificate or key file is missing or unreadable.',
   'postfix-cert-file-invalid': 'A certificate file holds no parseable certificate.',
