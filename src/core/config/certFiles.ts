@@ -7,6 +7,7 @@ import { X509Certificate, createPrivateKey, KeyObject } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
+import { notCheckedMessage } from './readScope';
 import type { ConfigFinding, SourceRange } from './types';
 
 /** One configured file (or inline PEM text, as Dovecot 2.3 allows without `<`). */
@@ -38,6 +39,8 @@ export interface CertFileCheckInput {
   baseDir?: string;
   /** Clock, for tests. */
   now?: Date;
+  /** Files that may be opened (restricted mode); others are reported as not checked. */
+  mayRead?: (absPath: string) => boolean;
 }
 
 export interface LeafCertificateInfo {
@@ -91,7 +94,11 @@ export function checkCertificateFiles(input: CertFileCheckInput): CertFileReport
     });
   };
   const load = (ref: CertFileRef): LoadedFile | undefined => {
-    const loaded = loadPem(ref, input.baseDir);
+    const loaded = loadPem(ref, input.baseDir, input.mayRead);
+    if (loaded === NOT_ALLOWED) {
+      add('cert-file-not-checked', 'info', notCheckedMessage(resolvedPath(ref, input.baseDir)), ref);
+      return undefined;
+    }
     if (typeof loaded === 'string') {
       add('cert-file-unreadable', 'error', loaded, ref);
       return undefined;
@@ -255,11 +262,21 @@ function isSelfSigned(cert: X509Certificate): boolean {
   }
 }
 
-function loadPem(ref: CertFileRef, baseDir: string | undefined): LoadedFile | string {
+/** loadPem's answer for a file the read policy keeps closed. */
+const NOT_ALLOWED = Symbol('not allowed');
+
+const resolvedPath = (ref: CertFileRef, baseDir: string | undefined): string => {
+  const raw = (ref.path ?? '').trim();
+  return isAbsolute(raw) || !baseDir ? raw : resolve(baseDir, raw);
+};
+
+function loadPem(ref: CertFileRef, baseDir: string | undefined, mayRead?: (absPath: string) => boolean): LoadedFile | string | typeof NOT_ALLOWED {
   if (ref.text !== undefined) return { ref, name: 'the inline PEM value', blocks: pemBlocks(ref.text) };
   const raw = (ref.path ?? '').trim();
   if (!raw) return 'No file is named.';
-  const path = isAbsolute(raw) || !baseDir ? raw : resolve(baseDir, raw);
+  const path = resolvedPath(ref, baseDir);
+  // Not even a stat: whether the file exists is not the workspace's to learn.
+  if (mayRead && !mayRead(resolve(path))) return NOT_ALLOWED;
   try {
     const st = statSync(path);
     if (!st.isFile()) return `${path} is not a regular file.`;

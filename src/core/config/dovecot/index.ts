@@ -45,6 +45,7 @@ export function analyzeDovecot(file: string, options: AnalyzeOptions = {}): Dove
   const readOptions: Parameters<typeof readDovecotDocument>[1] = {};
   if (options.readText) readOptions.readText = options.readText;
   if (options.signal) readOptions.signal = options.signal;
+  if (options.mayRead) readOptions.mayRead = options.mayRead;
   const document = readDovecotDocument(root, readOptions);
   const version = visitSettings(document.children).some((s) => s.node.name === 'dovecot_config_version') ? '2.4' : '2.3';
   const config = new EffectiveConfig(document.children, version);
@@ -119,6 +120,7 @@ function certificateReport(config: EffectiveConfig, version: '2.3' | '2.4', opti
       hostnames: scope.names,
       ...(options.expiryWarningDays !== undefined ? { expiryWarningDays: options.expiryWarningDays } : {}),
       ...(options.now ? { now: options.now } : {}),
+      ...(options.mayRead ? { mayRead: options.mayRead } : {}),
     });
     findings.push(...report.findings);
     leaves.push(...report.leaves);

@@ -14,6 +14,7 @@ export interface CertCheckOptions {
   baseDir: string;
   expiryWarningDays?: number;
   now?: Date;
+  mayRead?: (absPath: string) => boolean;
 }
 
 function paths(value: string): string[] {
@@ -65,6 +66,7 @@ export function checkServiceCertificates(services: PostfixService[], opts: CertC
         baseDir: opts.baseDir,
         expiryWarningDays: opts.expiryWarningDays,
         now: opts.now,
+        mayRead: opts.mayRead,
       });
       findings.push(...report.findings);
       entry.leaves.push(...report.leaves);

@@ -87,7 +87,7 @@ export function analyzePostfix(configDir: string, options: AnalyzeOptions = {}, 
     for (const s of services) if (isSmtpd(s)) findings.push(...checkService(s, version));
     options.signal?.throwIfAborted();
     if (options.checkCertificateFiles !== false) {
-      const certs = checkServiceCertificates(services, { baseDir: dir, expiryWarningDays: options.expiryWarningDays, now: options.now });
+      const certs = checkServiceCertificates(services, { baseDir: dir, expiryWarningDays: options.expiryWarningDays, now: options.now, mayRead: options.mayRead });
       findings.push(...certs.findings);
       certificates = certs.certificates;
     }
