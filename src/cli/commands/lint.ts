@@ -21,7 +21,7 @@ options:
   --live-root DIR         count DIR as this machine's live config (default /etc/postfix,
                           /etc/dovecot): its certificates are checked against this machine
 
-Exit status: 0 no error finding, 1 an error finding, 2 bad arguments.
+Exit status: 0 no error finding, 1 an error finding, 2 bad arguments, 3 a runtime failure.
 `;
 
 export interface LintFindingJson {
