@@ -16,7 +16,7 @@ options:
   --expiry-days N         report certificates expiring within N days (default 30)
   --postfix-version V     Postfix version whose defaults apply (default 3.7)
 
-Exit status: 0 no error finding, 1 an error finding, 2 bad arguments.
+Exit status: 0 no error finding, 1 an error finding, 2 bad arguments, 3 a runtime failure.
 `;
 
 export interface LintFindingJson {

@@ -13,5 +13,4 @@ export interface AnalyzeOptions {
   now?: Date;
 }
 
-/** Config files are small; anything larger is read only up to this size. */
-export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
+export { MAX_CONFIG_BYTES } from '../defaults';
