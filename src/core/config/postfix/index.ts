@@ -5,6 +5,7 @@ import { compareByLocation } from '../order';
 import type { ConfigEndpoint, ConfigFinding, SourceRange } from '../types';
 import { AnalyzeOptions, MAX_CONFIG_BYTES } from '../options';
 import { checkServiceCertificates, ServiceCertificates } from './certs';
+import { checkDane } from './checksDane';
 import { checkGlobal } from './checksGlobal';
 import { checkDeprecated, checkExpansion, checkMainCfSyntax, checkMasterCfSyntax } from './checksMain';
 import { checkService } from './checksService';
@@ -89,6 +90,7 @@ export function analyzePostfix(configDir: string, options: AnalyzeOptions = {}, 
     findings.push(...checkValues(mainCf, services));
     findings.push(...checkExpansion(mainCf, services, global));
     findings.push(...checkGlobal(global, mainCf ? firstLine(mainCf) : undefined));
+    findings.push(...checkDane(global, services, mainCf ? firstLine(mainCf) : undefined));
     for (const s of services) if (isSmtpd(s)) findings.push(...checkService(s, version));
     options.signal?.throwIfAborted();
     if (options.checkCertificateFiles !== false) {
