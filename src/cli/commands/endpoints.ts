@@ -38,13 +38,13 @@ export async function endpointsCommand(args: string[], io: CliIo): Promise<numbe
     io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
     return EXIT_OK;
   }
-  for (const a of analyses) io.stderr(describedHostLine(a));
   const labels = endpoints.map(endpointLabel);
   const width = Math.max(0, ...labels.map((l) => l.length));
   const swidth = Math.max(0, ...endpoints.map((e) => e.service.length));
   endpoints.forEach((e, i) => {
     io.stdout(`${labels[i]!.padEnd(width)}  ${e.tlsMode.padEnd(8)}  ${e.server.padEnd(7)}  ${e.service.padEnd(swidth)}  ${displayPath(e.range.file)}:${e.range.start.line + 1}\n`);
   });
+  for (const a of analyses) io.stderr(describedHostLine(a));
   if (endpoints.length === 0) io.stderr('no endpoints: the configs listen on no TCP port\n');
   return EXIT_OK;
 }
