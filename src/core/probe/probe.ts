@@ -170,6 +170,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
       extraCaPem,
       secureContext: trustContext(extraCaPem),
       expiryWarningDays: options.expiryWarningDays ?? 30,
+      keepChain: options.keepChain,
       onGreeting: greeted,
       onHandshake: handshaken,
     }))
