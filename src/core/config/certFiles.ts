@@ -8,6 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import type { ConfigFinding, SourceRange } from './types';
+import { DEFAULT_EXPIRY_WARNING_DAYS, expiresSoon } from '../defaults';
 
 /** One configured file (or inline PEM text, as Dovecot 2.3 allows without `<`). */
 export interface CertFileRef {
@@ -104,7 +105,7 @@ export function checkCertificateFiles(input: CertFileCheckInput): CertFileReport
     : pairFromCertAndKey(input, load, add);
 
   const now = input.now ?? new Date();
-  const warnDays = input.expiryWarningDays ?? 30;
+  const warnDays = input.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS;
   for (const pair of pairs) {
     const leafEntry = pair.certs[0];
     if (!leafEntry) continue;
@@ -124,7 +125,7 @@ export function checkCertificateFiles(input: CertFileCheckInput): CertFileReport
     });
     if (notAfter.getTime() < now.getTime()) {
       add('cert-expired', 'error', `The certificate in ${name} expired on ${notAfter.toISOString().slice(0, 10)}.`, ref);
-    } else if (daysLeft < warnDays) {
+    } else if (expiresSoon(daysLeft, warnDays)) {
       add('cert-expiring', 'warning', `The certificate in ${name} expires in ${daysLeft} days (${notAfter.toISOString().slice(0, 10)}).`, ref);
     }
     if (notBefore.getTime() > now.getTime()) {
