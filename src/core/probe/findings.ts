@@ -8,6 +8,7 @@
 import type { Finding, Severity } from '../findings';
 import type { ChainFacts } from './certificate';
 import type { Protocol, TlsVersionName } from './types';
+import { LEGACY_TLS_VERSIONS } from './versions';
 
 type Context = 'mandatory' | 'access' | 'opportunistic';
 
@@ -63,7 +64,7 @@ export function starttlsNotOfferedFinding(protocol: Protocol, command: string, c
 }
 
 export function legacyVersionFinding(protocol: Protocol, versions: Record<TlsVersionName, boolean | null>): Finding | null {
-  const legacy = (['TLSv1', 'TLSv1.1'] as const).filter((v) => versions[v] === true);
+  const legacy = LEGACY_TLS_VERSIONS.filter((v) => versions[v] === true);
   if (legacy.length === 0) return null;
   return finding(
     'tls-legacy-version',

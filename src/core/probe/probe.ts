@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Finding } from '../findings';
+import { abortReason } from './abort';
 import { ConnectionSettings, trustContext } from './drivers';
 import { finding, legacyVersionFinding, tls13Finding } from './findings';
 import { DEFAULT_PER_HOST_CONNECTIONS, HostLimiter } from './hostLimiter';
@@ -14,6 +15,7 @@ import { exchangeHello, scanCiphers } from './cipherScan';
 import { sniName } from './drivers';
 import { hostPort, parseTarget } from './target';
 import type { PhaseTimeouts, ProbeOptions, ProbeResult, ProbeTarget, TlsVersionName, TranscriptEntry } from './types';
+import { TLS_VERSIONS } from './versions';
 import { WireError } from './wire';
 
 export const DEFAULT_TIMEOUTS: Readonly<PhaseTimeouts> = Object.freeze({ connect: 5000, greeting: 15000, command: 10000, handshake: 5000, total: 45000 });
@@ -30,18 +32,9 @@ export function defaultEhloName(): string {
   return /^(?=.{4,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/.test(name) && !name.endsWith('.local') ? name : DEFAULT_EHLO_NAME;
 }
 
-const VERSIONS: TlsVersionName[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 const MAX_TRANSCRIPT = 2000;
 
 class TotalTimeout extends Error {}
-
-function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error) return reason;
-  const err = new Error('The probe was cancelled');
-  err.name = 'AbortError';
-  return err;
-}
 
 export function emptyResult(target: ProbeTarget, startedAt: Date): ProbeResult {
   return {
@@ -129,11 +122,11 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
   const target = typeof input === 'string' ? parseTarget(input) : input;
   const timeouts: PhaseTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const external = options.signal;
-  if (external?.aborted) throw abortError(external);
+  if (external?.aborted) throw abortReason(external, 'The probe was cancelled');
   const extraCaPem = options.caPem ?? (options.caFile ? await readFile(options.caFile, 'utf8') : null);
   if (extraCaPem !== null && !extraCaPem.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`${options.caFile ?? 'caPem'}: no PEM certificate in the CA file`);
   // An abort while the CA file was read happened before the listener below exists.
-  if (external?.aborted) throw abortError(external);
+  if (external?.aborted) throw abortReason(external, 'The probe was cancelled');
 
   const startedAt = new Date();
   const started = Date.now();
@@ -142,7 +135,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
     if (result.transcript.length < MAX_TRANSCRIPT) result.transcript.push({ direction, text, at: Date.now() - started });
   };
   const controller = new AbortController();
-  const onExternalAbort = () => controller.abort(abortError(external!));
+  const onExternalAbort = () => controller.abort(abortReason(external!, 'The probe was cancelled'));
   external?.addEventListener('abort', onExternalAbort, { once: true });
   const totalTimer = setTimeout(() => controller.abort(new TotalTimeout()), timeouts.total);
   const settings: ConnectionSettings = {
@@ -221,7 +214,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
     if (options.ciphers) tasks.push(cipherScan());
     // The cipher scan learns the versions from its own hellos: no separate handshakes then.
     if (options.enumerateVersions !== false && !options.ciphers) {
-      for (const version of VERSIONS) {
+      for (const version of TLS_VERSIONS) {
         tasks.push((async () => {
           // The main handshake already proves its own version: no connection needed for it.
           if (version === 'TLSv1.2' || version === 'TLSv1.3') {
@@ -258,7 +251,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
     // Node frees a closed TLS session in an Immediate: let it run, so nothing is left queued.
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  if (external?.aborted) throw abortError(external);
+  if (external?.aborted) throw abortReason(external, 'The probe was cancelled');
   if (controller.signal.reason instanceof TotalTimeout && !result.findings.some((f) => f.id === 'timeout')) {
     result.findings.push(errorFinding(controller.signal.reason, target, timeouts));
   }

@@ -3,10 +3,10 @@
 import * as vscode from 'vscode';
 import type { MailTlsContext } from '../context';
 import { statusOf } from '../probing/resultsStore';
-import { acceptedVersions } from '../report/markdown';
 import { ageText } from '../report/age';
+import { acceptedVersions } from '../../core/probe/versions';
 import { CONFIG_LANGUAGES } from '../workspace/configSource';
-import { settingAt, type SettingFacts } from './hoverFacts';
+import { settingAt, type SettingFacts } from '../../core/config/settingFacts';
 
 const STATUS_ICON = { passed: '$(pass)', warning: '$(warning)', failed: '$(error)' } as const;
 const ENABLED_COMMANDS = ['mailTls.probeEndpoint', 'mailTls.showTranscript'];

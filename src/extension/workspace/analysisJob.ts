@@ -5,9 +5,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { analyzePath, type ConfigAnalysis } from '../../core/config';
 import type { ConfigEndpoint, ConfigFinding } from '../../core/config/types';
-import type { Severity } from '../../core/findings';
-import type { JoinEndpoint } from '../live/joinFindings';
-import { buildJoinEndpoints } from '../live/joinInputs';
+import { SEVERITY_ORDER } from '../../core/findings';
+import type { JoinEndpoint } from '../../core/live/joinFindings';
+import { buildJoinEndpoints } from '../../core/live/joinInputs';
 
 /** Larger files are not analysed; a warning at their first line says so. */
 export const MAX_ANALYSED_BYTES = 16 * 1024 * 1024;
@@ -32,8 +32,6 @@ export interface AnalysisData {
   joins: JoinEndpoint[];
   elapsedMs: number;
 }
-
-const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 export function runAnalysis(request: AnalysisRequest): { data: AnalysisData; analyses: ConfigAnalysis[] } {
   const started = performance.now();

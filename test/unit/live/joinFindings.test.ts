@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SourceRange } from '../../../src/core/config/types';
 import type { ProbeResult } from '../../../src/core/probe/types';
-import { joinLive, minVersionOfDovecot, minVersionOfPostfixList, type JoinEndpoint } from '../../../src/extension/live/joinFindings';
+import { joinLive, minVersionOfDovecot, minVersionOfPostfixList, type JoinEndpoint } from '../../../src/core/live/joinFindings';
 
 const range = (line: number): SourceRange => ({ file: '/etc/postfix/main.cf', start: { line, character: 0 }, end: { line, character: 10 } });
 

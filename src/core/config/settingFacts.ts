@@ -1,12 +1,12 @@
 // What the hover says about a setting: its documentation, its effective value per service, and
 // which endpoints it affects. Reads the config core's analyses; no vscode types in the result.
 import { basename } from 'node:path';
-import { settingDoc } from '../../core/config/dovecot';
-import { postfixSettingDoc } from '../../core/config/postfix';
-import { paramDoc } from '../../core/config/postfix/rules';
-import { isSmtpd } from '../../core/config/postfix/services';
-import type { SourceRange } from '../../core/config/types';
-import type { ConfigAnalysis } from '../../core/config';
+import { settingDoc } from './dovecot';
+import { postfixSettingDoc } from './postfix';
+import { paramDoc } from './postfix/rules';
+import { isSmtpd } from './postfix/services';
+import type { SourceRange } from './types';
+import type { ConfigAnalysis } from './index';
 
 /** Anything holding analyses (the worker's retained ones, or a test's). */
 type WithAnalyses = { readonly analyses: readonly ConfigAnalysis[] };

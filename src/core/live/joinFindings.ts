@@ -1,12 +1,11 @@
 // Joins a config with the live result of the endpoints it declares: the config asks for
 // TLS 1.2+ but the server accepted TLS 1.0; the served certificate is not the configured file;
 // the served certificate expires soon. Pure: no vscode, no I/O.
-import type { SourceRange } from '../../core/config/types';
-import type { ProbeResult, TlsVersionName } from '../../core/probe/types';
-import type { LiveFinding } from './liveTypes';
+import type { SourceRange } from '../config/types';
+import type { ProbeResult, TlsVersionName } from '../probe/types';
+import { TLS_VERSIONS as ORDER, TLS_VERSION_LABEL as LABEL } from '../probe/versions';
+import type { LiveFinding } from './types';
 
-const ORDER: TlsVersionName[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
-const LABEL: Record<TlsVersionName, string> = { TLSv1: 'TLS 1.0', 'TLSv1.1': 'TLS 1.1', 'TLSv1.2': 'TLS 1.2', 'TLSv1.3': 'TLS 1.3' };
 
 /** What the config says about one declared endpoint. */
 export interface JoinEndpoint {
