@@ -5,9 +5,11 @@
 import { GROUPS, GroupName, HelloVersion, MAX_SUITES_PER_HELLO, WIRE_VERSION, clientHello, groupName, sslv2Hello } from '../tls/hello';
 import { ALERTS, ServerFlight, ServerHelloInfo, parseServerFlight } from '../tls/serverFlight';
 import { CipherSuite, LEGACY_OFFER, TLS13_OFFER, suiteByCode } from '../tls/suites';
-import { ConnectionSettings, connect, dialogUpToTls, openContext } from './drivers';
+import { ConnectionSettings, connect, dialogUpToTls, openContext, sniName } from './drivers';
+import type { ConnectionGate } from './hostLimiter';
 import { RateLimitedGreeting } from './rateLimit';
 import type { CipherScan, ScanVersionName, SuiteResult, VersionSuites } from './types';
+import type { MaybeRateLimited } from './rateLimit';
 import { Wire, WireError } from './wire';
 
 /** What one hello got: a flight, a refusal without words (closed), or nothing known. */
@@ -191,4 +193,30 @@ export async function scanCiphers(outer: ScanHooks, serverName: string | undefin
     connections: counter(),
     notes,
   };
+}
+
+export interface ScanContext {
+  limiter: ConnectionGate;
+  retry: <T extends MaybeRateLimited>(what: string, check: () => Promise<T>) => Promise<T>;
+  /** Side connections the server kept refusing (421), for the rate-limited finding. */
+  refusals: { what: string; greeting: string }[];
+  record: (direction: 'info', text: string) => void;
+  /** Epoch ms after which no new hello starts. */
+  deadline: number;
+}
+
+/** The scan over `s`'s connections, each one within the host's cap and the 421 backoff. */
+export async function runCipherScan(s: ConnectionSettings, c: ScanContext): Promise<CipherScan> {
+  let count = 0;
+  const scan = await scanCiphers({
+    exchange: async (what, hello, keyExchange) => {
+      const outcome = await c.retry(what, () => c.limiter.run(() => (count++, exchangeHello(s, hello, keyExchange))));
+      if (outcome.rateLimited) c.refusals.push({ what: `the cipher scan (${what})`, greeting: outcome.rateLimited });
+      return outcome;
+    },
+    inTime: () => Date.now() < c.deadline && !s.signal.aborted,
+    note: (text) => c.record('info', `cipher scan: ${text}`),
+  }, sniName(s.servername), () => count);
+  c.record('info', `cipher scan: ${scan.versions.map((v) => `${v.version} ${v.accepted === null ? 'unknown' : v.suites.length}`).join(', ')}; groups ${scan.groups.join(' ') || 'none'}; ${scan.connections} connection(s)`);
+  return scan;
 }

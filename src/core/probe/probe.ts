@@ -11,8 +11,7 @@ import { runMainDialog } from './main-dialog';
 import { rateLimitRetrier, rateLimitedFinding } from './rateLimit';
 import { checkInjection, checkVersion } from './side-checks';
 import { cipherFindings } from './cipherFindings';
-import { exchangeHello, scanCiphers } from './cipherScan';
-import { sniName } from './drivers';
+import { runCipherScan } from './cipherScan';
 import { hostPort, parseTarget } from './target';
 import type { PhaseTimeouts, ProbeOptions, ProbeResult, ProbeTarget, TlsVersionName, TranscriptEntry } from './types';
 import { TLS_VERSIONS } from './versions';
@@ -185,24 +184,13 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
 
   // The cipher scan stops starting hellos at 80% of the total timeout, so that what it found
   // is kept instead of the whole probe timing out.
-  const scanDeadline = started + Math.floor(timeouts.total * 0.8);
   const cipherScan = async (): Promise<void> => {
     if (!stillWanted()) return;
-    let count = 0;
-    const scan = await scanCiphers({
-      exchange: async (what, hello, keyExchange) => {
-        const outcome = await retry(what, () => limiter.run(() => (count++, exchangeHello(settings, hello, keyExchange))));
-        if (outcome.rateLimited) refusals.push({ what: `the cipher scan (${what})`, greeting: outcome.rateLimited });
-        return outcome;
-      },
-      inTime: () => Date.now() < scanDeadline && !controller.signal.aborted,
-      note: (text) => record('info', `cipher scan: ${text}`),
-    }, sniName(settings.servername), () => count);
+    const scan = await runCipherScan(settings, { limiter, retry, refusals, record, deadline: started + Math.floor(timeouts.total * 0.8) });
     result.ciphers = scan;
     for (const v of scan.versions) {
       if (v.version in result.versions && v.accepted !== null) result.versions[v.version as TlsVersionName] = v.accepted;
     }
-    record('info', `cipher scan: ${scan.versions.map((v) => `${v.version} ${v.accepted === null ? 'unknown' : v.suites.length}`).join(', ')}; groups ${scan.groups.join(' ') || 'none'}; ${scan.connections} connection(s)`);
   };
 
   // Side connections start once the server accepted a session: a server that turns us away
