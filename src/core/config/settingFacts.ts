@@ -1,6 +1,7 @@
 // What the hover says about a setting: its documentation, its effective value per service, and
 // which endpoints it affects. Reads the config core's analyses; no vscode types in the result.
 import { basename } from 'node:path';
+import { certificateFilePaths, dovecotBaseDir, isCertificateFileSetting } from './certTlsa';
 import { settingDoc } from './dovecot';
 import { postfixSettingDoc } from './postfix';
 import { paramDoc } from './postfix/rules';
@@ -22,6 +23,8 @@ export interface SettingFacts {
   perService: { service: string; value: string; source: string; fromThisLine: boolean }[];
   /** Endpoints whose effective value comes from the hovered line. */
   affectedTargets: string[];
+  /** For a certificate setting: the files its value on this line names (absolute paths). */
+  certificateFiles?: string[];
 }
 
 /** The setting name a config line assigns, and where the name sits on the line. */
@@ -77,6 +80,11 @@ function postfixFacts(analysis: ConfigAnalysis, file: string, line: number, name
     }
   }
   facts.affectedTargets = [...new Set(facts.affectedTargets)];
+  if (isCertificateFileSetting('postfix', name)) {
+    const global = postfix.global.effective(name);
+    const value = facts.perService.find((r) => r.fromThisLine)?.value ?? (onLine(global.range, file, line) ? global.expanded : undefined);
+    if (value !== undefined) facts.certificateFiles = certificateFilePaths('postfix', value, analysis.root);
+  }
   return facts;
 }
 
@@ -110,5 +118,7 @@ function dovecotFacts(analysis: ConfigAnalysis, file: string, line: number, name
     }
   }
   facts.affectedTargets = [...new Set(facts.affectedTargets)];
+  const value = facts.perService.find((r) => r.fromThisLine)?.value;
+  if (value !== undefined && isCertificateFileSetting('dovecot', name)) facts.certificateFiles = certificateFilePaths('dovecot', value, dovecotBaseDir(file));
   return facts;
 }

@@ -6,6 +6,7 @@
 //   it), a sender falls back to plaintext anyway: legacy TLS is information, AUTH before TLS
 //   and certificate problems are warnings.
 import type { Finding, Severity } from '../findings';
+import { expiresSoon } from '../defaults';
 import type { ChainFacts } from './certificate';
 import type { Protocol, TlsVersionName } from './types';
 import { LEGACY_TLS_VERSIONS } from './versions';
@@ -103,7 +104,7 @@ export function certificateFindings(protocol: Protocol, facts: ChainFacts, serve
       out.push(finding('cert-not-yet-valid', 'error', 'Certificate not yet valid', `${certName(i)} (${info.subject}) is valid only from ${info.notBefore}.`));
     }
   });
-  if (report.daysLeft >= 0 && report.daysLeft < expiryWarningDays) {
+  if (expiresSoon(report.daysLeft, expiryWarningDays)) {
     out.push(finding('cert-expiring-soon', 'warning', 'Certificate expires soon', `The server certificate expires on ${leaf.notAfter}, in ${report.daysLeft} day(s). Renew it.`));
   }
   if (!report.hostnameMatches) {

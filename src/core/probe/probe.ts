@@ -2,6 +2,7 @@
 // injection test, within a per-host connection limit, a total timeout and an AbortSignal.
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { DEFAULT_EXPIRY_WARNING_DAYS, DEFAULT_TIMEOUTS } from '../defaults';
 import type { Finding } from '../findings';
 import { abortReason } from './abort';
 import { ConnectionSettings, trustContext } from './drivers';
@@ -17,7 +18,7 @@ import type { PhaseTimeouts, ProbeOptions, ProbeResult, ProbeTarget, TlsVersionN
 import { TLS_VERSIONS } from './versions';
 import { WireError } from './wire';
 
-export const DEFAULT_TIMEOUTS: Readonly<PhaseTimeouts> = Object.freeze({ connect: 5000, greeting: 15000, command: 10000, handshake: 5000, total: 45000 });
+export { DEFAULT_TIMEOUTS };
 
 /** Sent in EHLO/LHLO when the machine's own name is not a fully qualified one. */
 export const DEFAULT_EHLO_NAME = 'mail-tls-inspector.localdomain';
@@ -167,7 +168,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
       record,
       extraCaPem,
       secureContext: trustContext(extraCaPem),
-      expiryWarningDays: options.expiryWarningDays ?? 30,
+      expiryWarningDays: options.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS,
       onGreeting: greeted,
       onHandshake: handshaken,
     }))

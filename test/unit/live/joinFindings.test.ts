@@ -61,6 +61,16 @@ describe('joinLive', () => {
     gone.certificate!.daysLeft = -2;
     assert.equal(joinLive(endpoint, gone, { expiryWarningDays: 30, expiryDocUrl: 'https://x' })[0]!.severity, 'error');
   });
+
+  it('the window is the core rule: 29 days left of 30 warns, 30 does not', () => {
+    const at = (days: number) => {
+      const r = result();
+      r.certificate!.daysLeft = days;
+      return joinLive(endpoint, r, { expiryWarningDays: 30, expiryDocUrl: 'https://x' }).map((f) => f.id);
+    };
+    assert.deepEqual(at(29), ['live-cert-expiring']);
+    assert.deepEqual(at(30), []);
+  });
 });
 
 describe('minimum version of a config value', () => {
