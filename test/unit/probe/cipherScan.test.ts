@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { probe } from '../../../src/core/probe';
 import { startRawHelloServer } from '../../hostile/rawHelloServer';
 import { hostileCertificate } from '../../hostile/certs';
+import { main } from '../../../src/cli/main';
 
 const RC4_SHA = 0x0005;
 const DES_CBC3_SHA = 0x000a;
@@ -49,6 +50,31 @@ test('cancelling a cipher scan stops it at once and leaves no connection open', 
     assert.ok(Date.now() - t0 < 2000, 'settled promptly');
     await new Promise((r) => setTimeout(r, 200));
     assert.ok(server.connections <= at + 2, `at most the connections already on their way (${at} -> ${server.connections})`);
+  } finally {
+    await server.close();
+  }
+});
+
+test('the CLI scans suites for a single target by default, lists them per version, and --no-ciphers skips the scan', async () => {
+  const server = await startRawHelloServer({ weak: [RC4_SHA] });
+  const io = () => {
+    const out: string[] = [];
+    return { out, io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void out.push(t), isTty: false } };
+  };
+  try {
+    const one = io();
+    await main(['probe', server.url, '--ca', hostileCertificate().certFile, '--servername', 'hostile.test', '--no-injection'], one.io as never);
+    const text = one.out.join('');
+    assert.match(text, /TLSv1\.2 +\d+ suite\(s\), server order/);
+    assert.match(text, /!! 0x0005 +RC4-SHA/);
+    assert.match(text, /cipher-rc4: RC4 accepted/);
+    const before = server.connections;
+    const skipped = io();
+    await main(['probe', server.url, '--no-ciphers', '--json'], skipped.io as never);
+    const [result] = JSON.parse(skipped.out.join('')) as [{ ciphers: unknown; connections: number }];
+    assert.equal(result.ciphers, null);
+    assert.equal(server.connections - before, result.connections);
+    assert.ok(result.connections <= 4, `no scan: the main dialog and the version handshakes (${result.connections})`);
   } finally {
     await server.close();
   }
