@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { abortReason } from './abort';
 import { DEFAULT_PER_HOST_CONNECTIONS, HostLimiter } from './hostLimiter';
-import { parseTarget, probe } from './index';
+import { probe } from './probe';
+import { parseTarget } from './target';
 import type { ProbeOptions, ProbeResult, ProbeTarget } from './types';
 
 export const DEFAULT_CONCURRENCY = 8;
