@@ -1,5 +1,7 @@
+import type { HostOptions } from './host';
+
 /** Options shared by every config analysis (Postfix and Dovecot). */
-export interface AnalyzeOptions {
+export interface AnalyzeOptions extends HostOptions {
   /** Reads a config file; return undefined to fall back to disk. Unsaved editor buffers win over disk. */
   readText?: (absPath: string) => string | undefined;
   signal?: AbortSignal;

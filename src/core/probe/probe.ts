@@ -169,6 +169,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
       extraCaPem,
       secureContext: trustContext(extraCaPem),
       expiryWarningDays: options.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS,
+      keepChain: options.keepChain,
       onGreeting: greeted,
       onHandshake: handshaken,
     }))

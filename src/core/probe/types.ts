@@ -64,6 +64,8 @@ export interface ProbeOptions {
   checkInjection?: boolean;
   /** Days before expiry at which `cert-expiring-soon` is raised. Default 30. */
   expiryWarningDays?: number;
+  /** Keep each certificate's DER in `certificate.chainDer` (DANE matching needs the bytes). Default false. */
+  keepChain?: boolean;
   /** Most connections this probe opens at once. Default 2. Ignored when `limiter` is given. */
   maxConnections?: number;
   /**
@@ -104,6 +106,8 @@ export interface CertificateReport {
   validationError: string | null;
   hostnameMatches: boolean;
   daysLeft: number;
+  /** Base64 DER of `chain`, leaf first; only with the `keepChain` option. */
+  chainDer?: string[];
 }
 
 export interface TlsInfo {
