@@ -7,3 +7,6 @@ export { HostLimiter, DEFAULT_PER_HOST_CONNECTIONS } from './hostLimiter';
 export type { ConnectionGate } from './hostLimiter';
 export { probeMany, DEFAULT_CONCURRENCY } from './probeMany';
 export type { ProbeManyOptions } from './probeMany';
+export { scanCipherSuites } from './scanOnly';
+export type { ScanOptions } from './scanOnly';
+export { cipherFindings } from './cipherFindings';
