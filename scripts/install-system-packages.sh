@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suites and benchmarks use: real Postfix and Dovecot
-# (their system services are never started), the oracles (openssl, sslscan, testssl.sh).
+# (their system services are never started), the oracles (openssl, sslscan, testssl.sh,
+# ldns-dane).
 # Needs root. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
 packages=(postfix dovecot-core dovecot-imapd dovecot-pop3d dovecot-managesieved dovecot-lmtpd
-  dovecot-sieve openssl sslscan testssl.sh procps)
+  dovecot-sieve openssl sslscan testssl.sh procps
+  ldnsutils)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,5 +1,5 @@
 // `mail-tls probe <target...>`: probes mail endpoints and prints a report or JSON.
-import { accessSync, constants } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { hasError } from '../../core/findings';
 import { parseTarget, probeMany } from '../../core/probe';
@@ -28,11 +28,8 @@ options:
   --max-connections N  connections open at once per host, all targets together (default 2)
   -h, --help           show this help
 
-Exit status: 0 no error finding, 1 an error finding, 2 bad arguments.
+Exit status: 0 no error finding, 1 an error finding, 2 bad arguments, 3 a runtime failure.
 `;
-
-/** Targets probed at once; each host's connections are capped separately. */
-const TARGETS_AT_ONCE = 8;
 
 function positiveInteger(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -81,34 +78,31 @@ export async function probeCommand(args: string[], io: CliIo): Promise<number> {
   });
   if (values.ca && values['ca-file'] && values.ca !== values['ca-file']) throw new UsageError('give --ca or --ca-file, not both');
   const caFile = values.ca ?? values['ca-file'];
+  let caPem: string | undefined;
   if (caFile !== undefined) {
     try {
-      accessSync(caFile, constants.R_OK);
+      caPem = readFileSync(caFile, 'utf8');
     } catch (err) {
       throw new UsageError(`cannot read the CA file '${caFile}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
+    if (!caPem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`${caFile}: no PEM certificate in the CA file`);
   }
   if (values.servername !== undefined && !/^[A-Za-z0-9_.:-]+$/.test(values.servername)) throw new UsageError(`--servername '${values.servername}' is not a host name`);
   if (values.ehlo !== undefined && !/^(?:[A-Za-z0-9-]+\.)*[A-Za-z0-9-]+$|^\[[0-9A-Fa-f.:]+\]$/.test(values.ehlo)) throw new UsageError(`--ehlo '${values.ehlo}' is not a host name`);
   const timeout = positiveInteger('--timeout', values.timeout);
   const perHostConnections = positiveInteger('--max-connections', values['max-connections']);
 
-  let results: ProbeResult[];
-  try {
-    results = await probeMany(targets, {
-      servername: values.servername,
-      caFile,
-      ehloName: values.ehlo,
-      enumerateVersions: !values['no-versions'],
-      checkInjection: !values['no-injection'],
-      perHostConnections,
-      concurrency: TARGETS_AT_ONCE,
-      timeouts: timeout === undefined ? undefined : { connect: timeout, greeting: timeout, command: timeout, handshake: timeout, total: timeout * 4 },
-    });
-  } catch (err) {
-    // Only a CA file without certificates gets here: network trouble is a finding.
-    throw new UsageError((err as Error).message);
-  }
+  // Network trouble is a finding; anything thrown here is a runtime failure (exit 3).
+  const results: ProbeResult[] = await probeMany(targets, {
+    servername: values.servername,
+    caFile,
+    caPem,
+    ehloName: values.ehlo,
+    enumerateVersions: !values['no-versions'],
+    checkInjection: !values['no-injection'],
+    perHostConnections,
+    timeouts: timeout === undefined ? undefined : { connect: timeout, greeting: timeout, command: timeout, handshake: timeout, total: timeout * 4 },
+  });
 
   if (values.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
   else io.stdout(results.map(formatResult).join('\n'));

@@ -3,6 +3,9 @@
  * `--json` output and the extension's export), so it holds only plain data.
  */
 import type { Finding } from '../findings';
+import type { TlsVersionName } from './versions';
+
+export type { TlsVersionName } from './versions';
 
 export type Protocol =
   | 'smtp'
@@ -113,7 +116,6 @@ export interface TlsInfo {
   alpn: string | null;
 }
 
-export type TlsVersionName = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 
 /** Milliseconds per phase of the main connection (null when not reached), and the whole probe. */
 export interface Timings {

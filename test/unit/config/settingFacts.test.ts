@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzePath } from '../../../src/core/config';
-import { settingAt, settingFacts } from '../../../src/extension/providers/hoverFacts';
+import { settingAt, settingFacts } from '../../../src/core/config/settingFacts';
 import { fixture } from '../../support/paths';
 
 const workspace = fixture('workspace');
