@@ -57,6 +57,8 @@ export interface LeafCertificateInfo {
   notAfter: string;
   daysLeft: number;
   file: string;
+  /** The leaf and the certificates after it, base64 DER (public data): what a DANE client would be served. */
+  chainDer: string[];
 }
 
 export interface CertFileReport {
@@ -134,6 +136,7 @@ export function checkCertificateFiles(input: CertFileCheckInput): CertFileReport
       notAfter: notAfter.toISOString(),
       daysLeft,
       file: name,
+      chainDer: pair.certs.map((c) => c.cert.raw.toString('base64')),
     });
     if (notAfter.getTime() < now.getTime()) {
       add('cert-expired', 'error', `The certificate in ${name} expired on ${notAfter.toISOString().slice(0, 10)}.`, ref);

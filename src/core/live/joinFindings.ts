@@ -15,7 +15,9 @@ export interface JoinEndpoint {
   /** The oldest TLS version the config allows on this endpoint, and the setting that says so. */
   minVersion?: { version: TlsVersionName; setting: string; range: SourceRange; docUrl: string };
   /** The certificates the config serves here, with the leaf fingerprint read from each file. */
-  certificates?: { setting: string; file: string; fingerprint256: string; range: SourceRange; docUrl: string }[];
+  certificates?: { setting: string; file: string; fingerprint256: string; range: SourceRange; docUrl: string; chainDer?: string[] }[];
+  /** The names the config gives this server (Postfix `myhostname`), to tie it to an MX host. */
+  serverNames?: string[];
 }
 
 export interface JoinOptions {

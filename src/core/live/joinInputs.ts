@@ -35,8 +35,10 @@ function postfixJoin(analysis: ConfigAnalysis, endpoint: ConfigEndpoint): JoinEn
   const certRange = service.effective(certParam).range ?? endpoint.range;
   const setup = postfix.certificates.find((c) => c.services.includes(`${service.name}/${service.type}`));
   if (setup && setup.leaves.length > 0) {
-    join.certificates = setup.leaves.map((leaf) => ({ setting: certParam, file: leaf.file, fingerprint256: leaf.fingerprint256, range: certRange, docUrl: paramDoc(certParam) }));
+    join.certificates = setup.leaves.map((leaf) => ({ setting: certParam, file: leaf.file, fingerprint256: leaf.fingerprint256, range: certRange, docUrl: paramDoc(certParam), chainDer: leaf.chainDer }));
   }
+  const myhostname = service.effective('myhostname').expanded.trim();
+  if (myhostname) join.serverNames = [myhostname];
   return join;
 }
 

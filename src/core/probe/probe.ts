@@ -11,10 +11,12 @@ import { DEFAULT_PER_HOST_CONNECTIONS, HostLimiter } from './hostLimiter';
 import { runMainDialog } from './main-dialog';
 import { rateLimitRetrier, rateLimitedFinding } from './rateLimit';
 import { checkInjection, checkVersion } from './side-checks';
+import { cipherFindings } from './cipherFindings';
+import { runCipherScan } from './cipherScan';
 import { hostPort, parseTarget } from './target';
 import type { PhaseTimeouts, ProbeOptions, ProbeResult, ProbeTarget, TlsVersionName, TranscriptEntry } from './types';
 import { TLS_VERSIONS } from './versions';
-import { WireError } from './wire';
+import { WireError, type WirePhase } from './wire';
 
 export { DEFAULT_TIMEOUTS };
 
@@ -46,6 +48,8 @@ export function emptyResult(target: ProbeTarget, startedAt: Date): ProbeResult {
     tls: null,
     certificate: null,
     versions: { TLSv1: null, 'TLSv1.1': null, 'TLSv1.2': null, 'TLSv1.3': null },
+    ciphers: null,
+    connections: 0,
     findings: [],
     transcript: [],
     timings: { connect: null, greeting: null, starttls: null, handshake: null, total: 0 },
@@ -78,6 +82,11 @@ export function explainHandshakeError(err: WireError, target: ProbeTarget): stri
   return `${reason}.`;
 }
 
+/** The timeout that bounds each phase (a read of anything but the greeting is a command's). */
+const LIMIT_OF_PHASE: Record<WirePhase, keyof PhaseTimeouts> = {
+  connect: 'connect', handshake: 'handshake', greeting: 'greeting', command: 'command', read: 'command', close: 'command', abort: 'command',
+};
+
 /** Which finding a failed phase of the main dialog becomes. */
 export function errorFinding(err: unknown, target: ProbeTarget, timeouts: PhaseTimeouts): Finding {
   const where = target.url;
@@ -85,13 +94,13 @@ export function errorFinding(err: unknown, target: ProbeTarget, timeouts: PhaseT
   if (!(err instanceof WireError)) return finding('probe-failed', 'error', 'The probe failed', `${where}: ${err instanceof Error ? err.message : String(err)}`);
   switch (err.kind) {
     case 'timeout': {
-      const limit = { connect: timeouts.connect, handshake: timeouts.handshake, 'the greeting': timeouts.greeting }[err.phase] ?? timeouts.command;
-      const what = err.phase === 'connect' || err.phase === 'handshake' ? err.message : `nothing complete within ${limit} ms while waiting for ${err.phase}`;
+      const limit = timeouts[LIMIT_OF_PHASE[err.phase]];
+      const what = err.phase === 'connect' || err.phase === 'handshake' ? err.message : `nothing complete within ${limit} ms while waiting for ${err.awaited}`;
       const implicit = IMPLICIT_TWIN[target.protocol];
-      const hint = err.phase === 'the greeting' && implicit
+      const hint = err.phase === 'greeting' && implicit
         ? ` If the port speaks TLS first (implicit TLS), probe ${implicit}://${hostPort(target.host, target.port)} instead.`
         : '';
-      return finding('timeout', 'error', `Timed out waiting for ${err.phase}`, `${where}: ${what}. A greeting delay (postscreen, tarpit) or a filtering firewall can cause this.${hint}`);
+      return finding('timeout', 'error', `Timed out waiting for ${err.awaited}`, `${where}: ${what}. A greeting delay (postscreen, tarpit) or a filtering firewall can cause this.${hint}`);
     }
     case 'network':
       if (err.phase === 'connect') return finding('connect-failed', 'error', 'Cannot connect', `${where}: ${err.message}`);
@@ -103,7 +112,7 @@ export function errorFinding(err: unknown, target: ProbeTarget, timeouts: PhaseT
     case 'limit':
       return finding('reply-too-large', 'error', 'Reply too large', `${where}: ${err.message}; the probe stopped reading.`);
     case 'protocol':
-      return finding('protocol-error', 'error', `Unexpected reply to ${err.phase}`, `${where}: ${err.message}`);
+      return finding('protocol-error', 'error', `Unexpected reply to ${err.awaited}`, `${where}: ${err.message}`);
     case 'aborted':
       return finding('cancelled', 'info', 'Cancelled', `${where}: the probe was cancelled.`);
   }
@@ -140,6 +149,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
     ehloName: options.ehloName ?? defaultEhloName(),
     servername: (options.servername ?? target.host).toLowerCase(),
     signal: controller.signal,
+    onConnect: () => void result.connections++,
   };
   const limiter = options.limiter ?? new HostLimiter(options.maxConnections ?? DEFAULT_PER_HOST_CONNECTIONS).forHost(target.host, controller.signal);
   // A side connection turned away with 421 is retried after a pause; if the server keeps
@@ -164,6 +174,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
       extraCaPem,
       secureContext: trustContext(extraCaPem),
       expiryWarningDays: options.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS,
+      keepChain: options.keepChain,
       onGreeting: greeted,
       onHandshake: handshaken,
     }))
@@ -178,13 +189,26 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
       handshaken(null);
     });
 
+  // The cipher scan stops starting hellos at 80% of the total timeout, so that what it found
+  // is kept instead of the whole probe timing out.
+  const cipherScan = async (): Promise<void> => {
+    if (!stillWanted()) return;
+    const scan = await runCipherScan(settings, { limiter, retry, refusals, record, deadline: started + Math.floor(timeouts.total * 0.8) });
+    result.ciphers = scan;
+    for (const v of scan.versions) {
+      if (v.version in result.versions && v.accepted !== null) result.versions[v.version as TlsVersionName] = v.accepted;
+    }
+  };
+
   // Side connections start once the server accepted a session: a server that turns us away
   // (421) must not get more connections.
   const side = async (): Promise<void> => {
     await greetingAccepted;
     if (!stillWanted()) return;
     const tasks: Promise<unknown>[] = [];
-    if (options.enumerateVersions !== false) {
+    if (options.ciphers) tasks.push(cipherScan());
+    // The cipher scan learns the versions from its own hellos: no separate handshakes then.
+    if (options.enumerateVersions !== false && !options.ciphers) {
       for (const version of TLS_VERSIONS) {
         tasks.push((async () => {
           // The main handshake already proves its own version: no connection needed for it.
@@ -232,6 +256,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
   if (options.enumerateVersions !== false && result.ok) {
     for (const f of [legacyVersionFinding(target.protocol, result.versions), tls13Finding(target.protocol, result.versions)]) if (f) result.findings.push(f);
   }
+  if (result.ciphers && result.ok) result.findings.push(...cipherFindings(target.protocol, result.ciphers));
   result.timings.total = Date.now() - started;
   return result;
 }
