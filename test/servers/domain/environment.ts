@@ -12,9 +12,9 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { startMailServer } from '../../hostile/mailServer';
-import type { HostileServer } from '../../hostile/listener';
-import { ensurePki, TestPki } from '../certs';
+import { startMailServer } from '../../support/mailServers/mailServer';
+import type { HostileServer } from '../../support/mailServers/listener';
+import { ensurePki, TestPki } from '../../support/certs/pki';
 import { signZones, startUnbound, UnboundInstance } from './unbound';
 import { testPolicies, testZones, ZoneAddresses } from './zones';
 
@@ -63,8 +63,8 @@ async function domainCertificate(dir: string, pki: TestPki): Promise<{ key: stri
   writeFileSync(ext, `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${names.map((n) => `DNS:${n}`).join(',')}\n`);
   for (const k of ['leaf', 'next']) await run('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', join(dir, `${k}.key`)]);
   await run('openssl', ['req', '-new', '-key', join(dir, 'leaf.key'), '-subj', '/CN=mx1.good.test', '-out', join(dir, 'leaf.csr')]);
-  await run('openssl', ['x509', '-req', '-in', join(dir, 'leaf.csr'), '-CA', pki.certificates.intermediate.cert, '-CAkey', pki.certificates.intermediate.key, '-CAcreateserial', '-days', '30', '-extfile', ext, '-out', join(dir, 'leaf.pem')]);
-  await run('openssl', ['req', '-new', '-x509', '-key', join(dir, 'next.key'), '-subj', '/CN=next', '-days', '30', '-out', join(dir, 'next.pem')]);
+  await run('openssl', ['x509', '-req', '-in', join(dir, 'leaf.csr'), '-CA', pki.certificates.intermediate.cert, '-CAkey', pki.certificates.intermediate.key, '-CAcreateserial', '-days', '200', '-extfile', ext, '-out', join(dir, 'leaf.pem')]);
+  await run('openssl', ['req', '-new', '-x509', '-key', join(dir, 'next.key'), '-subj', '/CN=next', '-days', '200', '-out', join(dir, 'next.pem')]);
   const chain = join(dir, 'chain.pem');
   writeFileSync(chain, readFileSync(join(dir, 'leaf.pem'), 'utf8') + readFileSync(pki.certificates.intermediate.cert, 'utf8'));
   return { key: join(dir, 'leaf.key'), chain, leaf: new X509Certificate(readFileSync(join(dir, 'leaf.pem'))), next: new X509Certificate(readFileSync(join(dir, 'next.pem'))) };
