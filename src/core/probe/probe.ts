@@ -120,20 +120,18 @@ export function errorFinding(err: unknown, target: ProbeTarget, timeouts: PhaseT
 }
 
 /**
- * Whether pipelining on this connection would be a protocol violation: SMTP whose EHLO before
- * TLS lacks PIPELINING. A Postfix banner then means postscreen (smtpd always offers PIPELINING;
- * postscreen with its pipelining test on never does).
+ * Postscreen answers before smtpd: an SMTP banner naming Postfix whose EHLO before TLS lacks
+ * PIPELINING (smtpd always offers it; postscreen with its pipelining test on never does).
+ * Pipelining there is logged as a bot's COMMAND PIPELINING, and fail2ban rules ban on it.
  */
 export function pipeliningGuard(target: ProbeTarget, before: string[] | null, greeting: string | null): { postscreen: boolean; reason: string } | null {
   if (target.dialect !== 'smtp' || !before || before.length === 0) return null;
-  if (before.some((c) => /^PIPELINING\b/i.test(c))) return null;
-  const postscreen = /\bPostfix\b/i.test(greeting ?? '');
-  const who = postscreen
-    ? "Postfix's postscreen, not smtpd, answered before TLS (a Postfix banner, and an EHLO without PIPELINING): the capabilities listed before TLS are postscreen's"
-    : "the server's EHLO before TLS does not offer PIPELINING";
+  if (before.some((c) => /^PIPELINING\b/i.test(c)) || !/\bPostfix\b/i.test(greeting ?? '')) return null;
   return {
-    postscreen,
-    reason: `${who}. The STARTTLS injection test sends a command pipelined behind STARTTLS; here that is logged as COMMAND PIPELINING, and common fail2ban rules ban the address for it, so it was not run. Probe again once this address has passed postscreen (smtpd answers then).`,
+    postscreen: true,
+    reason: "Postfix's postscreen, not smtpd, answered before TLS (a Postfix banner, and an EHLO without PIPELINING): the capabilities listed before TLS are postscreen's. " +
+      'The STARTTLS injection test sends a command pipelined behind STARTTLS; postscreen logs that as COMMAND PIPELINING, and common fail2ban rules ban the address for it, so it was not run. ' +
+      'Probe again once this address has passed postscreen (smtpd answers then), or test smtpd directly.',
   };
 }
 
