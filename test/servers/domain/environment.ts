@@ -12,9 +12,9 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { startMailServer } from '../../hostile/mailServer';
-import type { HostileServer } from '../../hostile/listener';
-import { ensurePki, TestPki } from '../certs';
+import { startMailServer } from '../../support/mailServers/mailServer';
+import type { HostileServer } from '../../support/mailServers/listener';
+import { ensurePki, TestPki } from '../../support/certs/pki';
 import { signZones, startUnbound, UnboundInstance } from './unbound';
 import { testPolicies, testZones, ZoneAddresses } from './zones';
 
