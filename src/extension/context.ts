@@ -43,13 +43,9 @@ export class MailTlsContext implements vscode.Disposable {
     return readSettingsEndpoints().some((e) => e.origin === 'workspace' && canonicalTarget(e.target) === target);
   }
 
-  /** The store's status, made worse by the joined findings: a server contradicting its config is no pass. */
+  /** The store's status, made worse by the joined findings. */
   endpointStatus(target: string): EndpointStatus {
-    const status = this.store.status(target);
-    if (status !== 'passed') return status;
-    const live = this.live.forTarget(target);
-    if (live.some((f) => f.severity === 'error')) return 'failed';
-    return live.some((f) => f.severity === 'warning') ? 'warning' : 'passed';
+    return this.store.status(target, this.live.forTarget(target));
   }
 
   /** Every endpoint the explorer lists: settings first, then the workspace configs'. */
@@ -59,7 +55,8 @@ export class MailTlsContext implements vscode.Disposable {
       const target = canonicalTarget(e.target);
       if (target) requests.push({ target });
     }
-    for (const e of this.index.endpoints()) requests.push({ target: e.target, resource: e.fileUri });
+    // An endpoint on a host nobody named is listed, never probed.
+    for (const e of this.index.endpoints()) if (e.host.known) requests.push({ target: e.target, resource: e.fileUri });
     return requests;
   }
 

@@ -7,14 +7,15 @@
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { analyzeDovecot } from '../../src/core/config/dovecot/index';
 import { KNOWN_SETTINGS_24 } from '../../src/core/config/dovecot/known24';
-import { compareWithDoveconf24, doveconf24, dovecot24Installed, DOVECOT24_ROOT, errorsAt, parseDoveconf24Dump, refusalOf } from './doveconf24Oracle';
-import { MUTATION_KINDS, writeMutatedTree } from './dovecot24Mutations';
+import { MUTATION_KINDS, writeMutatedTree } from '../support/dovecot24Mutations';
+import { compareWithDoveconf24, doveconf24, dovecot24Installed, DOVECOT24_ROOT, errorsAt, parseDoveconf24Dump, refusalOf } from '../support/oracles/doveconf24';
+import { fixture } from '../support/paths';
 
-const FIXTURES = resolve(__dirname, '../../../test/fixtures/dovecot24');
+const FIXTURES = fixture('dovecot24');
 const TREES: Record<string, string[]> = {
   good: ['dovecot.conf', 'conf.d/20-managesieve.conf'],
   synthetic: ['dovecot.conf', 'conf.d/10-master.conf', 'conf.d/20-namespace.conf'],

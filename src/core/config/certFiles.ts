@@ -8,7 +8,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { notCheckedMessage } from './readScope';
+import { isTemplateValue } from './templates';
 import type { ConfigFinding, SourceRange } from './types';
+import { DEFAULT_EXPIRY_WARNING_DAYS, expiresSoon } from '../defaults';
 
 /** One configured file (or inline PEM text, as Dovecot 2.3 allows without `<`). */
 export interface CertFileRef {
@@ -39,6 +41,11 @@ export interface CertFileCheckInput {
   baseDir?: string;
   /** Clock, for tests. */
   now?: Date;
+  /**
+   * The config was copied from another machine (not the live /etc/postfix or /etc/dovecot): a
+   * file that does not exist here is on the server, so information rather than an error.
+   */
+  copied?: boolean;
   /** Files that may be opened (restricted mode); others are reported as not checked. */
   mayRead?: (absPath: string) => boolean;
 }
@@ -53,6 +60,8 @@ export interface LeafCertificateInfo {
   notAfter: string;
   daysLeft: number;
   file: string;
+  /** The leaf and the certificates after it, base64 DER (public data): what a DANE client would be served. */
+  chainDer: string[];
 }
 
 export interface CertFileReport {
@@ -95,8 +104,14 @@ export function checkCertificateFiles(input: CertFileCheckInput): CertFileReport
   };
   const load = (ref: CertFileRef): LoadedFile | undefined => {
     const loaded = loadPem(ref, input.baseDir, input.mayRead);
+    if (loaded === TEMPLATE) return undefined;
     if (loaded === NOT_ALLOWED) {
       add('cert-file-not-checked', 'info', notCheckedMessage(resolvedPath(ref, input.baseDir)), ref);
+      return undefined;
+    }
+    if (typeof loaded === 'object' && 'missing' in loaded) {
+      if (input.copied) add('cert-file-not-here', 'info', `${loaded.missing} is not on this machine, so its certificate is not checked here (the config was copied from the server; lint it there, or copy the file beside it).`, ref);
+      else add('cert-file-unreadable', 'error', `${loaded.missing} does not exist.`, ref);
       return undefined;
     }
     if (typeof loaded === 'string') {
@@ -111,7 +126,7 @@ export function checkCertificateFiles(input: CertFileCheckInput): CertFileReport
     : pairFromCertAndKey(input, load, add);
 
   const now = input.now ?? new Date();
-  const warnDays = input.expiryWarningDays ?? 30;
+  const warnDays = input.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS;
   for (const pair of pairs) {
     const leafEntry = pair.certs[0];
     if (!leafEntry) continue;
@@ -128,10 +143,11 @@ export function checkCertificateFiles(input: CertFileCheckInput): CertFileReport
       notAfter: notAfter.toISOString(),
       daysLeft,
       file: name,
+      chainDer: pair.certs.map((c) => c.cert.raw.toString('base64')),
     });
     if (notAfter.getTime() < now.getTime()) {
       add('cert-expired', 'error', `The certificate in ${name} expired on ${notAfter.toISOString().slice(0, 10)}.`, ref);
-    } else if (daysLeft < warnDays) {
+    } else if (expiresSoon(daysLeft, warnDays)) {
       add('cert-expiring', 'warning', `The certificate in ${name} expires in ${daysLeft} days (${notAfter.toISOString().slice(0, 10)}).`, ref);
     }
     if (notBefore.getTime() > now.getTime()) {
@@ -262,6 +278,8 @@ function isSelfSigned(cert: X509Certificate): boolean {
   }
 }
 
+/** A path that is a deploy-time placeholder: nothing to read. */
+const TEMPLATE = 'template' as const;
 /** loadPem's answer for a file the read policy keeps closed. */
 const NOT_ALLOWED = Symbol('not allowed');
 
@@ -270,10 +288,11 @@ const resolvedPath = (ref: CertFileRef, baseDir: string | undefined): string => 
   return isAbsolute(raw) || !baseDir ? raw : resolve(baseDir, raw);
 };
 
-function loadPem(ref: CertFileRef, baseDir: string | undefined, mayRead?: (absPath: string) => boolean): LoadedFile | string | typeof NOT_ALLOWED {
+function loadPem(ref: CertFileRef, baseDir: string | undefined, mayRead?: (absPath: string) => boolean): LoadedFile | string | { missing: string } | typeof TEMPLATE | typeof NOT_ALLOWED {
   if (ref.text !== undefined) return { ref, name: 'the inline PEM value', blocks: pemBlocks(ref.text) };
   const raw = (ref.path ?? '').trim();
   if (!raw) return 'No file is named.';
+  if (isTemplateValue(raw) || /^%[a-z_]+/.test(raw)) return TEMPLATE;
   const path = resolvedPath(ref, baseDir);
   // Not even a stat: whether the file exists is not the workspace's to learn.
   if (mayRead && !mayRead(resolve(path))) return NOT_ALLOWED;
@@ -284,7 +303,7 @@ function loadPem(ref: CertFileRef, baseDir: string | undefined, mayRead?: (absPa
     return { ref, name: path, blocks: pemBlocks(readFileSync(path, 'latin1')) };
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code === 'ENOENT') return `${path} does not exist.`;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { missing: path };
     if (code === 'EACCES') return `${path} cannot be read (permission denied).`;
     return `${path} cannot be read (${code ?? 'error'}).`;
   }

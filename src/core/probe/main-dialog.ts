@@ -15,10 +15,14 @@ export interface MainDialogHooks {
   extraCaPem: string | null;
   secureContext: tls.SecureContext | undefined;
   expiryWarningDays: number;
+  /** Keep the chain's DER in the report (for DANE matching). */
+  keepChain?: boolean;
   /** Called once the greeting was accepted: side connections may start. */
   onGreeting(): void;
   /** Called with the negotiated version once the handshake is done. */
   onHandshake(version: string): void;
+  /** Called with the capabilities seen before STARTTLS (not called for implicit TLS). */
+  onCapabilities?(before: string[]): void;
 }
 
 export function tlsInfo(socket: tls.TLSSocket): TlsInfo {
@@ -62,6 +66,7 @@ export async function runMainDialog(s: ConnectionSettings, result: ProbeResult, 
       const facts = analyseChain(socket, s.servername, hooks.extraCaPem);
       if (facts) {
         result.certificate = facts.report;
+        if (hooks.keepChain) result.certificate.chainDer = facts.certs.map((c) => c.raw.toString('base64'));
         result.findings.push(...certificateFindings(target.protocol, facts, s.servername, hooks.expiryWarningDays));
       }
       return next;
@@ -85,6 +90,7 @@ export async function runMainDialog(s: ConnectionSettings, result: ProbeResult, 
     if (target.tlsMode === 'starttls') {
       const before = await driver.readCapabilities(ctx, greeting);
       result.capabilities.beforeTls = before;
+      hooks.onCapabilities?.(before);
       add(plaintextAuthFinding(target.protocol, driver.plaintextAuthSignals(before)));
       if (target.protocol === 'submission') {
         const mail = await (target.dialect === 'lmtp' ? LMTP : SMTP).mailBeforeTls(ctx, before);

@@ -2,18 +2,23 @@
 // injection test, within a per-host connection limit, a total timeout and an AbortSignal.
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { DEFAULT_EXPIRY_WARNING_DAYS, DEFAULT_TIMEOUTS } from '../defaults';
 import type { Finding } from '../findings';
+import { abortReason } from './abort';
 import { ConnectionSettings, trustContext } from './drivers';
 import { finding, legacyVersionFinding, tls13Finding } from './findings';
 import { DEFAULT_PER_HOST_CONNECTIONS, HostLimiter } from './hostLimiter';
 import { runMainDialog } from './main-dialog';
 import { rateLimitRetrier, rateLimitedFinding } from './rateLimit';
 import { checkInjection, checkVersion } from './side-checks';
+import { cipherFindings } from './cipherFindings';
+import { runCipherScan } from './cipherScan';
 import { hostPort, parseTarget } from './target';
 import type { PhaseTimeouts, ProbeOptions, ProbeResult, ProbeTarget, TlsVersionName, TranscriptEntry } from './types';
-import { WireError } from './wire';
+import { TLS_VERSIONS } from './versions';
+import { WireError, type WirePhase } from './wire';
 
-export const DEFAULT_TIMEOUTS: Readonly<PhaseTimeouts> = Object.freeze({ connect: 5000, greeting: 15000, command: 10000, handshake: 5000, total: 45000 });
+export { DEFAULT_TIMEOUTS };
 
 /** Sent in EHLO/LHLO when the machine's own name is not a fully qualified one. */
 export const DEFAULT_EHLO_NAME = 'mail-tls-inspector.localdomain';
@@ -27,18 +32,9 @@ export function defaultEhloName(): string {
   return /^(?=.{4,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/.test(name) && !name.endsWith('.local') ? name : DEFAULT_EHLO_NAME;
 }
 
-const VERSIONS: TlsVersionName[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 const MAX_TRANSCRIPT = 2000;
 
 class TotalTimeout extends Error {}
-
-function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error) return reason;
-  const err = new Error('The probe was cancelled');
-  err.name = 'AbortError';
-  return err;
-}
 
 export function emptyResult(target: ProbeTarget, startedAt: Date): ProbeResult {
   return {
@@ -52,6 +48,9 @@ export function emptyResult(target: ProbeTarget, startedAt: Date): ProbeResult {
     tls: null,
     certificate: null,
     versions: { TLSv1: null, 'TLSv1.1': null, 'TLSv1.2': null, 'TLSv1.3': null },
+    pipeliningGuard: null,
+    ciphers: null,
+    connections: 0,
     findings: [],
     transcript: [],
     timings: { connect: null, greeting: null, starttls: null, handshake: null, total: 0 },
@@ -84,6 +83,11 @@ export function explainHandshakeError(err: WireError, target: ProbeTarget): stri
   return `${reason}.`;
 }
 
+/** The timeout that bounds each phase (a read of anything but the greeting is a command's). */
+const LIMIT_OF_PHASE: Record<WirePhase, keyof PhaseTimeouts> = {
+  connect: 'connect', handshake: 'handshake', greeting: 'greeting', command: 'command', read: 'command', close: 'command', abort: 'command',
+};
+
 /** Which finding a failed phase of the main dialog becomes. */
 export function errorFinding(err: unknown, target: ProbeTarget, timeouts: PhaseTimeouts): Finding {
   const where = target.url;
@@ -91,13 +95,13 @@ export function errorFinding(err: unknown, target: ProbeTarget, timeouts: PhaseT
   if (!(err instanceof WireError)) return finding('probe-failed', 'error', 'The probe failed', `${where}: ${err instanceof Error ? err.message : String(err)}`);
   switch (err.kind) {
     case 'timeout': {
-      const limit = { connect: timeouts.connect, handshake: timeouts.handshake, 'the greeting': timeouts.greeting }[err.phase] ?? timeouts.command;
-      const what = err.phase === 'connect' || err.phase === 'handshake' ? err.message : `nothing complete within ${limit} ms while waiting for ${err.phase}`;
+      const limit = timeouts[LIMIT_OF_PHASE[err.phase]];
+      const what = err.phase === 'connect' || err.phase === 'handshake' ? err.message : `nothing complete within ${limit} ms while waiting for ${err.awaited}`;
       const implicit = IMPLICIT_TWIN[target.protocol];
-      const hint = err.phase === 'the greeting' && implicit
+      const hint = err.phase === 'greeting' && implicit
         ? ` If the port speaks TLS first (implicit TLS), probe ${implicit}://${hostPort(target.host, target.port)} instead.`
         : '';
-      return finding('timeout', 'error', `Timed out waiting for ${err.phase}`, `${where}: ${what}. A greeting delay (postscreen, tarpit) or a filtering firewall can cause this.${hint}`);
+      return finding('timeout', 'error', `Timed out waiting for ${err.awaited}`, `${where}: ${what}. A greeting delay (postscreen, tarpit) or a filtering firewall can cause this.${hint}`);
     }
     case 'network':
       if (err.phase === 'connect') return finding('connect-failed', 'error', 'Cannot connect', `${where}: ${err.message}`);
@@ -109,10 +113,26 @@ export function errorFinding(err: unknown, target: ProbeTarget, timeouts: PhaseT
     case 'limit':
       return finding('reply-too-large', 'error', 'Reply too large', `${where}: ${err.message}; the probe stopped reading.`);
     case 'protocol':
-      return finding('protocol-error', 'error', `Unexpected reply to ${err.phase}`, `${where}: ${err.message}`);
+      return finding('protocol-error', 'error', `Unexpected reply to ${err.awaited}`, `${where}: ${err.message}`);
     case 'aborted':
       return finding('cancelled', 'info', 'Cancelled', `${where}: the probe was cancelled.`);
   }
+}
+
+/**
+ * Postscreen answers before smtpd: an SMTP banner naming Postfix whose EHLO before TLS lacks
+ * PIPELINING (smtpd always offers it; postscreen with its pipelining test on never does).
+ * Pipelining there is logged as a bot's COMMAND PIPELINING, and fail2ban rules ban on it.
+ */
+export function pipeliningGuard(target: ProbeTarget, before: string[] | null, greeting: string | null): { postscreen: boolean; reason: string } | null {
+  if (target.dialect !== 'smtp' || !before || before.length === 0) return null;
+  if (before.some((c) => /^PIPELINING\b/i.test(c)) || !/\bPostfix\b/i.test(greeting ?? '')) return null;
+  return {
+    postscreen: true,
+    reason: "Postfix's postscreen, not smtpd, answered before TLS (a Postfix banner, and an EHLO without PIPELINING): the capabilities listed before TLS are postscreen's. " +
+      'The STARTTLS injection test sends a command pipelined behind STARTTLS; postscreen logs that as COMMAND PIPELINING, and common fail2ban rules ban the address for it, so it was not run. ' +
+      'Probe again once this address has passed postscreen (smtpd answers then), or test smtpd directly.',
+  };
 }
 
 /**
@@ -124,11 +144,11 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
   const target = typeof input === 'string' ? parseTarget(input) : input;
   const timeouts: PhaseTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const external = options.signal;
-  if (external?.aborted) throw abortError(external);
+  if (external?.aborted) throw abortReason(external, 'The probe was cancelled');
   const extraCaPem = options.caPem ?? (options.caFile ? await readFile(options.caFile, 'utf8') : null);
   if (extraCaPem !== null && !extraCaPem.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`${options.caFile ?? 'caPem'}: no PEM certificate in the CA file`);
   // An abort while the CA file was read happened before the listener below exists.
-  if (external?.aborted) throw abortError(external);
+  if (external?.aborted) throw abortReason(external, 'The probe was cancelled');
 
   const startedAt = new Date();
   const started = Date.now();
@@ -137,7 +157,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
     if (result.transcript.length < MAX_TRANSCRIPT) result.transcript.push({ direction, text, at: Date.now() - started });
   };
   const controller = new AbortController();
-  const onExternalAbort = () => controller.abort(abortError(external!));
+  const onExternalAbort = () => controller.abort(abortReason(external!, 'The probe was cancelled'));
   external?.addEventListener('abort', onExternalAbort, { once: true });
   const totalTimer = setTimeout(() => controller.abort(new TotalTimeout()), timeouts.total);
   const settings: ConnectionSettings = {
@@ -146,6 +166,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
     ehloName: options.ehloName ?? defaultEhloName(),
     servername: (options.servername ?? target.host).toLowerCase(),
     signal: controller.signal,
+    onConnect: () => void result.connections++,
   };
   const limiter = options.limiter ?? new HostLimiter(options.maxConnections ?? DEFAULT_PER_HOST_CONNECTIONS).forHost(target.host, controller.signal);
   // A side connection turned away with 421 is retried after a pause; if the server keeps
@@ -161,6 +182,8 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
   const greetingAccepted = new Promise<void>((resolve) => (greeted = resolve));
   let handshaken!: (version: string | null) => void;
   const negotiated = new Promise<string | null>((resolve) => (handshaken = resolve));
+  let capabilitiesSeen!: (before: string[] | null) => void;
+  const capabilities = new Promise<string[] | null>((resolve) => (capabilitiesSeen = resolve));
   let mainDone = false;
   const stillWanted = () => !mainDone || result.tls !== null;
 
@@ -169,9 +192,11 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
       record,
       extraCaPem,
       secureContext: trustContext(extraCaPem),
-      expiryWarningDays: options.expiryWarningDays ?? 30,
+      expiryWarningDays: options.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS,
+      keepChain: options.keepChain,
       onGreeting: greeted,
       onHandshake: handshaken,
+      onCapabilities: capabilitiesSeen,
     }))
     .catch((err: unknown) => {
       if (!controller.signal.aborted || controller.signal.reason instanceof TotalTimeout) {
@@ -182,7 +207,19 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
       mainDone = true;
       greeted();
       handshaken(null);
+      capabilitiesSeen(null);
     });
+
+  // The cipher scan stops starting hellos at 80% of the total timeout, so that what it found
+  // is kept instead of the whole probe timing out.
+  const cipherScan = async (): Promise<void> => {
+    if (!stillWanted()) return;
+    const scan = await runCipherScan(settings, { limiter, retry, refusals, record, deadline: started + Math.floor(timeouts.total * 0.8) });
+    result.ciphers = scan;
+    for (const v of scan.versions) {
+      if (v.version in result.versions && v.accepted !== null) result.versions[v.version as TlsVersionName] = v.accepted;
+    }
+  };
 
   // Side connections start once the server accepted a session: a server that turns us away
   // (421) must not get more connections.
@@ -190,8 +227,10 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
     await greetingAccepted;
     if (!stillWanted()) return;
     const tasks: Promise<unknown>[] = [];
-    if (options.enumerateVersions !== false) {
-      for (const version of VERSIONS) {
+    if (options.ciphers) tasks.push(cipherScan());
+    // The cipher scan learns the versions from its own hellos: no separate handshakes then.
+    if (options.enumerateVersions !== false && !options.ciphers) {
+      for (const version of TLS_VERSIONS) {
         tasks.push((async () => {
           // The main handshake already proves its own version: no connection needed for it.
           if (version === 'TLSv1.2' || version === 'TLSv1.3') {
@@ -208,7 +247,17 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
     }
     if (options.checkInjection !== false && target.tlsMode === 'starttls') {
       tasks.push((async () => {
+        // An SMTP server that does not offer PIPELINING (postscreen does not) counts a pipelined
+        // command as a bot's: the test is skipped there rather than get this address banned.
+        const before = await capabilities;
         if (!stillWanted()) return;
+        const guard = pipeliningGuard(target, before, result.greeting);
+        if (guard) {
+          result.pipeliningGuard = guard;
+          record('info', `STARTTLS injection test skipped: ${guard.reason}`);
+          result.findings.push(finding('starttls-injection-not-tested', 'info', guard.postscreen ? 'Postscreen answers before smtpd: injection not tested' : 'No PIPELINING: injection not tested', guard.reason));
+          return;
+        }
         const outcome = await retry('the STARTTLS injection test', () => limiter.run(() => checkInjection(settings)));
         if (outcome.rateLimited) refusals.push({ what: 'the STARTTLS injection test', greeting: outcome.rateLimited });
         record('info', `STARTTLS injection test: ${outcome.reason}`);
@@ -228,7 +277,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
     // Node frees a closed TLS session in an Immediate: let it run, so nothing is left queued.
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  if (external?.aborted) throw abortError(external);
+  if (external?.aborted) throw abortReason(external, 'The probe was cancelled');
   if (controller.signal.reason instanceof TotalTimeout && !result.findings.some((f) => f.id === 'timeout')) {
     result.findings.push(errorFinding(controller.signal.reason, target, timeouts));
   }
@@ -238,6 +287,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
   if (options.enumerateVersions !== false && result.ok) {
     for (const f of [legacyVersionFinding(target.protocol, result.versions), tls13Finding(target.protocol, result.versions)]) if (f) result.findings.push(f);
   }
+  if (result.ciphers && result.ok) result.findings.push(...cipherFindings(target.protocol, result.ciphers));
   result.timings.total = Date.now() - started;
   return result;
 }

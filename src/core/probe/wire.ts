@@ -6,14 +6,23 @@ import type { Direction } from './types';
 
 export type WireErrorKind = 'timeout' | 'closed' | 'limit' | 'aborted' | 'network' | 'protocol';
 
+/** Where in a connection's life an error happened; the timeout that applied follows from it. */
+export type WirePhase = 'connect' | 'handshake' | 'greeting' | 'command' | 'read' | 'close' | 'abort';
+/** A read awaits either the greeting or the reply to a command. */
+export type ReadPhase = Extract<WirePhase, 'greeting' | 'command'>;
+
 export class WireError extends Error {
+  /** What was awaited, in words for a finding (`the STARTTLS reply`); the phase's name otherwise. */
+  readonly awaited: string;
   constructor(
     readonly kind: WireErrorKind,
-    readonly phase: string,
+    readonly phase: WirePhase,
     message: string,
     readonly code?: string,
+    awaited?: string,
   ) {
     super(message);
+    this.awaited = awaited ?? phase;
   }
 }
 
@@ -29,7 +38,8 @@ export const DEFAULT_LIMITS: WireLimits = { maxLineLength: 8192, maxTotalBytes: 
 export type Recorder = (direction: Direction, text: string) => void;
 
 interface Waiter {
-  phase: string;
+  phase: ReadPhase;
+  awaited: string;
   resolve: (line: string) => void;
   reject: (err: WireError) => void;
 }
@@ -108,18 +118,18 @@ export class Wire {
   }
 
   /** The next line from the server, without its line ending, before `deadline` (epoch ms). */
-  readLine(deadline: number, phase: string): Promise<string> {
+  readLine(deadline: number, awaited: string, phase: ReadPhase = 'command'): Promise<string> {
     const queued = this.lines.shift();
     if (queued !== undefined) return Promise.resolve(queued);
-    if (this.ended) return Promise.reject(this.ended.kind === 'closed' ? new WireError('closed', phase, this.ended.message) : this.ended);
+    if (this.ended) return Promise.reject(this.ended.kind === 'closed' ? new WireError('closed', phase, this.ended.message, undefined, awaited) : this.ended);
     return new Promise((resolve, reject) => {
-      this.waiter = { phase, resolve, reject };
+      this.waiter = { phase, awaited, resolve, reject };
       const ms = Math.max(0, deadline - Date.now());
       this.timer = setTimeout(() => {
         this.timer = null;
         const w = this.waiter;
         this.waiter = null;
-        w?.reject(new WireError('timeout', phase, `no complete reply in time while waiting for ${phase}`));
+        w?.reject(new WireError('timeout', phase, `no complete reply in time while waiting for ${awaited}`, undefined, awaited));
       }, ms);
     });
   }
@@ -192,6 +202,46 @@ export class Wire {
       secure.once('error', onError);
       secure.once('close', onEarlyClose);
       this.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /**
+   * Writes raw bytes (a hand-written ClientHello) in place of TLS and collects the answer
+   * until `enough` says so, the server closes, or `timeoutMs` passes; resolves with what came.
+   * The connection is unusable for lines afterwards: close it.
+   */
+  rawExchange(bytes: Buffer, timeoutMs: number, enough: (received: Buffer) => boolean): Promise<Buffer> {
+    if (this.ended) return Promise.reject(this.ended);
+    this.lines.length = 0;
+    this.buffer = '';
+    const socket = this.socket;
+    socket.removeListener('data', this.onData);
+    socket.removeListener('end', this.onEnd);
+    socket.removeListener('close', this.onClose);
+    let received = Buffer.alloc(0);
+    return new Promise((resolve, reject) => {
+      const finish = (err: WireError | null) => {
+        clearTimeout(timer);
+        this.signal?.removeEventListener('abort', onAbort);
+        socket.removeListener('data', onData);
+        socket.removeListener('end', onEnd);
+        socket.removeListener('close', onEnd);
+        this.destroy(err ?? undefined);
+        if (err) reject(err);
+        else resolve(received);
+      };
+      const onData = (chunk: Buffer) => {
+        received = Buffer.concat([received, chunk]);
+        if (received.length > this.limits.maxTotalBytes || enough(received)) finish(null);
+      };
+      const onEnd = () => finish(null);
+      const onAbort = () => finish(new WireError('aborted', 'handshake', 'the probe was cancelled'));
+      const timer = setTimeout(() => (received.length ? finish(null) : finish(new WireError('timeout', 'handshake', `no answer to the ClientHello within ${timeoutMs} ms`))), timeoutMs);
+      socket.on('data', onData);
+      socket.once('end', onEnd);
+      socket.once('close', onEnd);
+      this.signal?.addEventListener('abort', onAbort, { once: true });
+      socket.write(bytes);
     });
   }
 
@@ -290,7 +340,7 @@ export class Wire {
     this.clearTimer();
     const w = this.waiter;
     this.waiter = null;
-    if (w) w.reject(err.kind === 'closed' ? new WireError('closed', w.phase, `${err.message} while waiting for ${w.phase}`) : err);
+    if (w) w.reject(err.kind === 'closed' ? new WireError('closed', w.phase, `${err.message} while waiting for ${w.awaited}`, undefined, w.awaited) : err);
   }
 
   private clearTimer(): void {

@@ -15,6 +15,10 @@ export interface CertCheckOptions {
   expiryWarningDays?: number;
   now?: Date;
   mayRead?: (absPath: string) => boolean;
+  /** Names to check when myhostname is not set: the user's host, or this machine's for the live folder. */
+  defaultNames?: { name: string }[];
+  /** Not this machine's live config: missing files are on the server. */
+  copied?: boolean;
 }
 
 function paths(value: string): string[] {
@@ -48,7 +52,7 @@ export function checkServiceCertificates(services: PostfixService[], opts: CertC
       }
     }
     const myhostname = s.scope.isSet('myhostname') ? s.effective('myhostname') : undefined;
-    const hostnames = myhostname?.expanded.trim() ? [{ name: myhostname.expanded.trim(), range: myhostname.range }] : [];
+    const hostnames = myhostname?.expanded.trim() ? [{ name: myhostname.expanded.trim(), range: myhostname.range }] : (opts.defaultNames ?? []);
     const key = setupKey(pairs, hostnames);
     const known = bySetup.get(key);
     if (known) {
@@ -66,6 +70,7 @@ export function checkServiceCertificates(services: PostfixService[], opts: CertC
         baseDir: opts.baseDir,
         expiryWarningDays: opts.expiryWarningDays,
         now: opts.now,
+        copied: opts.copied,
         mayRead: opts.mayRead,
       });
       findings.push(...report.findings);

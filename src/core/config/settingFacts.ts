@@ -1,0 +1,124 @@
+// What the hover says about a setting: its documentation, its effective value per service, and
+// which endpoints it affects. Reads the config core's analyses; no vscode types in the result.
+import { basename } from 'node:path';
+import { certificateFilePaths, dovecotBaseDir, isCertificateFileSetting } from './certTlsa';
+import { settingDoc } from './dovecot';
+import { postfixSettingDoc } from './postfix';
+import { paramDoc } from './postfix/rules';
+import { isSmtpd } from './postfix/services';
+import type { SourceRange } from './types';
+import type { ConfigAnalysis } from './index';
+
+/** Anything holding analyses (the worker's retained ones, or a test's). */
+type WithAnalyses = { readonly analyses: readonly ConfigAnalysis[] };
+
+export interface SettingFacts {
+  name: string;
+  server: 'postfix' | 'dovecot';
+  description?: string;
+  defaultValue?: string;
+  recommended?: string;
+  docUrl: string;
+  /** One row per service or listener. */
+  perService: { service: string; value: string; source: string; fromThisLine: boolean }[];
+  /** Endpoints whose effective value comes from the hovered line. */
+  affectedTargets: string[];
+  /** For a certificate setting: the files its value on this line names (absolute paths). */
+  certificateFiles?: string[];
+}
+
+/** The setting name a config line assigns, and where the name sits on the line. */
+export function settingAt(languageId: string, lineText: string, character: number): { name: string; start: number; end: number } | undefined {
+  const patterns: RegExp[] = languageId === 'postfix-master'
+    ? [/(-o\s*\{?\s*)([A-Za-z0-9_.-]+)\s*=/g]
+    : languageId === 'postfix-main'
+      ? [/^()([A-Za-z0-9_.-]+)\s*=/g]
+      : [/^(\s*)([A-Za-z0-9_/-]+)\s*=/g];
+  for (const pattern of patterns) {
+    for (const m of lineText.matchAll(pattern)) {
+      const start = (m.index ?? 0) + m[1]!.length;
+      const end = start + m[2]!.length;
+      if (character >= start && character <= end) return { name: m[2]!, start, end };
+    }
+  }
+  return undefined;
+}
+
+const onLine = (range: SourceRange | undefined, file: string, line: number) => range !== undefined && range.file === file && range.start.line <= line && range.end.line >= line;
+
+export function settingFacts(results: readonly WithAnalyses[], file: string, line: number, name: string): SettingFacts | undefined {
+  const analyses = uniqueAnalyses(results).filter((a) => a.files.includes(file));
+  for (const analysis of analyses) {
+    if (analysis.postfix) return postfixFacts(analysis, file, line, name);
+    if (analysis.dovecot) return dovecotFacts(analysis, file, line, name);
+  }
+  return undefined;
+}
+
+function uniqueAnalyses(results: readonly WithAnalyses[]): ConfigAnalysis[] {
+  const byRoot = new Map<string, ConfigAnalysis>();
+  for (const r of results) for (const a of r.analyses) if (!byRoot.has(`${a.server}:${a.root}`)) byRoot.set(`${a.server}:${a.root}`, a);
+  return [...byRoot.values()];
+}
+
+function postfixFacts(analysis: ConfigAnalysis, file: string, line: number, name: string): SettingFacts {
+  const postfix = analysis.postfix!;
+  const doc = postfixSettingDoc(name, postfix.version);
+  const facts: SettingFacts = { name, server: 'postfix', docUrl: doc?.docUrl ?? paramDoc(name), perService: [], affectedTargets: [] };
+  if (doc) {
+    facts.description = doc.replacedBy ? `${doc.description} (Replaced by \`${doc.replacedBy}\`.)` : doc.description;
+    facts.defaultValue = doc.default;
+    if (doc.recommended !== undefined) facts.recommended = doc.recommended;
+  }
+  const relevant = postfix.services.filter((s) => s.type === 'inet' && (isSmtpd(s) || s.command === 'postscreen'));
+  for (const service of relevant) {
+    const ev = service.effective(name);
+    const fromThisLine = onLine(ev.range, file, line);
+    facts.perService.push({ service: `${service.name}/${service.type}`, value: ev.expanded, source: ev.source, fromThisLine });
+    if (fromThisLine) {
+      for (const e of analysis.endpoints) if (e.service === service.name) facts.affectedTargets.push(e.target);
+    }
+  }
+  facts.affectedTargets = [...new Set(facts.affectedTargets)];
+  if (isCertificateFileSetting('postfix', name)) {
+    const global = postfix.global.effective(name);
+    const value = facts.perService.find((r) => r.fromThisLine)?.value ?? (onLine(global.range, file, line) ? global.expanded : undefined);
+    if (value !== undefined) facts.certificateFiles = certificateFilePaths('postfix', value, analysis.root);
+  }
+  return facts;
+}
+
+function dovecotFacts(analysis: ConfigAnalysis, file: string, line: number, name: string): SettingFacts {
+  const dovecot = analysis.dovecot!;
+  const doc = settingDoc(name, dovecot.version);
+  const facts: SettingFacts = {
+    name,
+    server: 'dovecot',
+    docUrl: doc?.docUrl ?? `https://doc.dovecot.org/2.3/settings/core/#core_setting-${name}`,
+    perService: [],
+    affectedTargets: [],
+  };
+  if (doc) {
+    facts.description = doc.description;
+    facts.defaultValue = doc.default;
+    if (doc.recommended !== undefined) facts.recommended = doc.recommended;
+  }
+  for (const listener of dovecot.listeners.filter((l) => l.enabled)) {
+    const context = { service: listener.service, listener: listener.name, ...(listener.protocol ? { protocol: listener.protocol } : {}) };
+    const assignment = dovecot.effective(name, context);
+    const fromThisLine = onLine(assignment?.range, file, line);
+    facts.perService.push({
+      service: `${listener.service}/${listener.name} :${listener.port}`,
+      value: assignment?.value ?? doc?.default ?? '',
+      source: assignment ? `${basename(assignment.file)}:${assignment.range.start.line + 1}` : 'default',
+      fromThisLine,
+    });
+    if (fromThisLine) {
+      for (const e of analysis.endpoints) if (e.service === `${listener.service}/${listener.name}`) facts.affectedTargets.push(e.target);
+    }
+  }
+  facts.affectedTargets = [...new Set(facts.affectedTargets)];
+  const value = facts.perService.find((r) => r.fromThisLine)?.value;
+  if (value !== undefined && isCertificateFileSetting('dovecot', name)) facts.certificateFiles = certificateFilePaths('dovecot', value, dovecotBaseDir(file));
+  return facts;
+}

@@ -1,0 +1,52 @@
+// The hover's facts, computed from real analyses of the fixture configs (no editor needed).
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { analyzePath } from '../../../src/core/config';
+import { settingAt, settingFacts } from '../../../src/core/config/settingFacts';
+import { fixture } from '../../support/paths';
+
+const workspace = fixture('workspace');
+
+function result(file: string) {
+  const analyses = analyzePath(file, { checkCertificateFiles: false });
+  return { root: file, analyses, findings: analyses.flatMap((a) => a.findings), endpoints: analyses.flatMap((a) => a.endpoints), documentVersions: new Map<string, number>() };
+}
+
+describe('settingAt', () => {
+  it('finds the assigned name under the cursor, per language', () => {
+    assert.deepEqual(settingAt('postfix-main', 'smtpd_tls_protocols = >=TLSv1.2', 4), { name: 'smtpd_tls_protocols', start: 0, end: 19 });
+    assert.equal(settingAt('postfix-main', 'smtpd_tls_protocols = >=TLSv1.2', 25), undefined, 'not on the value');
+    assert.equal(settingAt('postfix-main', '# smtpd_tls_protocols = x', 4), undefined, 'not in a comment');
+    assert.equal(settingAt('postfix-master', '  -o smtpd_tls_wrappermode=yes', 8)?.name, 'smtpd_tls_wrappermode');
+    assert.equal(settingAt('dovecot', '    ssl_min_protocol = TLSv1.2', 6)?.name, 'ssl_min_protocol');
+  });
+});
+
+describe('settingFacts', () => {
+  it('Postfix: a main.cf line governs the services without their own -o', () => {
+    const main = join(workspace, 'postfix', 'main.cf');
+    const line = 9; // smtpd_tls_security_level = may
+    const facts = settingFacts([result(main)], main, line, 'smtpd_tls_security_level')!;
+    assert.equal(facts.server, 'postfix');
+    assert.match(facts.docUrl, /postconf\.5\.html#smtpd_tls_security_level$/);
+    assert.match(facts.description ?? '', /RFC 3207/);
+    assert.ok(facts.recommended, 'a recommendation is shown');
+    const smtp = facts.perService.find((r) => r.service === 'smtp/inet')!;
+    assert.deepEqual([smtp.value, smtp.source, smtp.fromThisLine], ['may', 'main.cf', true]);
+    const submission = facts.perService.find((r) => r.service === 'submission/inet')!;
+    assert.deepEqual([submission.value, submission.source, submission.fromThisLine], ['encrypt', '-o', false]);
+    assert.ok(facts.affectedTargets.includes('smtp://127.0.0.1:25'));
+    assert.ok(!facts.affectedTargets.includes('submission://127.0.0.1:587'));
+  });
+
+  it('Dovecot: documentation, default and the listeners a global setting governs', () => {
+    const conf = join(workspace, 'dovecot', 'dovecot.conf');
+    const facts = settingFacts([result(conf)], conf, 8, 'ssl_min_protocol')!;
+    assert.equal(facts.server, 'dovecot');
+    assert.ok(facts.description && facts.description.length > 10);
+    assert.equal(facts.defaultValue, 'TLSv1.2');
+    assert.ok(facts.perService.every((r) => r.value === 'TLSv1' && r.fromThisLine));
+    assert.ok(facts.affectedTargets.includes('imaps://127.0.0.1:993'));
+  });
+});
