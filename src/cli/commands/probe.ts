@@ -25,6 +25,10 @@ options:
                        the whole probe gets 4 times as long (default 5000 to 15000 per phase)
   --no-versions        do not try TLS 1.0 to 1.3 one by one
   --no-injection       skip the STARTTLS command injection test
+  --ciphers            list every accepted cipher suite per version (SSLv2 to TLS 1.3), the
+                       groups, DH sizes, TLS_FALLBACK_SCSV and secure renegotiation; about one
+                       connection per accepted suite (default: on for a single target)
+  --no-ciphers         skip that scan (default with several targets)
   --max-connections N  connections open at once per host, all targets together (default 2)
   -h, --help           show this help
 
@@ -52,6 +56,8 @@ function parse(args: string[]) {
         timeout: { type: 'string' },
         'no-versions': { type: 'boolean' },
         'no-injection': { type: 'boolean' },
+        ciphers: { type: 'boolean' },
+        'no-ciphers': { type: 'boolean' },
         'max-connections': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -89,6 +95,9 @@ export async function probeCommand(args: string[], io: CliIo): Promise<number> {
   }
   if (values.servername !== undefined && !/^[A-Za-z0-9_.:-]+$/.test(values.servername)) throw new UsageError(`--servername '${values.servername}' is not a host name`);
   if (values.ehlo !== undefined && !/^(?:[A-Za-z0-9-]+\.)*[A-Za-z0-9-]+$|^\[[0-9A-Fa-f.:]+\]$/.test(values.ehlo)) throw new UsageError(`--ehlo '${values.ehlo}' is not a host name`);
+  if (values.ciphers && values['no-ciphers']) throw new UsageError('give --ciphers or --no-ciphers, not both');
+  // A full scan is many connections: by default only when one endpoint was named.
+  const ciphers = values.ciphers ?? (values['no-ciphers'] ? false : targets.length === 1);
   const timeout = positiveInteger('--timeout', values.timeout);
   const perHostConnections = positiveInteger('--max-connections', values['max-connections']);
 
@@ -100,6 +109,7 @@ export async function probeCommand(args: string[], io: CliIo): Promise<number> {
     ehloName: values.ehlo,
     enumerateVersions: !values['no-versions'],
     checkInjection: !values['no-injection'],
+    ciphers,
     perHostConnections,
     timeouts: timeout === undefined ? undefined : { connect: timeout, greeting: timeout, command: timeout, handshake: timeout, total: timeout * 4 },
   });

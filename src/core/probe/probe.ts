@@ -11,6 +11,8 @@ import { DEFAULT_PER_HOST_CONNECTIONS, HostLimiter } from './hostLimiter';
 import { runMainDialog } from './main-dialog';
 import { rateLimitRetrier, rateLimitedFinding } from './rateLimit';
 import { checkInjection, checkVersion } from './side-checks';
+import { cipherFindings } from './cipherFindings';
+import { runCipherScan } from './cipherScan';
 import { hostPort, parseTarget } from './target';
 import type { PhaseTimeouts, ProbeOptions, ProbeResult, ProbeTarget, TlsVersionName, TranscriptEntry } from './types';
 import { TLS_VERSIONS } from './versions';
@@ -46,6 +48,8 @@ export function emptyResult(target: ProbeTarget, startedAt: Date): ProbeResult {
     tls: null,
     certificate: null,
     versions: { TLSv1: null, 'TLSv1.1': null, 'TLSv1.2': null, 'TLSv1.3': null },
+    ciphers: null,
+    connections: 0,
     findings: [],
     transcript: [],
     timings: { connect: null, greeting: null, starttls: null, handshake: null, total: 0 },
@@ -140,6 +144,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
     ehloName: options.ehloName ?? defaultEhloName(),
     servername: (options.servername ?? target.host).toLowerCase(),
     signal: controller.signal,
+    onConnect: () => void result.connections++,
   };
   const limiter = options.limiter ?? new HostLimiter(options.maxConnections ?? DEFAULT_PER_HOST_CONNECTIONS).forHost(target.host, controller.signal);
   // A side connection turned away with 421 is retried after a pause; if the server keeps
@@ -164,6 +169,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
       extraCaPem,
       secureContext: trustContext(extraCaPem),
       expiryWarningDays: options.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS,
+      keepChain: options.keepChain,
       onGreeting: greeted,
       onHandshake: handshaken,
     }))
@@ -178,13 +184,26 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
       handshaken(null);
     });
 
+  // The cipher scan stops starting hellos at 80% of the total timeout, so that what it found
+  // is kept instead of the whole probe timing out.
+  const cipherScan = async (): Promise<void> => {
+    if (!stillWanted()) return;
+    const scan = await runCipherScan(settings, { limiter, retry, refusals, record, deadline: started + Math.floor(timeouts.total * 0.8) });
+    result.ciphers = scan;
+    for (const v of scan.versions) {
+      if (v.version in result.versions && v.accepted !== null) result.versions[v.version as TlsVersionName] = v.accepted;
+    }
+  };
+
   // Side connections start once the server accepted a session: a server that turns us away
   // (421) must not get more connections.
   const side = async (): Promise<void> => {
     await greetingAccepted;
     if (!stillWanted()) return;
     const tasks: Promise<unknown>[] = [];
-    if (options.enumerateVersions !== false) {
+    if (options.ciphers) tasks.push(cipherScan());
+    // The cipher scan learns the versions from its own hellos: no separate handshakes then.
+    if (options.enumerateVersions !== false && !options.ciphers) {
       for (const version of TLS_VERSIONS) {
         tasks.push((async () => {
           // The main handshake already proves its own version: no connection needed for it.
@@ -232,6 +251,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
   if (options.enumerateVersions !== false && result.ok) {
     for (const f of [legacyVersionFinding(target.protocol, result.versions), tls13Finding(target.protocol, result.versions)]) if (f) result.findings.push(f);
   }
+  if (result.ciphers && result.ok) result.findings.push(...cipherFindings(target.protocol, result.ciphers));
   result.timings.total = Date.now() - started;
   return result;
 }
