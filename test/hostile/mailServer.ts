@@ -26,6 +26,8 @@ export interface MailServerOptions {
   scheme?: string;
   /** `127.0.0.1` by default; `::1` for the IPv6 case. */
   host?: string;
+  /** A free port by default; 25 for an MX (root only). */
+  port?: number;
   implicitTls?: boolean;
   /**
    * Raw greeting bytes; `null` never greets; a function takes over the greeting entirely
@@ -65,7 +67,7 @@ export async function startMailServer(options: MailServerOptions): Promise<Hosti
   return listen(scheme, options.host ?? '127.0.0.1', (socket, ctx) => {
     const session = new MailSession(socket, ctx, options, secureContext);
     session.start().catch(() => socket.destroy());
-  }, options.stats);
+  }, options.stats, options.port);
 }
 
 export class MailSession {

@@ -24,8 +24,6 @@ const COMMANDS: Record<string, CommandFactory> = {
   'mailTls.checkDomain': checkDomainCommand,
 };
 
-export const COMMAND_IDS = Object.keys(COMMANDS);
-
 export function registerCommands(ctx: MailTlsContext): void {
   for (const [id, factory] of Object.entries(COMMANDS)) {
     const handler = factory(ctx) as (...args: unknown[]) => unknown;

@@ -8,6 +8,7 @@ import { onDidChangeSettings, readSettingsEndpoints } from '../settings';
 import type { DeclaredEndpoint } from '../workspace/configIndex';
 import { DomainsGroupNode, type DomainTreeNode } from '../domain/domainNodes';
 import { readSettingsDomains } from '../domain/domainSettings';
+import { coalesce } from '../util/coalesce';
 import {
   ChainNode, ConfigFileNode, EndpointNode, ErrorNode, FindingsNode, NegotiatedNode, SettingsGroupNode,
   TranscriptNode, VersionsNode, type EndpointData, type ExplorerNode,
@@ -26,17 +27,11 @@ export class EndpointExplorer implements vscode.TreeDataProvider<TreeNode>, vsco
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
-  private refreshTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly ctx: MailTlsContext) {
-    const refresh = () => {
-      if (this.refreshTimer) return;
-      this.refreshTimer = setTimeout(() => {
-        this.refreshTimer = undefined;
-        this.changed.fire(undefined);
-      }, REFRESH_COALESCE_MS);
-    };
+    const refresh = coalesce(() => this.changed.fire(undefined), REFRESH_COALESCE_MS);
     this.disposables.push(
+      refresh,
       ctx.store.onDidChange(refresh),
       ctx.index.onDidChange(refresh),
       ctx.live.onDidChange(refresh),
@@ -48,7 +43,6 @@ export class EndpointExplorer implements vscode.TreeDataProvider<TreeNode>, vsco
     }, AGE_REFRESH_MS);
     this.disposables.push(new vscode.Disposable(() => {
       clearInterval(timer);
-      clearTimeout(this.refreshTimer);
     }));
   }
 
