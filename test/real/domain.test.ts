@@ -57,7 +57,7 @@ describe('domain check against signed zones and a validating unbound', { skip: s
       assert.equal(h.addresses[0]!.probe!.certificate!.chainDer, undefined, 'chain bytes are not kept in the report');
     }
     // mx1 publishes the key and its issuer: both match; mx2 the key and a next key: one matches.
-    assert.deepEqual(r.mx[0]!.addresses[0]!.daneMatched.map((m) => m.slice(0, 5)), ['3 1 1', '2 1 1']);
+    assert.deepEqual(r.mx[0]!.addresses[0]!.daneMatched.map((m) => m.slice(0, 5)).sort(), ['2 1 1', '3 1 1']);
     assert.equal(r.mx[1]!.addresses[0]!.daneMatched.length, 1);
     const srv = Object.fromEntries(r.srv.map((s) => [s.service, s]));
     assert.equal(srv._submission!.targets[0]!.addresses[0]!.probe!.ok, true);
@@ -134,6 +134,36 @@ describe('domain check against signed zones and a validating unbound', { skip: s
     assert.equal(r.mtaSts.policy, null);
     assert.match(r.mtaSts.fetchError ?? '', /certificate|issuer/i);
     assert.ok(ids(r).includes('mta-sts-fetch-failed'));
+  });
+
+  test('mail-tls domain: text and JSON reports, exit status 1 on an error finding', async () => {
+    const cli = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+    const run = (args: string[]) => new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile(process.execPath, [cli, 'domain', ...args, '--resolver', env.resolver, '--ca', env.caFile], { timeout: 120_000 }, (err, stdout) => resolve({ code: err ? Number(err.code) : 0, stdout }));
+    });
+    const good = await run([TEST_DOMAINS.good]);
+    assert.equal(good.code, 0, good.stdout);
+    assert.match(good.stdout, /^good\.test {2}OK$/m);
+    assert.match(good.stdout, /MX 10 +mx1\.good\.test {2}TLSA: usable/);
+    assert.match(good.stdout, /DANE match/);
+    const bad = await run([TEST_DOMAINS.nullMx, TEST_DOMAINS.badTlsa, '--json']);
+    assert.equal(bad.code, 1, bad.stdout);
+    const parsed = JSON.parse(bad.stdout) as DomainResult[];
+    assert.deepEqual(parsed.map((r) => r.domain), ['nullmx.test', 'badtlsa.test']);
+    assert.ok(parsed[1]!.findings.some((f) => f.id === 'dane-tlsa-mismatch'));
+  });
+
+  test('a resolver that does not validate: said so, and nothing is reported secure', async () => {
+    const r = await checkDomain(TEST_DOMAINS.good, { resolvers: [env.plainResolver], caFile: env.caFile });
+    assert.equal(r.resolver.validates, false);
+    assert.equal(r.dnssec, 'unvalidated');
+    assert.equal(r.mx.length, 2, 'the answers themselves are read');
+    for (const h of r.mx) {
+      assert.equal(h.dane.state, 'unknown');
+      assert.equal(h.addresses[0]!.daneMatch, null);
+    }
+    assert.doesNotMatch(JSON.stringify(r), /"secure"/);
+    assert.equal(r.findings.find((f) => f.id === 'dnssec-resolver-not-validating')?.severity, 'warning');
   });
 
   test('cancelling a check rejects with the reason', async () => {

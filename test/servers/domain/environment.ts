@@ -12,9 +12,9 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { startMailServer } from '../../hostile/mailServer';
-import type { HostileServer } from '../../hostile/listener';
-import { ensurePki, TestPki } from '../certs';
+import { startMailServer } from '../../support/mailServers/mailServer';
+import type { HostileServer } from '../../support/mailServers/listener';
+import { ensurePki, TestPki } from '../../support/certs/pki';
 import { signZones, startUnbound, UnboundInstance } from './unbound';
 import { testPolicies, testZones, ZoneAddresses } from './zones';
 
@@ -35,6 +35,8 @@ export const TEST_DOMAINS = {
 export interface DomainEnvironment {
   /** `IP:53` of the validating resolver. */
   resolver: string;
+  /** `IP:53` of a resolver serving the same zones without validating. */
+  plainResolver: string;
   resolverAddress: string;
   addresses: ZoneAddresses;
   /** The test root CA (trust it for the MX certificates and the MTA-STS server). */
@@ -47,6 +49,7 @@ export interface DomainEnvironment {
   leafSpki: string;
   servers: HostileServer[];
   unbound: UnboundInstance;
+  plainUnbound: UnboundInstance;
   stop(): Promise<void>;
 }
 
@@ -63,8 +66,8 @@ async function domainCertificate(dir: string, pki: TestPki): Promise<{ key: stri
   writeFileSync(ext, `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${names.map((n) => `DNS:${n}`).join(',')}\n`);
   for (const k of ['leaf', 'next']) await run('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', join(dir, `${k}.key`)]);
   await run('openssl', ['req', '-new', '-key', join(dir, 'leaf.key'), '-subj', '/CN=mx1.good.test', '-out', join(dir, 'leaf.csr')]);
-  await run('openssl', ['x509', '-req', '-in', join(dir, 'leaf.csr'), '-CA', pki.certificates.intermediate.cert, '-CAkey', pki.certificates.intermediate.key, '-CAcreateserial', '-days', '30', '-extfile', ext, '-out', join(dir, 'leaf.pem')]);
-  await run('openssl', ['req', '-new', '-x509', '-key', join(dir, 'next.key'), '-subj', '/CN=next', '-days', '30', '-out', join(dir, 'next.pem')]);
+  await run('openssl', ['x509', '-req', '-in', join(dir, 'leaf.csr'), '-CA', pki.certificates.intermediate.cert, '-CAkey', pki.certificates.intermediate.key, '-CAcreateserial', '-days', '200', '-extfile', ext, '-out', join(dir, 'leaf.pem')]);
+  await run('openssl', ['req', '-new', '-x509', '-key', join(dir, 'next.key'), '-subj', '/CN=next', '-days', '200', '-out', join(dir, 'next.pem')]);
   const chain = join(dir, 'chain.pem');
   writeFileSync(chain, readFileSync(join(dir, 'leaf.pem'), 'utf8') + readFileSync(pki.certificates.intermediate.cert, 'utf8'));
   return { key: join(dir, 'leaf.key'), chain, leaf: new X509Certificate(readFileSync(join(dir, 'leaf.pem'))), next: new X509Certificate(readFileSync(join(dir, 'next.pem'))) };
@@ -82,7 +85,7 @@ function canBind(address: string, port: number): Promise<boolean> {
 async function chooseBlock(): Promise<string> {
   for (let i = 0; i < 20; i++) {
     const block = `127.${100 + Math.floor(Math.random() * 150)}.${Math.floor(Math.random() * 256)}`;
-    const free = await Promise.all([canBind(`${block}.1`, 25), canBind(`${block}.10`, 443), canBind(`${block}.53`, 53)]);
+    const free = await Promise.all([canBind(`${block}.1`, 25), canBind(`${block}.10`, 443), canBind(`${block}.53`, 53), canBind(`${block}.54`, 53)]);
     if (free.every(Boolean)) return block;
   }
   throw new Error('no free 127.R.S.0/24 block found for the domain test environment');
@@ -98,11 +101,13 @@ export async function startDomainEnvironment(): Promise<DomainEnvironment> {
   const addresses: ZoneAddresses = {
     mx1: `${block}.1`, mx2: `${block}.2`, badTlsa: `${block}.3`, stsBad: `${block}.4`, unsigned: `${block}.5`, bogus: `${block}.6`, web: `${block}.10`, resolver: `${block}.53`,
   };
+  const plainAddress = `${block}.54`;
   const servers: HostileServer[] = [];
   let unbound: UnboundInstance | null = null;
+  let plainUnbound: UnboundInstance | null = null;
   let web: https.Server | null = null;
   const stop = async () => {
-    await unbound?.stop();
+    await Promise.all([unbound?.stop(), plainUnbound?.stop()]);
     await Promise.all(servers.map((s) => s.close()));
     await new Promise<void>((r) => (web ? web.close(() => r()) : r()));
     rmSync(dir, { recursive: true, force: true });
@@ -130,10 +135,13 @@ export async function startDomainEnvironment(): Promise<DomainEnvironment> {
       // One changed digit in the signed TLSA data: its RRSIG no longer verifies (bogus).
       'bogus.test.': (text) => text.replace(/(_25\._tcp\.mx\.bogus\.test\.\s+\d+\s+IN\s+TLSA\s+3 1 1 )([0-9a-f])/, (_m, head: string, d: string) => head + (d === '0' ? '1' : '0')),
     });
-    unbound = await startUnbound(dir, addresses.resolver, 53, anchor, zones);
+    [unbound, plainUnbound] = await Promise.all([
+      startUnbound(dir, addresses.resolver, 53, anchor, zones),
+      startUnbound(dir, plainAddress, 53, anchor, zones, false),
+    ]);
     const resolvConf = join(dir, 'resolv.conf');
     writeFileSync(resolvConf, `nameserver ${addresses.resolver}\noptions trust-ad edns0\n`);
-    return { resolver: `${addresses.resolver}:53`, resolverAddress: addresses.resolver, addresses, caFile: pki.caFile, dir, resolvConf, leafSpki: spki(cert.leaf), servers, unbound, stop };
+    return { resolver: `${addresses.resolver}:53`, plainResolver: `${plainAddress}:53`, plainUnbound, resolverAddress: addresses.resolver, addresses, caFile: pki.caFile, dir, resolvConf, leafSpki: spki(cert.leaf), servers, unbound, stop };
   } catch (err) {
     await stop();
     throw err;

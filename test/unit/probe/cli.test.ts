@@ -10,7 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import type { CliIo } from '../../../src/cli/io';
 import { main } from '../../../src/cli/main';
 import type { ProbeResult } from '../../../src/core/probe/types';
-import { FakeServer, KeyPair, makeSelfSigned, smtpHandler, startFakeServer } from './fakeServer';
+import { selfSigned, type KeyPair } from '../../support/certs/selfSigned';
+import { FakeServer, smtpHandler, startFakeServer } from '../../support/mailServers/scripted';
 
 function fakeIo() {
   const out: string[] = [];
@@ -33,7 +34,7 @@ let noTls: FakeServer;
 let closedPort: number;
 
 before(async () => {
-  pair = makeSelfSigned('localhost');
+  pair = selfSigned('localhost');
   dir = mkdtempSync(join(tmpdir(), 'probe-cli-'));
   caFile = join(dir, 'ca.pem');
   writeFileSync(caFile, pair.cert);
@@ -112,7 +113,7 @@ describe('mail-tls probe: results', () => {
     const results = JSON.parse(r.stdout) as ProbeResult[];
     assert.deepEqual(results.map((x) => x.target), targets);
     const [first, second, third] = results as [ProbeResult, ProbeResult, ProbeResult];
-    assert.deepEqual(Object.keys(first).sort(), ['address', 'capabilities', 'certificate', 'ciphers', 'connections', 'findings', 'greeting', 'ok', 'protocol', 'startedAt', 'target', 'timings', 'tls', 'tlsMode', 'transcript', 'versions']);
+    assert.deepEqual(Object.keys(first).sort(), ['address', 'capabilities', 'certificate', 'ciphers', 'connections', 'findings', 'greeting', 'ok', 'pipeliningGuard', 'protocol', 'startedAt', 'target', 'timings', 'tls', 'tlsMode', 'transcript', 'versions']);
     assert.deepEqual(Object.keys(first.tls!).sort(), ['alpn', 'cipher', 'cipherStandardName', 'group', 'version']);
     assert.deepEqual(Object.keys(first.certificate!).sort(), ['chain', 'daysLeft', 'hostnameMatches', 'trusted', 'validationError']);
     assert.deepEqual(Object.keys(first.certificate!.chain[0]!).sort(), ['fingerprint256', 'issuer', 'keyBits', 'keyType', 'notAfter', 'notBefore', 'selfSigned', 'serialNumber', 'signatureAlgorithm', 'subject', 'subjectAltNames']);

@@ -6,7 +6,7 @@
 import net from 'node:net';
 import { Duplex } from 'node:stream';
 import tls from 'node:tls';
-import { hostileCertificate } from './certs';
+import { sharedCertificate } from '../certs/selfSigned';
 import { DIALECTS, DialectReplies, HostileDialect } from './dialects';
 import { ConnectionStats, HostileServer, listen, ListenerContext } from './listener';
 
@@ -62,7 +62,7 @@ const IMPLICIT_SCHEME: Record<HostileDialect, string> = {
 
 export async function startMailServer(options: MailServerOptions): Promise<HostileServer> {
   const scheme = options.scheme ?? (options.implicitTls ? IMPLICIT_SCHEME[options.dialect] : options.dialect);
-  const cert = hostileCertificate();
+  const cert = sharedCertificate();
   const secureContext = tls.createSecureContext({ key: cert.key, cert: cert.cert, ...options.tls });
   return listen(scheme, options.host ?? '127.0.0.1', (socket, ctx) => {
     const session = new MailSession(socket, ctx, options, secureContext);
