@@ -46,6 +46,12 @@ export class TrustGate implements vscode.Disposable {
     return { allowed: targets.filter((t) => !declined.has(t)), declined: [...declined] };
   }
 
+  /** Asks (when untrusted) before connecting for something else a workspace file names, such as a domain. */
+  async consent(subjects: readonly string[]): Promise<boolean> {
+    if (this.trusted || subjects.length === 0) return true;
+    return this.prompt(subjects);
+  }
+
   /** Only honoured when the extension runs under its integration tests. */
   setTestHooks(hooks: { simulateUntrusted?: boolean; prompt?: ConsentPrompt | null }): void {
     if (hooks.simulateUntrusted !== undefined && hooks.simulateUntrusted !== this.simulatedUntrusted) {
