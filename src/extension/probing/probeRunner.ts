@@ -98,6 +98,7 @@ export class ProbeRunner implements vscode.Disposable {
       }
     }
     if (targets.length === 0) return;
+    this.log.info(caFileLine(settings.caFile, targets.length));
     try {
       await probeMany(targets, {
         signal,
@@ -139,6 +140,17 @@ export class ProbeRunner implements vscode.Disposable {
   dispose(): void {
     this.cancelAll();
   }
+}
+
+/**
+ * Which CA file a run trusts besides the system roots. mailTls.caFile names a file on the machine
+ * the probes run on (machine-overridable): in a remote window it comes from the Remote settings,
+ * and a path in the User settings of the machine in front of you does not apply, so say so.
+ */
+export function caFileLine(caFile: string | undefined, count: number, remoteName = vscode.env.remoteName): string {
+  if (caFile) return `probing ${count} endpoint(s) with the CA file ${caFile} (mailTls.caFile) besides the system roots`;
+  const remote = remoteName ? `; this is a remote window (${remoteName}): mailTls.caFile is read from its Remote or workspace settings, not from your local User settings` : '';
+  return `probing ${count} endpoint(s) with the system roots only (no mailTls.caFile)${remote}`;
 }
 
 interface SettingsGroup {

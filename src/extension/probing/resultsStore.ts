@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { Severity } from '../../core/findings';
 import type { ProbeResult } from '../../core/probe/types';
 import { endpointStatus, type EndpointStatus } from '../../core/endpointStatus';
+import { canonicalTarget } from './engine';
 
 export interface StoredResult {
   result: ProbeResult;
@@ -19,6 +20,13 @@ export interface StoredError {
   receivedAt: number;
 }
 
+/**
+ * Host names are case-insensitive: `imaps://MX.Example.org` from a config and the probe's
+ * `imaps://mx.example.org:993` are one endpoint. Keys are the canonical URL (lower-case host,
+ * explicit port); what does not parse keys as written.
+ */
+const key = (target: string): string => canonicalTarget(target) ?? target;
+
 export class ResultsStore implements vscode.Disposable {
   private readonly results = new Map<string, StoredResult>();
   private readonly errors = new Map<string, StoredError>();
@@ -29,11 +37,11 @@ export class ResultsStore implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
 
   get(target: string): StoredResult | undefined {
-    return this.results.get(target);
+    return this.results.get(key(target));
   }
 
   error(target: string): StoredError | undefined {
-    return this.errors.get(target);
+    return this.errors.get(key(target));
   }
 
   all(): StoredResult[] {
@@ -41,12 +49,13 @@ export class ResultsStore implements vscode.Disposable {
   }
 
   isRunning(target: string): boolean {
-    return this.running.has(target);
+    return this.running.has(key(target));
   }
 
   /** The endpoint's status, with the findings that join its config and live result when given. */
   status(target: string, joined?: readonly { severity: Severity }[]): EndpointStatus {
-    return endpointStatus({ running: this.running.has(target), errored: this.errors.has(target), result: this.results.get(target)?.result, joined });
+    const k = key(target);
+    return endpointStatus({ running: this.running.has(k), errored: this.errors.has(k), result: this.results.get(k)?.result, joined });
   }
 
   /** The targets of the last batch the user started, for "Probe Again". */
@@ -59,22 +68,24 @@ export class ResultsStore implements vscode.Disposable {
   }
 
   setRunning(target: string, running: boolean): void {
-    if (running) this.running.add(target);
-    else this.running.delete(target);
+    if (running) this.running.add(key(target));
+    else this.running.delete(key(target));
     this.changed.fire([target]);
   }
 
   set(result: ProbeResult, receivedAt = Date.now()): void {
-    this.results.set(result.target, { result, receivedAt });
-    this.errors.delete(result.target);
-    this.running.delete(result.target);
+    const k = key(result.target);
+    this.results.set(k, { result, receivedAt });
+    this.errors.delete(k);
+    this.running.delete(k);
     this.changed.fire([result.target]);
   }
 
   setError(target: string, message: string, receivedAt = Date.now()): void {
-    this.errors.set(target, { message, receivedAt });
-    this.results.delete(target);
-    this.running.delete(target);
+    const k = key(target);
+    this.errors.set(k, { message, receivedAt });
+    this.results.delete(k);
+    this.running.delete(k);
     this.changed.fire([target]);
   }
 
