@@ -59,6 +59,23 @@ export function readSettingsEndpoints(): SettingsEndpoint[] {
   return out;
 }
 
+/**
+ * `mailTls.configHosts`: the host each config root describes, `{ "<folder-relative config
+ * directory or dovecot.conf>": "mx.example.org" }`, from every workspace folder, as absolute keys.
+ */
+export function readConfigHosts(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    if (folder.uri.scheme !== 'file') continue;
+    const value = vscode.workspace.getConfiguration(SECTION, folder.uri).get<Record<string, unknown>>('configHosts', {});
+    for (const [root, host] of Object.entries(value ?? {})) {
+      if (typeof host !== 'string' || host.trim() === '') continue;
+      out[path.resolve(folder.uri.fsPath, root)] = host.trim();
+    }
+  }
+  return out;
+}
+
 export function onDidChangeSettings(listener: () => void): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((event) => {
     if (event.affectsConfiguration(SECTION)) listener();

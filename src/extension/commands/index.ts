@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { MailTlsContext } from '../context';
 import { copyTlsaRecord } from '../dane/tlsaCommands';
 import { checkDomainCommand } from '../domain/domainCommands';
+import { setConfigHost } from './configHostCommand';
 import { refreshExplorer, revealInConfig, showLog } from './navigationCommands';
 import { probeActiveConfig, probeAgain, probeAll, probeEndpoint } from './probeCommands';
 import { copyMarkdown, exportJson, showTranscript } from './reportCommands';
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, CommandFactory> = {
   'mailTls.showLog': showLog,
   'mailTls.copyTlsaRecord': copyTlsaRecord,
   'mailTls.checkDomain': checkDomainCommand,
+  'mailTls.setConfigHost': setConfigHost,
 };
 
 export function registerCommands(ctx: MailTlsContext): void {

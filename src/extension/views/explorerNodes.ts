@@ -71,9 +71,11 @@ export class EndpointNode extends vscode.TreeItem {
     const hasDetails = Boolean(data.stored || data.error);
     super(data.target, hasDetails ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     this.id = `${parent.id}/${data.target}`;
-    this.iconPath = STATUS_ICONS[data.status];
-    this.contextValue = `mailTls:endpoint:${data.status}${data.declaration ? ':declared' : ''}`;
-    const parts = [data.declaration?.service, data.stored ? ageText(data.stored.receivedAt) : undefined];
+    // A config copied from elsewhere may not say which machine it describes: shown, never probed.
+    const unknownHost = data.declaration?.host.known === false;
+    this.iconPath = unknownHost ? new vscode.ThemeIcon('question') : STATUS_ICONS[data.status];
+    this.contextValue = unknownHost ? 'mailTls:endpointUnknownHost:declared' : `mailTls:endpoint:${data.status}${data.declaration ? ':declared' : ''}`;
+    const parts = [data.declaration?.service, unknownHost ? vscode.l10n.t('host unknown, not probed') : undefined, data.stored ? ageText(data.stored.receivedAt) : undefined];
     this.description = parts.filter(Boolean).join(' · ');
     this.tooltip = endpointTooltip(data);
   }
@@ -85,6 +87,8 @@ export class EndpointNode extends vscode.TreeItem {
 function endpointTooltip(data: EndpointData): vscode.MarkdownString {
   const md = new vscode.MarkdownString(`**${data.target}**`);
   if (data.declaration) md.appendMarkdown(`\n\n${vscode.l10n.t('Declared by {0} ({1})', data.declaration.service, vscode.workspace.asRelativePath(data.declaration.fileUri))}`);
+  if (data.declaration) md.appendMarkdown(`\n\n${vscode.l10n.t('Host: {0}', data.declaration.host.reason)}`);
+  if (data.declaration?.host.known === false) md.appendMarkdown(`\n\n${vscode.l10n.t('Not probed: use "Set Host for This Config…" on the config to say which machine it describes.')}`);
   if (data.stored?.result.tls) md.appendMarkdown(`\n\n${data.stored.result.tls.version}, \`${data.stored.result.tls.cipher}\``);
   if (data.error) md.appendMarkdown(`\n\n${vscode.l10n.t('Probe failed: {0}', data.error.message)}`);
   return md;

@@ -21,6 +21,8 @@ export interface AnalysisRequest {
   /** Unsaved editor buffers by absolute path: they win over the disk. */
   overrides: Record<string, string>;
   expiryWarningDays: number;
+  /** mailTls.configHosts: the host per config root (absolute directory or dovecot.conf). */
+  hosts?: Record<string, string>;
   /** Restricted mode: only files under these folders are opened. Absent: every file. */
   readableRoots?: string[];
 }
@@ -67,7 +69,7 @@ export function runAnalysis(request: AnalysisRequest): { data: AnalysisData; ana
       return undefined;
     }
   };
-  const analyses = analyzePath(request.root, { readText, expiryWarningDays: request.expiryWarningDays, ...(mayRead ? { mayRead } : {}) });
+  const analyses = analyzePath(request.root, { readText, expiryWarningDays: request.expiryWarningDays, ...(request.hosts ? { hosts: request.hosts } : {}), ...(mayRead ? { mayRead } : {}) });
   const endpoints = analyses.flatMap((a) => a.endpoints);
   const findings = capPerFile(analyses.flatMap((a) => a.findings));
   for (const [file, size] of tooLarge) findings.unshift(tooLargeFinding(file, size));

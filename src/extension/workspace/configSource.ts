@@ -2,7 +2,7 @@
 // the extension host's thread); unsaved editor buffers travel with the request, so diagnostics
 // follow edits, and the result names every file read, for dependency tracking.
 import * as vscode from 'vscode';
-import { readSettings } from '../settings';
+import { readConfigHosts, readSettings } from '../settings';
 import type { AnalysisData } from './analysisJob';
 import type { ConfigWorkerClient } from './workerClient';
 
@@ -28,7 +28,7 @@ export async function analyzeConfig(worker: ConfigWorkerClient, fsPath: string, 
     if (doc.isDirty || doc.isUntitled) overrides[doc.uri.fsPath] = doc.getText();
   }
   const { expiryWarningDays } = readSettings(vscode.Uri.file(fsPath));
-  const data = await worker.analyze({ root: fsPath, overrides, expiryWarningDays, ...(readableRoots ? { readableRoots } : {}) }, signal);
+  const data = await worker.analyze({ root: fsPath, overrides, expiryWarningDays, hosts: readConfigHosts(), ...(readableRoots ? { readableRoots } : {}) }, signal);
   if (!data) return undefined;
   const documentVersions = new Map<string, number>();
   for (const path of data.reads) {

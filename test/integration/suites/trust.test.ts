@@ -117,6 +117,29 @@ describe(REALLY_RESTRICTED ? 'untrusted workspace (VS Code restricted mode)' : '
     }
   });
 
+  it('a certificate a config names outside the workspace is not opened: "not checked until trusted"', async () => {
+    const code = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));
+    const conf = vscode.Uri.file(writeGenerated('trust/dovecot/dovecot.conf', 'protocols = imap\nssl = required\nssl_cert = </etc/gshadow\nssl_key = </etc/gshadow\n'));
+    await vscode.commands.executeCommand('mailTls.refreshExplorer');
+    await api.whenIdle();
+    const diagnostics = await waitFor('the not-checked diagnostic on ssl_cert', () => {
+      const d = vscode.languages.getDiagnostics(conf);
+      return d.some((x) => code(x) === 'dovecot-cert-file-not-checked') ? d : undefined;
+    });
+    const notChecked = diagnostics.find((x) => code(x) === 'dovecot-cert-file-not-checked')!;
+    assert.equal(notChecked.range.start.line, 2);
+    assert.match(notChecked.message, /\/etc\/gshadow is outside the workspace: not checked until the workspace is trusted/);
+    assert.ok(!diagnostics.some((x) => /cert-file-invalid|cert-key-missing/.test(code(x))), `the file was read: ${diagnostics.map(code).join(', ')}`);
+    if (REALLY_RESTRICTED) return; // trust cannot be granted here without the dialog
+    // Trusted, the same config's file is read (so the absence above means something).
+    api.testing!.setTrustHooks({ simulateUntrusted: false });
+    try {
+      await waitFor('the certificate checked once the workspace is trusted', () => vscode.languages.getDiagnostics(conf).some((x) => code(x) === 'dovecot-cert-file-invalid'));
+    } finally {
+      api.testing!.setTrustHooks({ simulateUntrusted: true });
+    }
+  });
+
   it('a URL the person typed (not named by the workspace) needs no consent', async () => {
     consent = false;
     const other = createServer((socket) => socket.end());
