@@ -27,7 +27,7 @@ export const setConfigHost = () => async (arg?: unknown, answer?: string): Promi
       title: vscode.l10n.t('Host for the config in {0}', key),
       prompt: vscode.l10n.t('The machine this config describes: its wildcard listeners are probed there. Empty: the host is worked out from the config.'),
       value: current[key] ?? '',
-      validateInput: (v) => (/^[A-Za-z0-9.:\[\]-]*$/.test(v.trim()) ? undefined : vscode.l10n.t('A host name or address')),
+      validateInput: (v) => (/^[A-Za-z0-9.:[\]-]*$/.test(v.trim()) ? undefined : vscode.l10n.t('A host name or address')),
     }));
   if (host === undefined) return undefined;
   const next = { ...current };
