@@ -4,6 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { analyzePath, type ConfigAnalysis } from '../../core/config';
+import { insideRoots, notCheckedMessage } from '../../core/config/readScope';
 import type { ConfigEndpoint, ConfigFinding } from '../../core/config/types';
 import { SEVERITY_ORDER } from '../../core/findings';
 import { MAX_CONFIG_BYTES } from '../../core/defaults';
@@ -21,6 +22,8 @@ export interface AnalysisRequest {
   /** Unsaved editor buffers by absolute path: they win over the disk. */
   overrides: Record<string, string>;
   expiryWarningDays: number;
+  /** Restricted mode: only files under these folders are opened. Absent: every file. */
+  readableRoots?: string[];
 }
 
 export interface AnalysisData {
@@ -40,8 +43,15 @@ export function runAnalysis(request: AnalysisRequest): { data: AnalysisData; ana
   const started = performance.now();
   const reads = new Set<string>();
   const tooLarge = new Map<string, number>();
+  const mayRead = request.readableRoots ? insideRoots(request.readableRoots) : undefined;
+  const outside = new Set<string>();
   const readText = (path: string): string | undefined => {
     reads.add(path);
+    // A config file reached through a link out of the workspace is not opened either.
+    if (mayRead && !mayRead(path)) {
+      outside.add(path);
+      return '';
+    }
     const buffered = request.overrides[path];
     if (buffered !== undefined) {
       if (buffered.length <= MAX_CONFIG_BYTES) return buffered;
@@ -60,10 +70,11 @@ export function runAnalysis(request: AnalysisRequest): { data: AnalysisData; ana
       return undefined;
     }
   };
-  const analyses = analyzePath(request.root, { readText, expiryWarningDays: request.expiryWarningDays });
+  const analyses = analyzePath(request.root, { readText, expiryWarningDays: request.expiryWarningDays, ...(mayRead ? { mayRead } : {}) });
   const endpoints = analyses.flatMap((a) => a.endpoints);
   const findings = capPerFile(analyses.flatMap((a) => a.findings));
   for (const [file, size] of tooLarge) findings.unshift(tooLargeFinding(file, size));
+  for (const file of outside) findings.unshift({ id: 'config-not-checked', severity: 'info', message: notCheckedMessage(file), range: firstLine(file), docUrl: serverDocs(file) });
   const joins = buildJoinEndpoints({ analyses }, endpoints);
   const data: AnalysisData = { root: request.root, reads: [...reads], findings, endpoints, joins, elapsedMs: Math.round(performance.now() - started) };
   const outboundDane = outboundDaneOf(analyses);
