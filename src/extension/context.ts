@@ -6,6 +6,7 @@ import { canonicalTarget } from './probing/engine';
 import { ProbeRunner, type ProbeRequest } from './probing/probeRunner';
 import { ResultsStore, type EndpointStatus } from './probing/resultsStore';
 import { TrustGate } from './probing/trustGate';
+import { ReportPanels } from './report/reportPanel';
 import { readSettingsEndpoints } from './settings';
 import { ConfigIndex } from './workspace/configIndex';
 
@@ -17,6 +18,8 @@ export class MailTlsContext implements vscode.Disposable {
   readonly runner: ProbeRunner;
   /** Findings that join a config with the live result of its endpoints. */
   readonly live: LiveFindings;
+  /** The report webview. */
+  readonly reports: ReportPanels;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly extension: vscode.ExtensionContext) {
@@ -26,6 +29,7 @@ export class MailTlsContext implements vscode.Disposable {
     this.gate = new TrustGate((target) => this.isWorkspaceDeclared(target));
     this.runner = this.track(new ProbeRunner(this.store, this.gate, this.log));
     this.live = this.track(new LiveFindings(this.index, this.store, this.log));
+    this.reports = this.track(new ReportPanels(this));
   }
 
   get isTestMode(): boolean {

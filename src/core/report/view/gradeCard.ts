@@ -20,7 +20,8 @@ export function gradeCard(section: EndpointSection, options: ViewOptions): VNode
       options.mode === 'webview'
         ? h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Report actions' },
           h('button', { type: 'button', 'data-action': 'probe-again', 'data-target': result.target }, 'Probe again'),
-          h('button', { type: 'button', 'data-action': 'export-png', 'data-target': result.target }, 'Save card as PNG'))
+          h('button', { type: 'button', 'data-action': 'export-png', 'data-target': result.target }, 'Save card as PNG'),
+          h('button', { type: 'button', 'data-action': 'export-html' }, 'Export as HTML'))
         : null,
     ));
 }
