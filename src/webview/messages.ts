@@ -16,6 +16,8 @@ export interface DrawnSummary {
   scriptsInReport: number;
   imagesInReport: number;
   theme: string;
+  /** Drawn from the webview's saved state (the panel was hidden and shown again, or restored). */
+  restored: boolean;
 }
 
 export type ToWebview =

@@ -32,7 +32,7 @@ function save(): void {
   vscode.setState(current);
 }
 
-function summary(drawMs: number): DrawnSummary {
+function summary(drawMs: number, restored: boolean): DrawnSummary {
   const report = root.querySelector('main')!;
   return {
     drawMs,
@@ -45,6 +45,7 @@ function summary(drawMs: number): DrawnSummary {
     scriptsInReport: report.querySelectorAll('script').length,
     imagesInReport: report.querySelectorAll('img, iframe, object, embed').length,
     theme: document.body.className,
+    restored,
   };
 }
 
@@ -56,7 +57,7 @@ function render(state: State, sentAt: number | null): void {
   for (const i of state.open) if (details[i]) details[i].open = true;
   window.scrollTo(0, state.scrollY);
   // Measured once the browser has laid the report out and is about to paint it.
-  requestAnimationFrame(() => vscode.postMessage({ type: 'drawn', summary: summary(performance.now() - started), sentAt: sentAt ?? 0 }));
+  requestAnimationFrame(() => vscode.postMessage({ type: 'drawn', summary: summary(performance.now() - started, sentAt === null), sentAt: sentAt ?? 0 }));
 }
 
 function cardPng(target: string): void {

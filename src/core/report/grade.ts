@@ -6,7 +6,7 @@
 import type { Finding } from '../findings';
 import { contextOf } from '../probe/findings';
 import type { ProbeResult } from '../probe/types';
-import { extraVersionsOf, suiteTablesOf } from './probeExtras';
+import { extraVersionsOf, smallestDhBits, suiteTablesOf } from './probeExtras';
 import { suiteFacts, type SuiteFacts } from './suites';
 
 export type Letter = 'A+' | 'A' | 'A-' | 'B' | 'C' | 'D' | 'E' | 'F' | 'T';
@@ -123,8 +123,10 @@ export function gradeEndpoint(result: ProbeResult): EndpointGrade {
   const protocol = (Math.max(...protocolScores) + Math.min(...protocolScores)) / 2;
 
   // Cipher strength: every accepted suite when the probe enumerated them, else the negotiated one.
-  const suiteNames = tables ? tables.flatMap((t) => t.suites.map((s) => s.name)) : [result.tls.cipherStandardName || result.tls.cipher];
-  const facts: (SuiteFacts & { name: string })[] = suiteNames.map((name) => ({ name, ...suiteFacts(name) }));
+  const negotiated = result.tls.cipherStandardName || result.tls.cipher;
+  const facts: (SuiteFacts & { name: string })[] = tables
+    ? tables.flatMap((t) => t.suites.map((s) => ({ ...suiteFacts(s.name), name: s.name, bits: s.bits, forwardSecret: s.forwardSecret, aead: s.aead, anonymous: s.anonymous })))
+    : [{ name: negotiated, ...suiteFacts(negotiated) }];
   const bits = facts.map((f) => f.bits);
   const cipher = (cipherScore(Math.max(...bits)) + cipherScore(Math.min(...bits))) / 2;
 
@@ -132,7 +134,8 @@ export function gradeEndpoint(result: ProbeResult): EndpointGrade {
   const certKey = leaf ? rsaEquivalent(leaf.keyType, leaf.keyBits) : null;
   const groupKey = groupEquivalent(result.tls.group);
   const anonymous = facts.filter((f) => f.anonymous);
-  const kxBits = anonymous.length ? 0 : Math.min(...[certKey, groupKey].filter((b): b is number => b !== null), 4096);
+  const dhBits = smallestDhBits(result);
+  const kxBits = anonymous.length ? 0 : Math.min(...[certKey, groupKey, dhBits].filter((b): b is number => b !== null), 4096);
   const keyExchange = keyScore(kxBits);
 
   const score = Math.round(0.3 * protocol + 0.3 * keyExchange + 0.4 * cipher);
@@ -204,10 +207,12 @@ export function gradeEndpoint(result: ProbeResult): EndpointGrade {
   if (byId.has('starttls-command-injection')) caps.cap(opportunistic ? 'C' : 'F', 'STARTTLS command injection', 'starttls-command-injection');
   if (byId.has('imap-preauth')) caps.cap('F', 'IMAP PREAUTH before TLS', 'imap-preauth');
   if (byId.has('starttls-not-enforced')) caps.cap('C', 'mail accepted before TLS on a submission port', 'starttls-not-enforced');
+  // Key exchange: SSL Labs gives F under 1024 bits (Logjam) and caps 1024-2047 at B.
+  if (dhBits !== null && dhBits < 2048) caps.cap(dhBits < 1024 ? 'F' : opportunistic ? 'A-' : 'B', `DH parameters of ${dhBits} bits`, idFor(byId, /^dh-/));
 
   // Any other finding still counts: an error caps at C, a warning at A- (SSL Labs' "warnings").
   const named = new Set(caps.reasons.map((r) => r.findingId).filter(Boolean));
-  const ruled = new Set([...trustIds, 'tls-legacy-version', 'tls13-not-supported', 'cert-chain-incomplete', 'cert-weak-key', 'cert-weak-signature', 'plaintext-auth-before-tls', 'starttls-command-injection', 'imap-preauth', 'starttls-not-enforced']);
+  const ruled = new Set(['dh-weak', ...trustIds, 'tls-legacy-version', 'tls13-not-supported', 'cert-chain-incomplete', 'cert-weak-key', 'cert-weak-signature', 'plaintext-auth-before-tls', 'starttls-command-injection', 'imap-preauth', 'starttls-not-enforced']);
   for (const f of byId.values()) {
     if (named.has(f.id) || ruled.has(f.id)) continue;
     if (f.severity === 'error') caps.cap('C', f.title.toLowerCase(), f.id);

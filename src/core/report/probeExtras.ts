@@ -24,54 +24,77 @@ const GRADE_WORDS: Record<string, SuiteGrade> = {
 
 function row(raw: unknown): SuiteRow | null {
   const o = isObject(raw) ? raw : { name: raw };
-  const name = str(o.standardName) ?? str(o.iana) ?? str(o.name) ?? str(o.openssl);
+  const name = str(o.iana) ?? str(o.standardName) ?? str(o.name) ?? str(o.openssl);
   if (!name) return null;
   const facts = suiteFacts(name);
   const given = str(o.grade)?.toLowerCase();
   const bits = typeof o.bits === 'number' ? o.bits : facts.bits;
   return {
     name,
-    ...(str(o.openssl) ?? str(o.opensslName) ? { openssl: (str(o.openssl) ?? str(o.opensslName))! } : {}),
+    ...(str(o.openssl) ? { openssl: str(o.openssl)! } : {}),
+    ...(str(o.keyExchange) ? { keyExchange: str(o.keyExchange)! } : {}),
     grade: (given && GRADE_WORDS[given]) || gradeSuite({ ...facts, bits }),
     bits,
-    forwardSecret: typeof o.forwardSecrecy === 'boolean' ? o.forwardSecrecy : typeof o.forwardSecret === 'boolean' ? o.forwardSecret : facts.forwardSecret,
-    aead: typeof o.aead === 'boolean' ? o.aead : facts.aead,
-    anonymous: typeof o.anonymous === 'boolean' ? o.anonymous : facts.anonymous,
+    forwardSecret: typeof o.forwardSecrecy === 'boolean' ? o.forwardSecrecy : facts.forwardSecret,
+    aead: typeof o.mac === 'string' ? o.mac === 'AEAD' || facts.aead : facts.aead,
+    anonymous: o.auth === 'anon' || facts.anonymous,
   };
+}
+
+/** The cipher scan's versions (`ciphers.versions`), or a plain list of `{ version, suites }`. */
+function scanVersions(result: ProbeResult): Loose[] | null {
+  const raw = field(result, 'ciphers', 'cipherSuites');
+  const list = isObject(raw) ? raw.versions : raw;
+  return Array.isArray(list) ? list.filter(isObject) : null;
 }
 
 /** Accepted suites per version, most preferred first; null when the probe did not enumerate them. */
 export function suiteTablesOf(result: ProbeResult): SuiteTable[] | null {
-  const raw = field(result, 'cipherSuites', 'suites', 'ciphers');
-  if (raw === undefined) return null;
-  const entries: [string, unknown][] = Array.isArray(raw)
-    ? raw.filter(isObject).map((t) => [str(t.version) ?? '?', t])
-    : isObject(raw) ? Object.entries(raw.versions && isObject(raw.versions) ? raw.versions : raw) : [];
+  const versions = scanVersions(result);
+  if (!versions) return null;
   const tables: SuiteTable[] = [];
-  for (const [version, value] of entries) {
-    const v = isObject(value) ? value : { suites: value };
-    const list = Array.isArray(v.suites) ? v.suites : Array.isArray(v.accepted) ? v.accepted : Array.isArray(value) ? value : null;
-    if (!list) continue;
+  for (const v of versions) {
+    const version = str(v.version) ?? '?';
+    const list = Array.isArray(v.suites) ? v.suites : null;
+    if (!list || list.length === 0 || v.accepted === false) continue;
     const suites = list.map(row).filter((s): s is SuiteRow => s !== null);
-    const order = v.serverOrder ?? v.serverPreference ?? v.enforcesOrder ?? v.serverEnforcesOrder;
+    const order = v.serverOrder;
     tables.push({ version, suites, serverOrder: typeof order === 'boolean' ? order : null });
   }
   return tables.length ? tables : null;
 }
 
-/** SSL 2 / SSL 3 when a raw-hello scan saw the server accept them. */
+/** SSL 2 / SSL 3 when the raw-hello scan saw the server accept them. */
 export function extraVersionsOf(result: ProbeResult): string[] {
-  const raw = field(result, 'legacyVersions', 'sslVersions');
-  if (!isObject(raw)) return [];
-  return ['SSLv2', 'SSLv3'].filter((v) => raw[v] === true);
+  const versions = scanVersions(result) ?? [];
+  return ['SSLv2', 'SSLv3'].filter((name) => versions.some((v) => v.version === name && v.accepted === true));
 }
 
-/** Key-exchange groups the server accepts, when probed. */
+/** The smallest DH prime any accepted DHE suite used, when the scan saw one. */
+export function smallestDhBits(result: ProbeResult): number | null {
+  const bits = (scanVersions(result) ?? []).flatMap((v) => (Array.isArray(v.suites) && v.accepted !== false ? v.suites : []))
+    .map((s) => (isObject(s) && typeof s.dhBits === 'number' ? s.dhBits : null)).filter((b): b is number => b !== null);
+  return bits.length ? Math.min(...bits) : null;
+}
+
+/** Key-exchange groups the server accepts, when probed; with fallback SCSV and renegotiation. */
 export function groupsOf(result: ProbeResult): string[] | null {
-  const raw = field(result, 'groups', 'keyExchange');
-  const list = isObject(raw) ? (raw.groups ?? raw.accepted) : raw;
-  if (!Array.isArray(list)) return null;
-  return list.map((g) => (isObject(g) ? str(g.name) ?? '?' : String(g)));
+  const raw = field(result, 'ciphers');
+  if (!isObject(raw) || !Array.isArray(raw.groups)) return null;
+  return raw.groups.map((g) => String(g));
+}
+
+export interface ScanFlags {
+  fallbackScsv: boolean | null;
+  secureRenegotiation: boolean | null;
+  notes: string[];
+}
+
+export function scanFlagsOf(result: ProbeResult): ScanFlags | null {
+  const raw = field(result, 'ciphers');
+  if (!isObject(raw)) return null;
+  const flag = (v: unknown) => (typeof v === 'boolean' ? v : null);
+  return { fallbackScsv: flag(raw.fallbackScsv), secureRenegotiation: flag(raw.secureRenegotiation), notes: Array.isArray(raw.notes) ? raw.notes.map(String) : [] };
 }
 
 export interface OcspView {

@@ -41,6 +41,8 @@ export function suiteFacts(name: string): SuiteFacts {
 export interface SuiteRow {
   name: string;
   openssl?: string;
+  /** The group or DH size the server used with it, e.g. `X25519` or `DH 2048`. */
+  keyExchange?: string;
   /** Grade from the probe's own table when it gives one ('good', 'weak', 'insecure'...), else ours. */
   grade: SuiteGrade;
   bits: number;

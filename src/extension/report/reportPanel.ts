@@ -20,6 +20,9 @@ export class ReportPanels implements vscode.Disposable {
   /** Fires each time the webview has drawn a report (the integration tests wait on it). */
   readonly onDidDraw = this.drawn.event;
   private pendingCard: ((dataUrl: string) => void) | undefined;
+  /** Resolves once the webview's script runs (again after each hide: a hidden webview is discarded). */
+  private ready!: Promise<void>;
+  private markReady: () => void = () => undefined;
 
   constructor(private readonly ctx: MailTlsContext) {
     this.disposables.push(
@@ -62,7 +65,8 @@ export class ReportPanels implements vscode.Disposable {
 
   /** Asks the webview to draw the grade card on a canvas; resolves with the PNG bytes. */
   async cardPng(target: string): Promise<Uint8Array> {
-    if (!this.panel || !this.targets.includes(target)) this.show([target]);
+    this.show(this.targets.includes(target) ? this.targets : [target]);
+    await this.ready;
     const dataUrl = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the report did not draw the card in time')), 15_000);
       this.pendingCard = (url) => {
@@ -92,15 +96,21 @@ export class ReportPanels implements vscode.Disposable {
     panel.title = this.title();
     panel.iconPath = vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'media', 'mail-tls.svg');
     panel.webview.options = this.options();
+    this.resetReady();
     panel.webview.html = this.html(panel.webview);
     this.panelDisposables = [
       panel.webview.onDidReceiveMessage((m: FromWebview) => this.receive(m)),
+      panel.onDidChangeViewState(() => !panel.visible && this.resetReady()),
       panel.onDidDispose(() => {
         this.panel = undefined;
         for (const d of this.panelDisposables) d.dispose();
         this.panelDisposables = [];
       }),
     ];
+  }
+
+  private resetReady(): void {
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
   }
 
   private html(webview: vscode.Webview): string {
@@ -140,6 +150,7 @@ export class ReportPanels implements vscode.Disposable {
   private receive(message: FromWebview): void {
     switch (message.type) {
       case 'ready':
+        this.markReady();
         this.post();
         break;
       case 'drawn':

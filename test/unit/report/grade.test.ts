@@ -88,12 +88,20 @@ describe('grade: caps name their finding', () => {
   });
 
   it('enumerated suites: A+ when every suite is forward secret and AEAD, C with RC4 on IMAPS', () => {
-    const good = { ...sample(), cipherSuites: [{ version: 'TLSv1.3', serverOrder: true, suites: [{ name: 'TLS_AES_256_GCM_SHA384' }, { name: 'TLS_CHACHA20_POLY1305_SHA256' }] }] };
+    const suite = (iana: string, extra: Record<string, unknown> = {}) => ({ iana, openssl: iana, bits: 256, forwardSecrecy: true, mac: 'AEAD', auth: 'RSA', grade: 'recommended', keyExchange: 'X25519', dhBits: null, ...extra });
+    const good = { ...sample(), ciphers: { versions: [{ version: 'TLSv1.3', accepted: true, serverOrder: true, complete: true, suites: [suite('TLS_AES_256_GCM_SHA384'), suite('TLS_CHACHA20_POLY1305_SHA256')] }], groups: ['X25519'], fallbackScsv: true, secureRenegotiation: null, notes: [] } };
     assert.equal(gradeEndpoint(good).letter, 'A+');
-    const rc4 = { ...sample({ target: 'imaps://h:993', protocol: 'imaps', tlsMode: 'implicit' }), cipherSuites: [{ version: 'TLSv1.2', suites: [{ name: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256' }, { name: 'TLS_RSA_WITH_RC4_128_SHA' }] }] };
+    const rc4 = { ...sample({ target: 'imaps://h:993', protocol: 'imaps', tlsMode: 'implicit', findings: [finding('cipher-rc4', 'error', 'RC4 accepted')] }),
+      ciphers: { versions: [{ version: 'TLSv1.2', accepted: true, serverOrder: true, complete: true, suites: [suite('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', { bits: 128 }), suite('TLS_RSA_WITH_RC4_128_SHA', { bits: 128, forwardSecrecy: false, mac: 'SHA1', grade: 'insecure' })] }], groups: [], fallbackScsv: null, secureRenegotiation: true, notes: [] } };
     const g = gradeEndpoint(rc4);
     assert.equal(g.letter, 'C');
-    assert.match(capsOf(g).join('\n'), /capped at C: accepted suites include RC4 \(TLS_RSA_WITH_RC4_128_SHA\)/);
+    assert.match(capsOf(g).join('\n'), /capped at C: accepted suites include RC4 \(TLS_RSA_WITH_RC4_128_SHA\) \(cipher-rc4\)/);
+    assert.equal(capsOf(g).filter((c) => c.includes('cipher-rc4')).length, 1, 'the finding is named once, not again as an unlisted one');
+    const dh = { ...sample({ target: 'imaps://h:993', protocol: 'imaps', tlsMode: 'implicit', findings: [finding('dh-weak', 'warning', 'DH parameters under 2048 bits')] }),
+      ciphers: { versions: [{ version: 'TLSv1.2', accepted: true, serverOrder: true, complete: true, suites: [suite('TLS_DHE_RSA_WITH_AES_256_GCM_SHA384', { keyExchange: 'DH 1024', dhBits: 1024 })] }], groups: [], fallbackScsv: null, secureRenegotiation: true, notes: [] } };
+    const weak = gradeEndpoint(dh);
+    assert.equal(weak.components?.keyExchange, 80);
+    assert.deepEqual(capsOf(weak), ['capped at B: DH parameters of 1024 bits (dh-weak)']);
   });
 });
 
