@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suites and benchmarks use: real Postfix and Dovecot
-# (their system services are never started), the oracles (openssl, sslscan, testssl.sh).
+# (their system services are never started), the oracles (openssl, sslscan, testssl.sh,
+# ldns-dane, posttls-finger), and unbound with ldnsutils for the DNSSEC-signed test zones
+# (dig from bind9-dnsutils for looking at them).
 # Needs root. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
 packages=(postfix dovecot-core dovecot-imapd dovecot-pop3d dovecot-managesieved dovecot-lmtpd
-  dovecot-sieve openssl sslscan testssl.sh procps)
+  dovecot-sieve openssl sslscan testssl.sh procps
+  ldnsutils unbound bind9-dnsutils)
 
 missing=()
 for p in "${packages[@]}"; do

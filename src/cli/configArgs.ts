@@ -23,6 +23,18 @@ export function parseConfigArgs(args: string[]): ConfigArgs {
     if (a === '--json') out.json = true;
     else if (a === '--help' || a === '-h') out.help = true;
     else if (a === '--no-cert-files') out.options.checkCertificateFiles = false;
+    else if (a === '--host') {
+      // --host NAME for every config given, --host DIR=NAME for one config root.
+      const v = value();
+      const eq = v.lastIndexOf('=');
+      const [root, name] = eq > 0 ? [v.slice(0, eq), v.slice(eq + 1)] : [undefined, v];
+      if (!/^[A-Za-z0-9.:[\]-]+$/.test(name)) throw new UsageError(`--host takes a host name or address, or DIR=HOST, not '${v}'`);
+      if (root === undefined) out.options.defaultHost = name;
+      else out.options.hosts = { ...out.options.hosts, [resolve(root)]: name };
+    } else if (a === '--live-root') {
+      // Which folders count as this machine's live config (default /etc/postfix, /etc/dovecot).
+      out.options.liveRoots = [...(out.options.liveRoots ?? []), resolve(value())];
+    }
     else if (a === '--expiry-days') {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 0) throw new UsageError('--expiry-days takes a whole number of days');

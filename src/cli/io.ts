@@ -10,6 +10,8 @@ export interface CliIo {
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
+/** The command could not finish: a file vanished, the output pipe closed, an internal error. */
+export const EXIT_FAILURE = 3;
 
-/** A bad command line: printed as one line, exit 2, never a stack trace. */
+/** A bad command line: printed as one line, exit 2, never a stack trace (other errors exit 3). */
 export class UsageError extends Error {}

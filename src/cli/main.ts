@@ -1,5 +1,5 @@
 // The `mail-tls` command: `probe`, `lint`, `endpoints`, each in src/cli/commands.
-import { CliIo, EXIT_USAGE, UsageError } from './io';
+import { CliIo, EXIT_FAILURE, EXIT_USAGE, UsageError } from './io';
 import { endpointsCommand } from './commands/endpoints';
 import { lintCommand } from './commands/lint';
 import { probeCommand } from './commands/probe';
@@ -42,7 +42,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return EXIT_USAGE;
     }
     io.stderr(`mail-tls ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
-    return EXIT_USAGE;
+    return EXIT_FAILURE;
   }
 }
 
@@ -58,7 +58,7 @@ if (require.main === module) {
     },
     (err: unknown) => {
       process.stderr.write(`mail-tls: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = EXIT_USAGE;
+      process.exitCode = EXIT_FAILURE;
     },
   );
 }

@@ -1,6 +1,6 @@
 // The readable report `mail-tls probe` prints for one endpoint.
 import { SEVERITY_ORDER } from '../core/findings';
-import type { ProbeResult, TlsVersionName } from '../core/probe/types';
+import type { CipherScan, ProbeResult, TlsVersionName } from '../core/probe/types';
 
 const LABEL = 14;
 
@@ -60,6 +60,7 @@ export function formatResult(r: ProbeResult): string {
     out += row('after TLS', first!);
     for (const l of rest) out += continued(l);
   }
+  if (r.ciphers) out += formatCiphers(r.ciphers);
   const t = r.timings;
   const ms = (label: string, v: number | null) => (v === null ? [] : [`${label} ${v} ms`]);
   out += row('timings', [...ms('connect', t.connect), ...ms('greeting', t.greeting), ...ms('STARTTLS', t.starttls), ...ms('handshake', t.handshake), `total ${t.total} ms`].join(', '));
@@ -72,5 +73,25 @@ export function formatResult(r: ProbeResult): string {
       out += `    ${''.padEnd(8)}${f.detail}\n`;
     }
   }
+  return out;
+}
+
+const GRADE_MARK = { recommended: '  ', acceptable: '  ', weak: '! ', insecure: '!!' } as const;
+
+/** Suites per version in the server's order, as sslscan lists them, then groups and the rest. */
+export function formatCiphers(scan: CipherScan): string {
+  let out = '';
+  for (const v of scan.versions) {
+    if (v.accepted === false && (v.version === 'SSLv2' || v.version === 'SSLv3')) continue;
+    const order = v.serverOrder === null ? '' : v.serverOrder ? ', server order' : ', client order';
+    const head = v.accepted === null ? 'unknown' : v.accepted ? `${v.suites.length} suite(s)${order}${v.complete ? '' : ', incomplete'}` : 'not accepted';
+    out += row(v.version, head);
+    for (const s of v.suites) {
+      out += continued(`${GRADE_MARK[s.grade]} ${s.hex}  ${s.openssl.padEnd(32)} ${(s.keyExchange ?? '').padEnd(9)} ${s.grade}`);
+    }
+  }
+  out += row('groups', scan.groups.length ? scan.groups.join(' ') + (scan.groupsComplete ? '' : ' (incomplete)') : 'none seen');
+  const yn = (v: boolean | null) => (v === null ? 'n/a' : v ? 'yes' : 'no');
+  out += row('fallback', `TLS_FALLBACK_SCSV ${yn(scan.fallbackScsv)}, secure renegotiation ${yn(scan.secureRenegotiation)}, ${scan.connections} connection(s) for the scan`);
   return out;
 }

@@ -4,7 +4,7 @@ import type { ProbeResult } from '../core/probe/types';
 import type { DrawnSummary } from '../webview/messages';
 import type { ActivationClock, ActivationTimes } from './activationClock';
 import type { MailTlsContext } from './context';
-import type { LiveFinding } from './live/liveTypes';
+import type { LiveFinding } from '../core/live/types';
 import type { ConsentPrompt } from './probing/trustGate';
 import type { EndpointExplorer } from './views/endpointExplorer';
 import type { ExplorerNode } from './views/explorerNodes';

@@ -63,7 +63,8 @@ export class MailTlsContext implements vscode.Disposable {
       const target = canonicalTarget(e.target);
       if (target) requests.push({ target });
     }
-    for (const e of this.index.endpoints()) requests.push({ target: e.target, resource: e.fileUri });
+    // An endpoint on a host nobody named is listed, never probed.
+    for (const e of this.index.endpoints()) if (e.host.known) requests.push({ target: e.target, resource: e.fileUri });
     return requests;
   }
 

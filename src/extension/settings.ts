@@ -1,6 +1,7 @@
 // The `mailTls.*` settings, typed, read per resource (most are `resource`-scoped).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { DEFAULT_EXPIRY_WARNING_DAYS } from '../core/defaults';
 import type { PhaseTimeouts } from '../core/probe/types';
 
 export const SECTION = 'mailTls';
@@ -29,7 +30,7 @@ export function readSettings(resource?: vscode.Uri): MailTlsSettings {
   return {
     timeouts: readTimeouts(config.get<Record<string, unknown>>('timeouts') ?? {}),
     caFile: resolveCaFile(config.get<string>('caFile', ''), resource),
-    expiryWarningDays: Math.max(0, config.get<number>('expiryWarningDays', 30)),
+    expiryWarningDays: Math.max(0, config.get<number>('expiryWarningDays', DEFAULT_EXPIRY_WARNING_DAYS)),
     probeOnOpen: config.get<boolean>('probeOnOpen', false),
     probeOnSave: config.get<boolean>('probeOnSave', false),
     checkInjection: config.get<boolean>('checkInjection', true),

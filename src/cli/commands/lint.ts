@@ -2,6 +2,7 @@
 import type { ConfigFinding } from '../../core/config/types';
 import { SEVERITY_ORDER } from '../../core/findings';
 import { displayPath, loadConfigs, parseConfigArgs } from '../configArgs';
+import { describedHostLine } from '../hostText';
 import { CliIo, EXIT_FINDINGS, EXIT_OK } from '../io';
 
 const HELP = `usage: mail-tls lint <file|dir...> [options]
@@ -15,8 +16,12 @@ options:
   --no-cert-files         do not read the certificate and key files the config names
   --expiry-days N         report certificates expiring within N days (default 30)
   --postfix-version V     Postfix version whose defaults apply (default 3.7)
+  --host NAME             the host the configs describe (DIR=NAME for one config root);
+                          certificates are checked against it when the config names none
+  --live-root DIR         count DIR as this machine's live config (default /etc/postfix,
+                          /etc/dovecot): its certificates are checked against this machine
 
-Exit status: 0 no error finding, 1 an error finding, 2 bad arguments.
+Exit status: 0 no error finding, 1 an error finding, 2 bad arguments, 3 a runtime failure.
 `;
 
 export interface LintFindingJson {
@@ -69,12 +74,13 @@ export async function lintCommand(args: string[], io: CliIo): Promise<number> {
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of findings) counts[f.severity]++;
   if (parsed.json) {
-    const files = analyses.map((a) => ({ server: a.server, root: a.root, files: a.files }));
+    const files = analyses.map((a) => ({ server: a.server, root: a.root, files: a.files, host: a.host }));
     io.stdout(`${JSON.stringify({ configs: files, findings: findings.map(toJson), summary: counts }, null, 2)}\n`);
   } else {
     for (const f of findings) {
       io.stdout(`${displayPath(f.range.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.id}: ${f.message}\n`);
     }
+    for (const a of analyses) io.stderr(describedHostLine(a));
     const read = analyses.reduce((n, a) => n + a.files.length, 0);
     io.stderr(`${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} info in ${read} file(s)\n`);
   }

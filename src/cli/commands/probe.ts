@@ -1,5 +1,5 @@
 // `mail-tls probe <target...>`: probes mail endpoints and prints a report or JSON.
-import { accessSync, constants, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { hasError } from '../../core/findings';
 import { parseTarget, probeMany } from '../../core/probe';
@@ -28,14 +28,15 @@ options:
                        the whole probe gets 4 times as long (default 5000 to 15000 per phase)
   --no-versions        do not try TLS 1.0 to 1.3 one by one
   --no-injection       skip the STARTTLS command injection test
+  --ciphers            list every accepted cipher suite per version (SSLv2 to TLS 1.3), the
+                       groups, DH sizes, TLS_FALLBACK_SCSV and secure renegotiation; about one
+                       connection per accepted suite (default: on for a single target)
+  --no-ciphers         skip that scan (default with several targets)
   --max-connections N  connections open at once per host, all targets together (default 2)
   -h, --help           show this help
 
-Exit status: 0 no error finding, 1 an error finding, 2 bad arguments.
+Exit status: 0 no error finding, 1 an error finding, 2 bad arguments, 3 a runtime failure.
 `;
-
-/** Targets probed at once; each host's connections are capped separately. */
-const TARGETS_AT_ONCE = 8;
 
 function positiveInteger(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -59,6 +60,8 @@ function parse(args: string[]) {
         timeout: { type: 'string' },
         'no-versions': { type: 'boolean' },
         'no-injection': { type: 'boolean' },
+        ciphers: { type: 'boolean' },
+        'no-ciphers': { type: 'boolean' },
         'max-connections': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -85,41 +88,42 @@ export async function probeCommand(args: string[], io: CliIo): Promise<number> {
   });
   if (values.ca && values['ca-file'] && values.ca !== values['ca-file']) throw new UsageError('give --ca or --ca-file, not both');
   const caFile = values.ca ?? values['ca-file'];
+  let caPem: string | undefined;
   if (caFile !== undefined) {
     try {
-      accessSync(caFile, constants.R_OK);
+      caPem = readFileSync(caFile, 'utf8');
     } catch (err) {
       throw new UsageError(`cannot read the CA file '${caFile}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
+    if (!caPem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`${caFile}: no PEM certificate in the CA file`);
   }
   if (values.servername !== undefined && !/^[A-Za-z0-9_.:-]+$/.test(values.servername)) throw new UsageError(`--servername '${values.servername}' is not a host name`);
   if (values.ehlo !== undefined && !/^(?:[A-Za-z0-9-]+\.)*[A-Za-z0-9-]+$|^\[[0-9A-Fa-f.:]+\]$/.test(values.ehlo)) throw new UsageError(`--ehlo '${values.ehlo}' is not a host name`);
+  if (values.ciphers && values['no-ciphers']) throw new UsageError('give --ciphers or --no-ciphers, not both');
+  // A full scan is many connections: by default only when one endpoint was named.
+  const ciphers = values.ciphers ?? (values['no-ciphers'] ? false : targets.length === 1);
   const timeout = positiveInteger('--timeout', values.timeout);
   const perHostConnections = positiveInteger('--max-connections', values['max-connections']);
 
-  let results: ProbeResult[];
-  try {
-    results = await probeMany(targets, {
-      servername: values.servername,
-      caFile,
-      ehloName: values.ehlo,
-      enumerateVersions: !values['no-versions'],
-      checkInjection: !values['no-injection'],
-      perHostConnections,
-      concurrency: TARGETS_AT_ONCE,
-      timeouts: timeout === undefined ? undefined : { connect: timeout, greeting: timeout, command: timeout, handshake: timeout, total: timeout * 4 },
-    });
-  } catch (err) {
-    // Only a CA file without certificates gets here: network trouble is a finding.
-    throw new UsageError((err as Error).message);
-  }
+  // Network trouble is a finding; anything thrown here is a runtime failure (exit 3).
+  const results: ProbeResult[] = await probeMany(targets, {
+    servername: values.servername,
+    caFile,
+    caPem,
+    ehloName: values.ehlo,
+    enumerateVersions: !values['no-versions'],
+    checkInjection: !values['no-injection'],
+    ciphers,
+    perHostConnections,
+    timeouts: timeout === undefined ? undefined : { connect: timeout, greeting: timeout, command: timeout, handshake: timeout, total: timeout * 4 },
+  });
 
   if (values.html !== undefined) {
     const html = renderReportHtml(reportInput(results));
     try {
       writeFileSync(values.html, html);
     } catch (err) {
-      throw new UsageError(`cannot write the report to '${values.html}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new Error(`cannot write the report to '${values.html}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     io.stderr(`report written to ${values.html} (${Buffer.byteLength(html)} bytes)\n`);
   }

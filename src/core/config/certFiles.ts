@@ -8,6 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import type { ConfigFinding, SourceRange } from './types';
+import { DEFAULT_EXPIRY_WARNING_DAYS, expiresSoon } from '../defaults';
 
 /** One configured file (or inline PEM text, as Dovecot 2.3 allows without `<`). */
 export interface CertFileRef {
@@ -50,6 +51,8 @@ export interface LeafCertificateInfo {
   notAfter: string;
   daysLeft: number;
   file: string;
+  /** The leaf and the certificates after it, base64 DER (public data): what a DANE client would be served. */
+  chainDer: string[];
 }
 
 export interface CertFileReport {
@@ -104,7 +107,7 @@ export function checkCertificateFiles(input: CertFileCheckInput): CertFileReport
     : pairFromCertAndKey(input, load, add);
 
   const now = input.now ?? new Date();
-  const warnDays = input.expiryWarningDays ?? 30;
+  const warnDays = input.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS;
   for (const pair of pairs) {
     const leafEntry = pair.certs[0];
     if (!leafEntry) continue;
@@ -121,10 +124,11 @@ export function checkCertificateFiles(input: CertFileCheckInput): CertFileReport
       notAfter: notAfter.toISOString(),
       daysLeft,
       file: name,
+      chainDer: pair.certs.map((c) => c.cert.raw.toString('base64')),
     });
     if (notAfter.getTime() < now.getTime()) {
       add('cert-expired', 'error', `The certificate in ${name} expired on ${notAfter.toISOString().slice(0, 10)}.`, ref);
-    } else if (daysLeft < warnDays) {
+    } else if (expiresSoon(daysLeft, warnDays)) {
       add('cert-expiring', 'warning', `The certificate in ${name} expires in ${daysLeft} days (${notAfter.toISOString().slice(0, 10)}).`, ref);
     }
     if (notBefore.getTime() > now.getTime()) {

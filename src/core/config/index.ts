@@ -7,6 +7,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { analyzeDovecot, DovecotAnalysis } from './dovecot';
 import type { AnalyzeOptions } from './options';
 import { analyzePostfix, PostfixAnalysis, readConfigText } from './postfix';
+import type { DescribedHost } from './host';
 import type { ConfigEndpoint, ConfigFinding } from './types';
 
 export type { AnalyzeOptions } from './options';
@@ -14,6 +15,7 @@ export type { PostfixAnalysis } from './postfix';
 export type { DovecotAnalysis } from './dovecot';
 export { analyzePostfix } from './postfix';
 export { analyzeDovecot } from './dovecot';
+export { isLiveRoot, rootDirectory, type DescribedHost, type EndpointHost, type HostOptions, type HostSource } from './host';
 
 export type ConfigKind = 'postfix-main' | 'postfix-master' | 'dovecot';
 
@@ -24,6 +26,8 @@ export interface ConfigAnalysis {
   files: string[];
   findings: ConfigFinding[];
   endpoints: ConfigEndpoint[];
+  /** The host this config describes: where its wildcard listeners are, and why. */
+  host: DescribedHost;
   postfix?: PostfixAnalysis;
   dovecot?: DovecotAnalysis;
 }
@@ -89,9 +93,9 @@ function dovecotRoot(file: string): string {
 }
 
 function fromPostfix(a: PostfixAnalysis): ConfigAnalysis {
-  return { server: 'postfix', root: a.configDir, files: a.files, findings: a.findings, endpoints: a.endpoints, postfix: a };
+  return { server: 'postfix', root: a.configDir, files: a.files, findings: a.findings, endpoints: a.endpoints, host: a.host, postfix: a };
 }
 
 function fromDovecot(a: DovecotAnalysis): ConfigAnalysis {
-  return { server: 'dovecot', root: a.root, files: a.files, findings: a.findings, endpoints: a.endpoints, dovecot: a };
+  return { server: 'dovecot', root: a.root, files: a.files, findings: a.findings, endpoints: a.endpoints, host: a.host, dovecot: a };
 }

@@ -1,5 +1,7 @@
+import type { HostOptions } from './host';
+
 /** Options shared by every config analysis (Postfix and Dovecot). */
-export interface AnalyzeOptions {
+export interface AnalyzeOptions extends HostOptions {
   /** Reads a config file; return undefined to fall back to disk. Unsaved editor buffers win over disk. */
   readText?: (absPath: string) => string | undefined;
   signal?: AbortSignal;
@@ -13,5 +15,4 @@ export interface AnalyzeOptions {
   now?: Date;
 }
 
-/** Config files are small; anything larger is read only up to this size. */
-export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
+export { MAX_CONFIG_BYTES } from '../defaults';

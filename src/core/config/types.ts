@@ -1,6 +1,7 @@
 /** Shapes shared by the Postfix and Dovecot config cores. Positions are 0-based, as in LSP. */
 import type { Severity } from '../findings';
 import type { Protocol, TlsMode } from '../probe/types';
+import type { EndpointHost } from './host';
 
 export interface Position {
   line: number;
@@ -38,4 +39,10 @@ export interface ConfigEndpoint {
   service: string;
   /** The text that declares it (master.cf line, inet_listener block). */
   range: SourceRange;
+  /**
+   * Which host the endpoint is on and why. When `host.known` is false the config describes a
+   * machine nobody named: show the endpoint, never probe it (`target` then holds the listen
+   * address only as a stable key).
+   */
+  host: EndpointHost;
 }

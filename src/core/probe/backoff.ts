@@ -4,7 +4,7 @@
  * rate-limiting server refuses; without a retry the probe would report "version not
  * supported" for what was only "not now".
  */
-import { abortReason } from './hostLimiter';
+import { abortReason } from './abort';
 
 export interface BackoffOptions {
   /** Retries after the first attempt. */

@@ -25,6 +25,8 @@ export interface ConnectionSettings {
   ehloName: string;
   servername: string;
   signal: AbortSignal;
+  /** Told of every TCP connection opened (the probe counts them). */
+  onConnect?: () => void;
 }
 
 export function openContext(wire: Wire, s: ConnectionSettings): DialogContext {
@@ -33,6 +35,7 @@ export function openContext(wire: Wire, s: ConnectionSettings): DialogContext {
 }
 
 export function connect(s: ConnectionSettings, record: Recorder | null): Promise<Wire> {
+  s.onConnect?.();
   return Wire.open(s.target.host, s.target.port, s.timeouts.connect, s.signal, record);
 }
 

@@ -6,8 +6,10 @@
 //   it), a sender falls back to plaintext anyway: legacy TLS is information, AUTH before TLS
 //   and certificate problems are warnings.
 import type { Finding, Severity } from '../findings';
+import { expiresSoon } from '../defaults';
 import type { ChainFacts } from './certificate';
 import type { Protocol, TlsVersionName } from './types';
+import { LEGACY_TLS_VERSIONS } from './versions';
 
 type Context = 'mandatory' | 'access' | 'opportunistic';
 
@@ -63,7 +65,7 @@ export function starttlsNotOfferedFinding(protocol: Protocol, command: string, c
 }
 
 export function legacyVersionFinding(protocol: Protocol, versions: Record<TlsVersionName, boolean | null>): Finding | null {
-  const legacy = (['TLSv1', 'TLSv1.1'] as const).filter((v) => versions[v] === true);
+  const legacy = LEGACY_TLS_VERSIONS.filter((v) => versions[v] === true);
   if (legacy.length === 0) return null;
   return finding(
     'tls-legacy-version',
@@ -102,7 +104,7 @@ export function certificateFindings(protocol: Protocol, facts: ChainFacts, serve
       out.push(finding('cert-not-yet-valid', 'error', 'Certificate not yet valid', `${certName(i)} (${info.subject}) is valid only from ${info.notBefore}.`));
     }
   });
-  if (report.daysLeft >= 0 && report.daysLeft < expiryWarningDays) {
+  if (expiresSoon(report.daysLeft, expiryWarningDays)) {
     out.push(finding('cert-expiring-soon', 'warning', 'Certificate expires soon', `The server certificate expires on ${leaf.notAfter}, in ${report.daysLeft} day(s). Renew it.`));
   }
   if (!report.hostnameMatches) {

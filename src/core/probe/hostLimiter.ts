@@ -4,6 +4,7 @@
  * `mail_max_userip_connections`), and answer `421` or drop the client when a scanner opens
  * many at once; a run that probes several ports of one host must stay under that together.
  */
+import { abortReason } from './abort';
 
 /** What a probe needs to run its connections under a shared cap (`ProbeOptions.limiter`). */
 export interface ConnectionGate {
@@ -109,12 +110,4 @@ export class HostLimiter {
     const slots = this.hosts.get(key);
     if (slots && slots.active === 0 && slots.queue.length === 0) this.hosts.delete(key);
   }
-}
-
-export function abortReason(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error) return reason;
-  const err = new Error(typeof reason === 'string' ? reason : 'the operation was aborted');
-  err.name = 'AbortError';
-  return err;
 }

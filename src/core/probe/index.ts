@@ -8,3 +8,6 @@ export type { ConnectionGate } from './hostLimiter';
 // Last: probeMany imports the exports above from this module.
 export { probeMany, DEFAULT_CONCURRENCY } from './probeMany';
 export type { ProbeManyOptions } from './probeMany';
+export { scanCipherSuites } from './scanOnly';
+export type { ScanOptions } from './scanOnly';
+export { cipherFindings } from './cipherFindings';

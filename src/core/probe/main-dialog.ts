@@ -15,6 +15,8 @@ export interface MainDialogHooks {
   extraCaPem: string | null;
   secureContext: tls.SecureContext | undefined;
   expiryWarningDays: number;
+  /** Keep the chain's DER in the report (for DANE matching). */
+  keepChain?: boolean;
   /** Called once the greeting was accepted: side connections may start. */
   onGreeting(): void;
   /** Called with the negotiated version once the handshake is done. */
@@ -62,6 +64,7 @@ export async function runMainDialog(s: ConnectionSettings, result: ProbeResult, 
       const facts = analyseChain(socket, s.servername, hooks.extraCaPem);
       if (facts) {
         result.certificate = facts.report;
+        if (hooks.keepChain) result.certificate.chainDer = facts.certs.map((c) => c.raw.toString('base64'));
         result.findings.push(...certificateFindings(target.protocol, facts, s.servername, hooks.expiryWarningDays));
       }
       return next;

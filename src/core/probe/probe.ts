@@ -2,18 +2,23 @@
 // injection test, within a per-host connection limit, a total timeout and an AbortSignal.
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { DEFAULT_EXPIRY_WARNING_DAYS, DEFAULT_TIMEOUTS } from '../defaults';
 import type { Finding } from '../findings';
+import { abortReason } from './abort';
 import { ConnectionSettings, trustContext } from './drivers';
 import { finding, legacyVersionFinding, tls13Finding } from './findings';
 import { DEFAULT_PER_HOST_CONNECTIONS, HostLimiter } from './hostLimiter';
 import { runMainDialog } from './main-dialog';
 import { rateLimitRetrier, rateLimitedFinding } from './rateLimit';
 import { checkInjection, checkVersion } from './side-checks';
+import { cipherFindings } from './cipherFindings';
+import { runCipherScan } from './cipherScan';
 import { hostPort, parseTarget } from './target';
 import type { PhaseTimeouts, ProbeOptions, ProbeResult, ProbeTarget, TlsVersionName, TranscriptEntry } from './types';
+import { TLS_VERSIONS } from './versions';
 import { WireError } from './wire';
 
-export const DEFAULT_TIMEOUTS: Readonly<PhaseTimeouts> = Object.freeze({ connect: 5000, greeting: 15000, command: 10000, handshake: 5000, total: 45000 });
+export { DEFAULT_TIMEOUTS };
 
 /** Sent in EHLO/LHLO when the machine's own name is not a fully qualified one. */
 export const DEFAULT_EHLO_NAME = 'mail-tls-inspector.localdomain';
@@ -27,18 +32,9 @@ export function defaultEhloName(): string {
   return /^(?=.{4,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/.test(name) && !name.endsWith('.local') ? name : DEFAULT_EHLO_NAME;
 }
 
-const VERSIONS: TlsVersionName[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 const MAX_TRANSCRIPT = 2000;
 
 class TotalTimeout extends Error {}
-
-function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error) return reason;
-  const err = new Error('The probe was cancelled');
-  err.name = 'AbortError';
-  return err;
-}
 
 export function emptyResult(target: ProbeTarget, startedAt: Date): ProbeResult {
   return {
@@ -52,6 +48,8 @@ export function emptyResult(target: ProbeTarget, startedAt: Date): ProbeResult {
     tls: null,
     certificate: null,
     versions: { TLSv1: null, 'TLSv1.1': null, 'TLSv1.2': null, 'TLSv1.3': null },
+    ciphers: null,
+    connections: 0,
     findings: [],
     transcript: [],
     timings: { connect: null, greeting: null, starttls: null, handshake: null, total: 0 },
@@ -124,11 +122,11 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
   const target = typeof input === 'string' ? parseTarget(input) : input;
   const timeouts: PhaseTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const external = options.signal;
-  if (external?.aborted) throw abortError(external);
+  if (external?.aborted) throw abortReason(external, 'The probe was cancelled');
   const extraCaPem = options.caPem ?? (options.caFile ? await readFile(options.caFile, 'utf8') : null);
   if (extraCaPem !== null && !extraCaPem.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`${options.caFile ?? 'caPem'}: no PEM certificate in the CA file`);
   // An abort while the CA file was read happened before the listener below exists.
-  if (external?.aborted) throw abortError(external);
+  if (external?.aborted) throw abortReason(external, 'The probe was cancelled');
 
   const startedAt = new Date();
   const started = Date.now();
@@ -137,7 +135,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
     if (result.transcript.length < MAX_TRANSCRIPT) result.transcript.push({ direction, text, at: Date.now() - started });
   };
   const controller = new AbortController();
-  const onExternalAbort = () => controller.abort(abortError(external!));
+  const onExternalAbort = () => controller.abort(abortReason(external!, 'The probe was cancelled'));
   external?.addEventListener('abort', onExternalAbort, { once: true });
   const totalTimer = setTimeout(() => controller.abort(new TotalTimeout()), timeouts.total);
   const settings: ConnectionSettings = {
@@ -146,6 +144,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
     ehloName: options.ehloName ?? defaultEhloName(),
     servername: (options.servername ?? target.host).toLowerCase(),
     signal: controller.signal,
+    onConnect: () => void result.connections++,
   };
   const limiter = options.limiter ?? new HostLimiter(options.maxConnections ?? DEFAULT_PER_HOST_CONNECTIONS).forHost(target.host, controller.signal);
   // A side connection turned away with 421 is retried after a pause; if the server keeps
@@ -169,7 +168,8 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
       record,
       extraCaPem,
       secureContext: trustContext(extraCaPem),
-      expiryWarningDays: options.expiryWarningDays ?? 30,
+      expiryWarningDays: options.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS,
+      keepChain: options.keepChain,
       onGreeting: greeted,
       onHandshake: handshaken,
     }))
@@ -184,14 +184,27 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
       handshaken(null);
     });
 
+  // The cipher scan stops starting hellos at 80% of the total timeout, so that what it found
+  // is kept instead of the whole probe timing out.
+  const cipherScan = async (): Promise<void> => {
+    if (!stillWanted()) return;
+    const scan = await runCipherScan(settings, { limiter, retry, refusals, record, deadline: started + Math.floor(timeouts.total * 0.8) });
+    result.ciphers = scan;
+    for (const v of scan.versions) {
+      if (v.version in result.versions && v.accepted !== null) result.versions[v.version as TlsVersionName] = v.accepted;
+    }
+  };
+
   // Side connections start once the server accepted a session: a server that turns us away
   // (421) must not get more connections.
   const side = async (): Promise<void> => {
     await greetingAccepted;
     if (!stillWanted()) return;
     const tasks: Promise<unknown>[] = [];
-    if (options.enumerateVersions !== false) {
-      for (const version of VERSIONS) {
+    if (options.ciphers) tasks.push(cipherScan());
+    // The cipher scan learns the versions from its own hellos: no separate handshakes then.
+    if (options.enumerateVersions !== false && !options.ciphers) {
+      for (const version of TLS_VERSIONS) {
         tasks.push((async () => {
           // The main handshake already proves its own version: no connection needed for it.
           if (version === 'TLSv1.2' || version === 'TLSv1.3') {
@@ -228,7 +241,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
     // Node frees a closed TLS session in an Immediate: let it run, so nothing is left queued.
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  if (external?.aborted) throw abortError(external);
+  if (external?.aborted) throw abortReason(external, 'The probe was cancelled');
   if (controller.signal.reason instanceof TotalTimeout && !result.findings.some((f) => f.id === 'timeout')) {
     result.findings.push(errorFinding(controller.signal.reason, target, timeouts));
   }
@@ -238,6 +251,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
   if (options.enumerateVersions !== false && result.ok) {
     for (const f of [legacyVersionFinding(target.protocol, result.versions), tls13Finding(target.protocol, result.versions)]) if (f) result.findings.push(f);
   }
+  if (result.ciphers && result.ok) result.findings.push(...cipherFindings(target.protocol, result.ciphers));
   result.timings.total = Date.now() - started;
   return result;
 }

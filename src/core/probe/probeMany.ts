@@ -4,7 +4,8 @@
  * probes of the run (main dialog, version handshakes and the injection check alike).
  */
 import { readFile } from 'node:fs/promises';
-import { DEFAULT_PER_HOST_CONNECTIONS, HostLimiter, abortReason } from './hostLimiter';
+import { abortReason } from './abort';
+import { DEFAULT_PER_HOST_CONNECTIONS, HostLimiter } from './hostLimiter';
 import { parseTarget, probe } from './index';
 import type { ProbeOptions, ProbeResult, ProbeTarget } from './types';
 

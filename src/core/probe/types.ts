@@ -3,6 +3,9 @@
  * `--json` output and the extension's export), so it holds only plain data.
  */
 import type { Finding } from '../findings';
+import type { TlsVersionName } from './versions';
+
+export type { TlsVersionName } from './versions';
 
 export type Protocol =
   | 'smtp'
@@ -57,10 +60,18 @@ export interface ProbeOptions {
   signal?: AbortSignal;
   /** Handshake once per TLS version to learn which the server accepts. Default true. */
   enumerateVersions?: boolean;
+  /**
+   * Enumerate every accepted cipher suite per version (SSLv2 to TLS 1.3), the groups, DH sizes,
+   * TLS_FALLBACK_SCSV and secure renegotiation with hand-written ClientHellos: about one
+   * connection per accepted suite. Default false.
+   */
+  ciphers?: boolean;
   /** Test for STARTTLS command injection (one extra connection). Default true. */
   checkInjection?: boolean;
   /** Days before expiry at which `cert-expiring-soon` is raised. Default 30. */
   expiryWarningDays?: number;
+  /** Keep each certificate's DER in `certificate.chainDer` (DANE matching needs the bytes). Default false. */
+  keepChain?: boolean;
   /** Most connections this probe opens at once. Default 2. Ignored when `limiter` is given. */
   maxConnections?: number;
   /**
@@ -101,6 +112,8 @@ export interface CertificateReport {
   validationError: string | null;
   hostnameMatches: boolean;
   daysLeft: number;
+  /** Base64 DER of `chain`, leaf first; only with the `keepChain` option. */
+  chainDer?: string[];
 }
 
 export interface TlsInfo {
@@ -113,7 +126,6 @@ export interface TlsInfo {
   alpn: string | null;
 }
 
-export type TlsVersionName = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 
 /** Milliseconds per phase of the main connection (null when not reached), and the whole probe. */
 export interface Timings {
@@ -143,9 +155,63 @@ export interface ProbeResult {
   certificate: CertificateReport | null;
   /** Which TLS versions the server accepts, each from its own handshake; null where unknown. */
   versions: Record<TlsVersionName, boolean | null>;
+  /** The cipher scan (`ciphers` option); null when not run. */
+  ciphers: CipherScan | null;
+  /** TCP connections this probe opened, the main one included. */
+  connections: number;
   findings: Finding[];
   transcript: TranscriptEntry[];
   timings: Timings;
   /** ISO time the probe started. */
   startedAt: string;
+}
+
+/** One accepted suite, with the key exchange the server used for it. */
+export interface SuiteResult {
+  /** IANA code point as `0xC02F`. */
+  hex: string;
+  iana: string;
+  openssl: string;
+  kx: string;
+  auth: string;
+  cipher: string;
+  bits: number;
+  mac: string;
+  forwardSecrecy: boolean;
+  /** See `SuiteGrade` in src/core/tls/suites.ts for the table and its sources. */
+  grade: 'recommended' | 'acceptable' | 'weak' | 'insecure';
+  /** ECDHE: the group (e.g. `X25519`); DHE: `DH 2048`; null when not seen. */
+  keyExchange: string | null;
+  /** DHE: the size of the server's DH prime. */
+  dhBits: number | null;
+}
+
+export type ScanVersionName = 'SSLv2' | 'SSLv3' | TlsVersionName;
+
+export interface VersionSuites {
+  version: ScanVersionName;
+  /** Whether the server answered a hello of this version with this version; null when unknown. */
+  accepted: boolean | null;
+  /** Accepted suites; in the server's order when `serverOrder` is true. */
+  suites: SuiteResult[];
+  /** True: the server picks by its own order; false: by the client's; null: one suite or unknown. */
+  serverOrder: boolean | null;
+  /** False when the enumeration stopped early (timeout, rate limit, odd answer). */
+  complete: boolean;
+}
+
+export interface CipherScan {
+  versions: VersionSuites[];
+  /** Groups the server accepted (X25519, P-256, ffdhe2048, ...), in the order it chose them. */
+  groups: string[];
+  /** Whether the group list is complete (null: nothing to test with). */
+  groupsComplete: boolean;
+  /** TLS_FALLBACK_SCSV honoured (RFC 7507); null when fewer than two versions to test with. */
+  fallbackScsv: boolean | null;
+  /** RFC 5746 renegotiation_info in a TLS ≤ 1.2 ServerHello; null when only TLS 1.3 was seen. */
+  secureRenegotiation: boolean | null;
+  /** Connections the scan opened. */
+  connections: number;
+  /** Why parts are missing, in words. */
+  notes: string[];
 }

@@ -135,7 +135,8 @@ export function gradeEndpoint(result: ProbeResult): EndpointGrade {
   const groupKey = groupEquivalent(result.tls.group);
   const anonymous = facts.filter((f) => f.anonymous);
   const dhBits = smallestDhBits(result);
-  const kxBits = anonymous.length ? 0 : Math.min(...[certKey, groupKey, dhBits].filter((b): b is number => b !== null), 4096);
+  // Anonymous key exchange scores 0 where clients need authentication; on port 25 the authenticated suites count.
+  const kxBits = anonymous.length && !opportunistic ? 0 : Math.min(...[certKey, groupKey, dhBits].filter((b): b is number => b !== null), 4096);
   const keyExchange = keyScore(kxBits);
 
   const score = Math.round(0.3 * protocol + 0.3 * keyExchange + 0.4 * cipher);

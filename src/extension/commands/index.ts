@@ -1,6 +1,7 @@
 // Every command, registered in one place. Each is a factory `(ctx) => handler`.
 import * as vscode from 'vscode';
 import type { MailTlsContext } from '../context';
+import { copyTlsaRecord } from '../dane/tlsaCommands';
 import { refreshExplorer, revealInConfig, showLog } from './navigationCommands';
 import { probeActiveConfig, probeAgain, probeAll, probeEndpoint } from './probeCommands';
 import { copyMarkdown, exportJson, showTranscript } from './reportCommands';
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, CommandFactory> = {
   'mailTls.revealInConfig': revealInConfig,
   'mailTls.refreshExplorer': refreshExplorer,
   'mailTls.showLog': showLog,
+  'mailTls.copyTlsaRecord': copyTlsaRecord,
 };
 
 export const COMMAND_IDS = Object.keys(COMMANDS);

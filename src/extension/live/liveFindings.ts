@@ -4,8 +4,8 @@ import * as vscode from 'vscode';
 import type { ResultsStore } from '../probing/resultsStore';
 import { onDidChangeSettings, readSettings } from '../settings';
 import type { ConfigIndex } from '../workspace/configIndex';
-import { joinLive } from './joinFindings';
-import type { LiveFinding } from './liveTypes';
+import { joinLive } from '../../core/live/joinFindings';
+import type { LiveFinding } from '../../core/live/types';
 
 const EXPIRY_DOC = 'https://www.postfix.org/TLS_README.html#server_cert_key';
 

@@ -2,14 +2,15 @@
 // service, and the live result of the endpoints it affects (with its age and a probe-now link).
 import * as vscode from 'vscode';
 import type { MailTlsContext } from '../context';
+import { appendTlsaSection, certificateFilesAt, COPY_TLSA_COMMAND, tlsaOfFiles } from '../dane/tlsaHover';
 import { statusOf } from '../probing/resultsStore';
-import { acceptedVersions } from '../report/markdown';
 import { ageText } from '../report/age';
+import { acceptedVersions } from '../../core/probe/versions';
 import { CONFIG_LANGUAGES } from '../workspace/configSource';
-import { settingAt, type SettingFacts } from './hoverFacts';
+import { settingAt, type SettingFacts } from '../../core/config/settingFacts';
 
 const STATUS_ICON = { passed: '$(pass)', warning: '$(warning)', failed: '$(error)' } as const;
-const ENABLED_COMMANDS = ['mailTls.probeEndpoint', 'mailTls.showTranscript'];
+const ENABLED_COMMANDS = ['mailTls.probeEndpoint', 'mailTls.showTranscript', COPY_TLSA_COMMAND];
 /** Cached hovers older than this are rebuilt, so the result's age stays honest. */
 const CACHE_MS = 15_000;
 
@@ -40,7 +41,10 @@ export class SettingHoverProvider implements vscode.HoverProvider, vscode.Dispos
     const facts = await this.ctx.index.settingFacts(document.uri.fsPath, position.line, setting.name);
     if (!facts) return undefined;
     const range = new vscode.Range(position.line, setting.start, position.line, setting.end);
-    const hover = new vscode.Hover(this.render(facts), range);
+    const md = this.render(facts);
+    appendTlsaSection(md, tlsaOfFiles(this.ctx, certificateFilesAt(facts, document, position.line)));
+    md.appendMarkdown(`[${vscode.l10n.t('Documentation')}](${facts.docUrl})`);
+    const hover = new vscode.Hover(md, range);
     const map = perDoc ?? new Map();
     map.set(key, { hover, at: Date.now() });
     this.cache.set(document.uri.toString(), map);
@@ -71,7 +75,6 @@ export class SettingHoverProvider implements vscode.HoverProvider, vscode.Dispos
       for (const target of facts.affectedTargets) md.appendMarkdown(`- ${this.liveLine(target)}\n`);
       md.appendMarkdown('\n');
     }
-    md.appendMarkdown(`[${vscode.l10n.t('Documentation')}](${facts.docUrl})`);
     return md;
   }
 

@@ -10,7 +10,7 @@ export function registerProbeTriggers(ctx: MailTlsContext): void {
     if (document.uri.scheme !== 'file' || !CONFIG_LANGUAGES.includes(document.languageId)) return;
     if (!ctx.gate.mayProbeUnasked() || !readSettings(document.uri)[setting]) return;
     await ctx.index.whenIdle();
-    const targets = ctx.index.resultsReading(document.uri.fsPath).flatMap((r) => r.endpoints.map((e) => e.target));
+    const targets = ctx.index.resultsReading(document.uri.fsPath).flatMap((r) => r.endpoints.filter((e) => e.host.known).map((e) => e.target));
     if (targets.length === 0) return;
     ctx.log.info(`${setting}: probing ${targets.length} endpoint(s) of ${document.uri.fsPath}`);
     await ctx.runner.run(targets.map((target) => ({ target, resource: document.uri })), { progress: 'window' });

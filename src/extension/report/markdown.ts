@@ -1,11 +1,6 @@
 // Probe results as Markdown (for the clipboard) and as a plain transcript. Pure: no vscode.
-import type { ProbeResult, TlsVersionName } from '../../core/probe/types';
-
-const VERSIONS: TlsVersionName[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
-
-export function acceptedVersions(result: ProbeResult): TlsVersionName[] {
-  return VERSIONS.filter((v) => result.versions[v] === true);
-}
+import type { ProbeResult } from '../../core/probe/types';
+import { TLS_VERSIONS } from '../../core/probe/versions';
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -20,7 +15,7 @@ export function resultToMarkdown(result: ProbeResult): string {
     const extra = [result.tls.group, result.tls.alpn].filter(Boolean).join(', ');
     lines.push(`- Negotiated: ${result.tls.version}, ${result.tls.cipher}${extra ? ` (${extra})` : ''}`);
   }
-  lines.push(`- Versions: ${VERSIONS.map((v) => `${v} ${versionMark(result.versions[v])}`).join(', ')}`);
+  lines.push(`- Versions: ${TLS_VERSIONS.map((v) => `${v} ${versionMark(result.versions[v])}`).join(', ')}`);
   const cert = result.certificate;
   if (cert) {
     lines.push(`- Certificate: ${cert.trusted ? 'trusted' : `not trusted (${cert.validationError ?? 'unknown reason'})`}, ` +

@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import type { SourceRange } from '../../core/config/types';
 import type { Finding, Severity } from '../../core/findings';
 import type { CertificateInfo, ProbeResult, TlsVersionName } from '../../core/probe/types';
-import type { LiveFinding } from '../live/liveTypes';
+import type { LiveFinding } from '../../core/live/types';
+import { acceptedVersions, isLegacyVersion, TLS_VERSIONS } from '../../core/probe/versions';
 import type { EndpointStatus, StoredError, StoredResult } from '../probing/resultsStore';
 import { ageText } from '../report/age';
 import type { DeclaredEndpoint } from '../workspace/configIndex';
@@ -100,20 +101,18 @@ export class NegotiatedNode extends vscode.TreeItem {
   }
 }
 
-const ALL_VERSIONS: TlsVersionName[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
-
 export class VersionsNode extends vscode.TreeItem {
   readonly kind = 'versions';
   constructor(readonly parent: EndpointNode, readonly result: ProbeResult) {
     super(vscode.l10n.t('Accepted versions'), vscode.TreeItemCollapsibleState.Collapsed);
     this.id = `${parent.id}/versions`;
-    const accepted = ALL_VERSIONS.filter((v) => result.versions[v] === true);
+    const accepted = acceptedVersions(result);
     this.description = accepted.length > 0 ? accepted.join(', ') : vscode.l10n.t('none known');
     this.iconPath = new vscode.ThemeIcon('versions');
     this.contextValue = 'mailTls:versions';
   }
   children(): VersionNode[] {
-    return ALL_VERSIONS.map((v) => new VersionNode(this, v, this.result.versions[v]));
+    return TLS_VERSIONS.map((v) => new VersionNode(this, v, this.result.versions[v]));
   }
 }
 
@@ -122,7 +121,7 @@ export class VersionNode extends vscode.TreeItem {
   constructor(readonly parent: VersionsNode, version: TlsVersionName, accepted: boolean | null) {
     super(version, vscode.TreeItemCollapsibleState.None);
     this.id = `${parent.id}/${version}`;
-    const weak = version === 'TLSv1' || version === 'TLSv1.1';
+    const weak = isLegacyVersion(version);
     this.description = accepted === true ? vscode.l10n.t('accepted') : accepted === false ? vscode.l10n.t('refused') : vscode.l10n.t('unknown');
     this.iconPath = accepted === true
       ? new vscode.ThemeIcon(weak ? 'warning' : 'check', new vscode.ThemeColor(weak ? 'list.warningForeground' : 'testing.iconPassed'))

@@ -5,12 +5,12 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { analyzePath, type ConfigAnalysis } from '../../core/config';
 import type { ConfigEndpoint, ConfigFinding } from '../../core/config/types';
-import type { Severity } from '../../core/findings';
-import type { JoinEndpoint } from '../live/joinFindings';
-import { buildJoinEndpoints } from '../live/joinInputs';
+import { SEVERITY_ORDER } from '../../core/findings';
+import { MAX_CONFIG_BYTES } from '../../core/defaults';
+import type { JoinEndpoint } from '../../core/live/joinFindings';
+import { buildJoinEndpoints } from '../../core/live/joinInputs';
 
 /** Larger files are not analysed; a warning at their first line says so. */
-export const MAX_ANALYSED_BYTES = 16 * 1024 * 1024;
 /** Past this many findings in one file, a note says how many more there are. */
 export const MAX_FINDINGS_PER_FILE = 1000;
 
@@ -33,8 +33,6 @@ export interface AnalysisData {
   elapsedMs: number;
 }
 
-const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
-
 export function runAnalysis(request: AnalysisRequest): { data: AnalysisData; analyses: ConfigAnalysis[] } {
   const started = performance.now();
   const reads = new Set<string>();
@@ -43,14 +41,14 @@ export function runAnalysis(request: AnalysisRequest): { data: AnalysisData; ana
     reads.add(path);
     const buffered = request.overrides[path];
     if (buffered !== undefined) {
-      if (buffered.length <= MAX_ANALYSED_BYTES) return buffered;
+      if (buffered.length <= MAX_CONFIG_BYTES) return buffered;
       tooLarge.set(path, buffered.length);
       return '';
     }
     try {
       const st = statSync(path);
       if (!st.isFile()) return undefined;
-      if (st.size > MAX_ANALYSED_BYTES) {
+      if (st.size > MAX_CONFIG_BYTES) {
         tooLarge.set(path, st.size);
         return '';
       }
@@ -99,7 +97,7 @@ function tooLargeFinding(file: string, size: number): ConfigFinding {
   return {
     id: 'config-too-large',
     severity: 'warning',
-    message: `This file is ${mib(size)} MiB, over the ${mib(MAX_ANALYSED_BYTES)} MiB Mail TLS analyses: it was not checked.`,
+    message: `This file is ${mib(size)} MiB, over the ${mib(MAX_CONFIG_BYTES)} MiB Mail TLS analyses: it was not checked.`,
     range: firstLine(file),
     docUrl: serverDocs(file),
   };

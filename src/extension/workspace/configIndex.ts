@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { ConfigEndpoint, ConfigFinding } from '../../core/config/types';
 import { onDidChangeSettings } from '../settings';
-import type { SettingFacts } from '../providers/hoverFacts';
+import type { SettingFacts } from '../../core/config/settingFacts';
 import { analyzeConfig, CONFIG_LANGUAGES, type AnalysisResult } from './configSource';
 import { ConfigWorkerClient } from './workerClient';
 

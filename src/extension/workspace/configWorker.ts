@@ -4,7 +4,7 @@
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import type { ConfigAnalysis } from '../../core/config';
-import { settingFacts } from '../providers/hoverFacts';
+import { settingFacts } from '../../core/config/settingFacts';
 import { runAnalysis } from './analysisJob';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
 

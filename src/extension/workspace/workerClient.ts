@@ -5,7 +5,7 @@
 // No vscode import: tested in plain Node.
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { SettingFacts } from '../providers/hoverFacts';
+import type { SettingFacts } from '../../core/config/settingFacts';
 import type { AnalysisData, AnalysisRequest } from './analysisJob';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
 

@@ -1,5 +1,5 @@
 // The messages between the extension host and the config worker: plain data only.
-import type { SettingFacts } from '../providers/hoverFacts';
+import type { SettingFacts } from '../../core/config/settingFacts';
 import type { AnalysisData, AnalysisRequest } from './analysisJob';
 
 export type WorkerRequest =

@@ -62,6 +62,15 @@ test('bad arguments exit 2 with one line and no stack trace', async () => {
   assert.equal((await run('lint', join(notConfig, 'notes.txt'))).code, 2);
 });
 
+test('a runtime failure exits 3, not the status of bad arguments', async () => {
+  // The output pipe closing under the command (stdout throws EPIPE) is a failure, not a usage error.
+  let err = '';
+  const io: CliIo = { stdout: () => { throw Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }); }, stderr: (t) => (err += t), isTty: false };
+  const code = await main(['endpoints', postfixDir(GOOD_MAIN, MASTER)], io);
+  assert.equal(code, 3);
+  assert.equal(err, 'mail-tls endpoints: write EPIPE\n');
+});
+
 test('endpoints lists probe targets, text and JSON', async () => {
   const d = postfixDir('inet_interfaces = 127.0.0.1\n', `${MASTER}smtps inet n - y - - smtpd -o smtpd_tls_wrappermode=yes\n`);
   const text = await run('endpoints', d);

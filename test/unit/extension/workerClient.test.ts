@@ -5,7 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { MAX_ANALYSED_BYTES, MAX_FINDINGS_PER_FILE } from '../../../src/extension/workspace/analysisJob';
+import { MAX_CONFIG_BYTES } from '../../../src/core/defaults';
+import { MAX_FINDINGS_PER_FILE } from '../../../src/extension/workspace/analysisJob';
 import { ConfigWorkerClient } from '../../../src/extension/workspace/workerClient';
 import { bigMainCf } from '../../integration/suites/bigConfigs';
 
@@ -82,7 +83,7 @@ describe('ConfigWorkerClient', () => {
     mkdirSync(join(dir, 'b'), { recursive: true });
     mkdirSync(join(dir, 'c'), { recursive: true });
     writeFileSync(many, bigMainCf(1_000_000));
-    writeFileSync(huge, bigMainCf(MAX_ANALYSED_BYTES + 1024));
+    writeFileSync(huge, bigMainCf(MAX_CONFIG_BYTES + 1024));
     try {
       const capped = (await client.analyze(request(many), live()))!;
       const inFile = capped.findings.filter((f) => f.range.file === many);
@@ -92,7 +93,7 @@ describe('ConfigWorkerClient', () => {
       const tooLarge = (await client.analyze(request(huge), live()))!;
       const warning = tooLarge.findings.find((f) => f.id === 'config-too-large');
       assert.equal(warning?.range.file, huge);
-      assert.match(warning.message, /16\.0 MiB/);
+      assert.match(warning.message, /8\.0 MiB/);
     } finally {
       client.dispose();
     }

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gradeEndpoint, letterForScore, worseOf } from '../../../src/core/report/grade';
+import type { SuiteResult } from '../../../src/core/probe/types';
 import { suiteFacts } from '../../../src/core/report/suites';
 import { cert, finding, sample } from './sample';
 
@@ -48,7 +49,8 @@ describe('grade: caps name their finding', () => {
     assert.match(capsOf(imaps).join('\n'), /capped at F: negotiated anonymous suites \(TLS_DH_anon_WITH_AES_256_GCM_SHA384\)/);
     assert.equal(imaps.components?.keyExchange, 0);
     const mx = gradeEndpoint(sample({ tls }));
-    assert.equal(mx.letter, 'B', 'key exchange 0 pulls the score to B; the anonymous cap itself is A-');
+    assert.equal(mx.letter, 'A-');
+    assert.equal(mx.components?.keyExchange, 90, 'on port 25 anonymous suites do not zero the key exchange');
     assert.match(capsOf(mx).join('\n'), /capped at A-: anonymous suites .* not capped like on 465, 587 or 993/);
   });
 
@@ -88,17 +90,17 @@ describe('grade: caps name their finding', () => {
   });
 
   it('enumerated suites: A+ when every suite is forward secret and AEAD, C with RC4 on IMAPS', () => {
-    const suite = (iana: string, extra: Record<string, unknown> = {}) => ({ iana, openssl: iana, bits: 256, forwardSecrecy: true, mac: 'AEAD', auth: 'RSA', grade: 'recommended', keyExchange: 'X25519', dhBits: null, ...extra });
-    const good = { ...sample(), ciphers: { versions: [{ version: 'TLSv1.3', accepted: true, serverOrder: true, complete: true, suites: [suite('TLS_AES_256_GCM_SHA384'), suite('TLS_CHACHA20_POLY1305_SHA256')] }], groups: ['X25519'], fallbackScsv: true, secureRenegotiation: null, notes: [] } };
+    const suite = (iana: string, extra: Partial<SuiteResult> = {}): SuiteResult => ({ hex: '0x0000', iana, openssl: iana, kx: 'ECDHE', auth: 'RSA', cipher: 'AES', bits: 256, mac: 'AEAD', forwardSecrecy: true, grade: 'recommended', keyExchange: 'X25519', dhBits: null, ...extra });
+    const good = { ...sample(), ciphers: { versions: [{ version: 'TLSv1.3' as const, accepted: true, serverOrder: true, complete: true, suites: [suite('TLS_AES_256_GCM_SHA384'), suite('TLS_CHACHA20_POLY1305_SHA256')] }], groups: ['X25519'], groupsComplete: true, fallbackScsv: true, secureRenegotiation: null, connections: 3, notes: [] } };
     assert.equal(gradeEndpoint(good).letter, 'A+');
     const rc4 = { ...sample({ target: 'imaps://h:993', protocol: 'imaps', tlsMode: 'implicit', findings: [finding('cipher-rc4', 'error', 'RC4 accepted')] }),
-      ciphers: { versions: [{ version: 'TLSv1.2', accepted: true, serverOrder: true, complete: true, suites: [suite('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', { bits: 128 }), suite('TLS_RSA_WITH_RC4_128_SHA', { bits: 128, forwardSecrecy: false, mac: 'SHA1', grade: 'insecure' })] }], groups: [], fallbackScsv: null, secureRenegotiation: true, notes: [] } };
+      ciphers: { versions: [{ version: 'TLSv1.2' as const, accepted: true, serverOrder: true, complete: true, suites: [suite('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', { bits: 128 }), suite('TLS_RSA_WITH_RC4_128_SHA', { bits: 128, forwardSecrecy: false, mac: 'SHA1', grade: 'insecure' })] }], groups: [], groupsComplete: true, fallbackScsv: null, secureRenegotiation: true, connections: 3, notes: [] } };
     const g = gradeEndpoint(rc4);
     assert.equal(g.letter, 'C');
     assert.match(capsOf(g).join('\n'), /capped at C: accepted suites include RC4 \(TLS_RSA_WITH_RC4_128_SHA\) \(cipher-rc4\)/);
     assert.equal(capsOf(g).filter((c) => c.includes('cipher-rc4')).length, 1, 'the finding is named once, not again as an unlisted one');
     const dh = { ...sample({ target: 'imaps://h:993', protocol: 'imaps', tlsMode: 'implicit', findings: [finding('dh-weak', 'warning', 'DH parameters under 2048 bits')] }),
-      ciphers: { versions: [{ version: 'TLSv1.2', accepted: true, serverOrder: true, complete: true, suites: [suite('TLS_DHE_RSA_WITH_AES_256_GCM_SHA384', { keyExchange: 'DH 1024', dhBits: 1024 })] }], groups: [], fallbackScsv: null, secureRenegotiation: true, notes: [] } };
+      ciphers: { versions: [{ version: 'TLSv1.2' as const, accepted: true, serverOrder: true, complete: true, suites: [suite('TLS_DHE_RSA_WITH_AES_256_GCM_SHA384', { keyExchange: 'DH 1024', dhBits: 1024 })] }], groups: [], groupsComplete: true, fallbackScsv: null, secureRenegotiation: true, connections: 3, notes: [] } };
     const weak = gradeEndpoint(dh);
     assert.equal(weak.components?.keyExchange, 80);
     assert.deepEqual(capsOf(weak), ['capped at B: DH parameters of 1024 bits (dh-weak)']);

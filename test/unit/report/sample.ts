@@ -27,6 +27,8 @@ export function sample(overrides: Partial<ProbeResult> = {}): ProbeResult {
       trusted: true, validationError: null, hostnameMatches: true, daysLeft: 300,
     },
     versions: { TLSv1: false, 'TLSv1.1': false, 'TLSv1.2': true, 'TLSv1.3': true },
+    ciphers: null,
+    connections: 4,
     findings: [],
     transcript: [
       { direction: 'server', text: '220 mx.example.org ESMTP', at: 30 },

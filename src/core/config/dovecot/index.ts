@@ -3,11 +3,11 @@
  * includes, folds the effective settings, lists listeners and probe endpoints, and runs the
  * TLS checks. Pure Node; never throws on bad input.
  */
-import { hostname as systemHostname } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { compareByLocation } from '../order';
 import { checkCertificateFiles, type CertFileRef, type LeafCertificateInfo } from '../certFiles';
 import type { AnalyzeOptions } from '../options';
+import { certificateNames, describeHost, hostFromCertificate, type DescribedHost } from '../host';
 import type { ConfigEndpoint, ConfigFinding, SourceRange } from '../types';
 import { runChecks } from './checks';
 import { visitSettings } from './visit';
@@ -36,6 +36,8 @@ export interface DovecotAnalysis {
   endpoints: ConfigEndpoint[];
   /** Leaf certificates found in the configured files (when certificate files were checked). */
   certificates: LeafCertificateInfo[];
+  /** The host this config describes (see ../host.ts). */
+  host: DescribedHost;
 }
 
 const zeroRange = (file: string): SourceRange => ({ file, start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
@@ -52,12 +54,15 @@ export function analyzeDovecot(file: string, options: AnalyzeOptions = {}): Dove
   const syntaxDoc = version === '2.4' ? SYNTAX_DOC_24 : SYNTAX_DOC_23;
   const findings: ConfigFinding[] = document.problems.map((p) => ({ ...p, docUrl: syntaxDoc }));
   let certificates: LeafCertificateInfo[] = [];
+  const hostSetting = config.get('hostname');
+  let host = describeHost(root, 'dovecot', hostSetting ? { setting: 'hostname', value: hostSetting.expanded, range: hostSetting.node.valueRange } : undefined, options);
   try {
     findings.push(...runChecks({ doc: document, config, version, listeners }));
     if (options.checkCertificateFiles !== false && !options.signal?.aborted) {
-      const report = certificateReport(config, version, options);
+      const report = certificateReport(config, version, options, host);
       findings.push(...report.findings);
       certificates = report.leaves;
+      host = hostFromCertificate(host, certificates.map((l) => l.subjectAltNames));
     }
   } catch (err) {
     // A bug in a check must not take the editor's diagnostics down with it.
@@ -73,8 +78,9 @@ export function analyzeDovecot(file: string, options: AnalyzeOptions = {}): Dove
     config,
     listeners,
     findings,
-    endpoints: endpointsOf(listeners),
+    endpoints: endpointsOf(listeners, host),
     certificates,
+    host,
   };
 }
 
@@ -82,7 +88,7 @@ export function analyzeDovecot(file: string, options: AnalyzeOptions = {}): Dove
  * The certificate/key pairs in force: the global one and each filter's (`local`,
  * `local_name`, `protocol`) that names its own, checked once per distinct pair.
  */
-function certificateReport(config: EffectiveConfig, version: '2.3' | '2.4', options: AnalyzeOptions): { findings: ConfigFinding[]; leaves: LeafCertificateInfo[] } {
+function certificateReport(config: EffectiveConfig, version: '2.3' | '2.4', options: AnalyzeOptions, host: DescribedHost): { findings: ConfigFinding[]; leaves: LeafCertificateInfo[] } {
   const findings: ConfigFinding[] = [];
   const leaves: LeafCertificateInfo[] = [];
   if ((config.get('ssl')?.value ?? 'yes') === 'no') return { findings, leaves };
@@ -96,7 +102,8 @@ function certificateReport(config: EffectiveConfig, version: '2.3' | '2.4', opti
     return { path: settingFilePath(a), range, docUrl };
   };
   const configured = config.get('hostname');
-  const defaultNames = configured?.value ? [{ name: configured.value, range: configured.node.valueRange }] : [{ name: systemHostname() }];
+  // The local machine's name only for the live folder: a copied config describes another host.
+  const defaultNames = certificateNames(host, configured?.value ? { name: configured.value, range: configured.node.valueRange } : undefined);
   const scopes = [{ settings: config.global.settings, names: defaultNames }];
   for (const f of config.filters) {
     if (!f.root.settings.has(certName) && !f.root.settings.has(keyName)) continue;

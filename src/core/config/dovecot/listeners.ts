@@ -1,10 +1,11 @@
 /**
  * Dovecot's inet listeners and the probe endpoints they make. Listeners Dovecot defines
  * itself (imap 143, imaps 993, ...) count even when the config never names them, as
- * `doveconf` shows. Host choice: the first `listen` address, `*` read as 127.0.0.1 and `::` as
- * ::1, since a wildcard listener answers on loopback and probes stay local.
+ * `doveconf` shows. Host choice: the first `listen` address as written; a wildcard (`*`, `::`)
+ * is the config root's host (../host.ts), loopback only for this machine's live config.
  */
 import type { Protocol, TlsMode } from '../../probe/types';
+import { endpointHost, type DescribedHost } from '../host';
 import type { ConfigEndpoint, SourceRange } from '../types';
 import type { EffectiveConfig, EffectiveSection } from './effective';
 
@@ -132,15 +133,18 @@ function endpointKind(protocol: string, ssl: boolean): { protocol: Protocol; tls
   }
 }
 
-export function endpointsOf(listeners: DovecotListener[]): ConfigEndpoint[] {
+export function endpointsOf(listeners: DovecotListener[], rootHost: DescribedHost): ConfigEndpoint[] {
   const out: ConfigEndpoint[] = [];
   for (const l of listeners) {
     if (!l.enabled || l.haproxy || !l.protocol) continue;
     const kind = endpointKind(l.protocol, l.ssl);
-    const host = probeHost(l.addresses[0] ?? '*');
     if (!kind) continue;
-    const hostPart = host.includes(':') ? `[${host}]` : host;
-    out.push({ target: `${kind.protocol}://${hostPart}:${l.port}`, protocol: kind.protocol, tlsMode: kind.tlsMode, server: 'dovecot', service: `${l.service}/${l.name}`, range: l.range });
+    const written = (l.addresses[0] ?? '*').replace(/^\[(.*)\]$/, '$1');
+    const loopback = probeHost(written);
+    const host = endpointHost(written, rootHost, loopback === '::1' ? '::1' : '127.0.0.1');
+    const address = host.name ?? loopback;
+    const hostPart = address.includes(':') ? `[${address}]` : address;
+    out.push({ target: `${kind.protocol}://${hostPart}:${l.port}`, protocol: kind.protocol, tlsMode: kind.tlsMode, server: 'dovecot', service: `${l.service}/${l.name}`, range: l.range, host });
   }
   return out;
 }

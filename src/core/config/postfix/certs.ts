@@ -14,6 +14,8 @@ export interface CertCheckOptions {
   baseDir: string;
   expiryWarningDays?: number;
   now?: Date;
+  /** Names to check when myhostname is not set: the user's host, or this machine's for the live folder. */
+  defaultNames?: { name: string }[];
 }
 
 function paths(value: string): string[] {
@@ -47,7 +49,7 @@ export function checkServiceCertificates(services: PostfixService[], opts: CertC
       }
     }
     const myhostname = s.scope.isSet('myhostname') ? s.effective('myhostname') : undefined;
-    const hostnames = myhostname?.expanded.trim() ? [{ name: myhostname.expanded.trim(), range: myhostname.range }] : [];
+    const hostnames = myhostname?.expanded.trim() ? [{ name: myhostname.expanded.trim(), range: myhostname.range }] : (opts.defaultNames ?? []);
     const key = setupKey(pairs, hostnames);
     const known = bySetup.get(key);
     if (known) {

@@ -5,6 +5,7 @@ import { compareByLocation } from '../order';
 import type { ConfigEndpoint, ConfigFinding, SourceRange } from '../types';
 import { AnalyzeOptions, MAX_CONFIG_BYTES } from '../options';
 import { checkServiceCertificates, ServiceCertificates } from './certs';
+import { checkDane } from './checksDane';
 import { checkGlobal } from './checksGlobal';
 import { checkDeprecated, checkExpansion, checkMainCfSyntax, checkMasterCfSyntax } from './checksMain';
 import { checkService } from './checksService';
@@ -13,6 +14,7 @@ import { DEFAULT_POSTFIX_VERSION } from './defaults';
 import { POSTCONF_DOC } from './rules';
 import { ParamScope } from './effective';
 import { postfixEndpoints } from './endpoints';
+import { certificateNames, describeHost, hostFromCertificate, type DescribedHost } from '../host';
 import { MainCfDocument, parseMainCf } from './mainCf';
 import { MasterCfDocument, parseMasterCf } from './masterCf';
 import { buildServices, isSmtpd, PostfixService } from './services';
@@ -39,6 +41,8 @@ export interface PostfixAnalysis {
   /** The configured certificates, leaf fingerprints included, to compare with what a probe sees. */
   certificates: ServiceCertificates[];
   version: string;
+  /** The host this config describes (see ../host.ts). */
+  host: DescribedHost;
 }
 
 export interface PostfixPaths {
@@ -74,6 +78,8 @@ export function analyzePostfix(configDir: string, options: AnalyzeOptions = {}, 
   options.signal?.throwIfAborted();
 
   const global = new ParamScope(mainCf, [], version);
+  const named = global.isSet('myhostname') ? global.effective('myhostname') : undefined;
+  let host = describeHost(dir, 'postfix', named ? { setting: 'myhostname', value: named.expanded, ...(named.range ? { range: named.range } : {}) } : undefined, options);
   const services = buildServices(mainCf, masterCf, version, global);
   const findings: ConfigFinding[] = [];
   let certificates: ServiceCertificates[] = [];
@@ -84,12 +90,14 @@ export function analyzePostfix(configDir: string, options: AnalyzeOptions = {}, 
     findings.push(...checkValues(mainCf, services));
     findings.push(...checkExpansion(mainCf, services, global));
     findings.push(...checkGlobal(global, mainCf ? firstLine(mainCf) : undefined));
+    findings.push(...checkDane(global, services, mainCf ? firstLine(mainCf) : undefined));
     for (const s of services) if (isSmtpd(s)) findings.push(...checkService(s, version));
     options.signal?.throwIfAborted();
     if (options.checkCertificateFiles !== false) {
-      const certs = checkServiceCertificates(services, { baseDir: dir, expiryWarningDays: options.expiryWarningDays, now: options.now });
+      const certs = checkServiceCertificates(services, { baseDir: dir, expiryWarningDays: options.expiryWarningDays, now: options.now, defaultNames: certificateNames(host) });
       findings.push(...certs.findings);
       certificates = certs.certificates;
+      host = hostFromCertificate(host, certificates.flatMap((c) => c.leaves.map((l) => l.subjectAltNames)));
     }
   } catch (err) {
     if (options.signal?.aborted) throw err;
@@ -97,7 +105,7 @@ export function analyzePostfix(configDir: string, options: AnalyzeOptions = {}, 
     const at = mainCf ? firstLine(mainCf) : { file: masterPath, start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     findings.push({ id: 'postfix-internal-error', severity: 'info', message: `A check failed: ${(err as Error).message}`, range: at, docUrl: POSTCONF_DOC });
   }
-  return { configDir: dir, files, mainCf, masterCf, services, global, findings: sortedUnique(findings), endpoints: postfixEndpoints(services, global), certificates, version };
+  return { configDir: dir, files, mainCf, masterCf, services, global, findings: sortedUnique(findings), endpoints: postfixEndpoints(services, global, host), certificates, version, host };
 }
 
 /** Where a finding about a global default goes: main.cf's first line. */

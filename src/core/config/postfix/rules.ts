@@ -40,6 +40,8 @@ export const POSTFIX_RULES: Readonly<Record<string, string>> = {
   'postfix-tls-no-logging': 'Inbound TLS is on but `smtpd_tls_loglevel = 0`: TLS sessions are not logged.',
   'postfix-tls-no-received-header': 'Inbound TLS is on but `smtpd_tls_received_header` is not `yes`.',
   'postfix-dane-without-dnssec': '`smtp_tls_security_level = dane` without `smtp_dns_support_level = dnssec`.',
+  'postfix-dane-native-lookup': 'DANE with `smtp_host_lookup` lacking `dns`: hosts found by native lookups get no TLSA check.',
+  'postfix-dane-no-dnssec-probe': 'DANE with an empty `dnssec_probe`: no warning when the resolver stops validating.',
   'postfix-cert-file-unreadable': 'A configured certificate or key file is missing or unreadable.',
   'postfix-cert-file-invalid': 'A certificate file holds no parseable certificate.',
   'postfix-cert-key-missing': 'No private key where Postfix expects one.',

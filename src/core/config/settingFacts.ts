@@ -1,12 +1,13 @@
 // What the hover says about a setting: its documentation, its effective value per service, and
 // which endpoints it affects. Reads the config core's analyses; no vscode types in the result.
 import { basename } from 'node:path';
-import { settingDoc } from '../../core/config/dovecot';
-import { postfixSettingDoc } from '../../core/config/postfix';
-import { paramDoc } from '../../core/config/postfix/rules';
-import { isSmtpd } from '../../core/config/postfix/services';
-import type { SourceRange } from '../../core/config/types';
-import type { ConfigAnalysis } from '../../core/config';
+import { certificateFilePaths, dovecotBaseDir, isCertificateFileSetting } from './certTlsa';
+import { settingDoc } from './dovecot';
+import { postfixSettingDoc } from './postfix';
+import { paramDoc } from './postfix/rules';
+import { isSmtpd } from './postfix/services';
+import type { SourceRange } from './types';
+import type { ConfigAnalysis } from './index';
 
 /** Anything holding analyses (the worker's retained ones, or a test's). */
 type WithAnalyses = { readonly analyses: readonly ConfigAnalysis[] };
@@ -22,6 +23,8 @@ export interface SettingFacts {
   perService: { service: string; value: string; source: string; fromThisLine: boolean }[];
   /** Endpoints whose effective value comes from the hovered line. */
   affectedTargets: string[];
+  /** For a certificate setting: the files its value on this line names (absolute paths). */
+  certificateFiles?: string[];
 }
 
 /** The setting name a config line assigns, and where the name sits on the line. */
@@ -77,6 +80,11 @@ function postfixFacts(analysis: ConfigAnalysis, file: string, line: number, name
     }
   }
   facts.affectedTargets = [...new Set(facts.affectedTargets)];
+  if (isCertificateFileSetting('postfix', name)) {
+    const global = postfix.global.effective(name);
+    const value = facts.perService.find((r) => r.fromThisLine)?.value ?? (onLine(global.range, file, line) ? global.expanded : undefined);
+    if (value !== undefined) facts.certificateFiles = certificateFilePaths('postfix', value, analysis.root);
+  }
   return facts;
 }
 
@@ -110,5 +118,7 @@ function dovecotFacts(analysis: ConfigAnalysis, file: string, line: number, name
     }
   }
   facts.affectedTargets = [...new Set(facts.affectedTargets)];
+  const value = facts.perService.find((r) => r.fromThisLine)?.value;
+  if (value !== undefined && isCertificateFileSetting('dovecot', name)) facts.certificateFiles = certificateFilePaths('dovecot', value, dovecotBaseDir(file));
   return facts;
 }

@@ -1,5 +1,5 @@
 // A finding that joins a config with a live probe result (pure shapes, no vscode).
-import type { ConfigFinding } from '../../core/config/types';
+import type { ConfigFinding } from '../config/types';
 
 export interface LiveFinding extends ConfigFinding {
   /** The probed endpoint the finding is about. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SourceRange } from '../../../src/core/config/types';
 import type { ProbeResult } from '../../../src/core/probe/types';
-import { joinLive, minVersionOfDovecot, minVersionOfPostfixList, type JoinEndpoint } from '../../../src/extension/live/joinFindings';
+import { joinLive, minVersionOfDovecot, minVersionOfPostfixList, type JoinEndpoint } from '../../../src/core/live/joinFindings';
 
 const range = (line: number): SourceRange => ({ file: '/etc/postfix/main.cf', start: { line, character: 0 }, end: { line, character: 10 } });
 
@@ -60,6 +60,16 @@ describe('joinLive', () => {
     const gone = result();
     gone.certificate!.daysLeft = -2;
     assert.equal(joinLive(endpoint, gone, { expiryWarningDays: 30, expiryDocUrl: 'https://x' })[0]!.severity, 'error');
+  });
+
+  it('the window is the core rule: 29 days left of 30 warns, 30 does not', () => {
+    const at = (days: number) => {
+      const r = result();
+      r.certificate!.daysLeft = days;
+      return joinLive(endpoint, r, { expiryWarningDays: 30, expiryDocUrl: 'https://x' }).map((f) => f.id);
+    };
+    assert.deepEqual(at(29), ['live-cert-expiring']);
+    assert.deepEqual(at(30), []);
   });
 });
 

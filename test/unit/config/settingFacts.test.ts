@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzePath } from '../../../src/core/config';
-import { settingAt, settingFacts } from '../../../src/extension/providers/hoverFacts';
+import { settingAt, settingFacts } from '../../../src/core/config/settingFacts';
 
 const workspace = resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'workspace');
 

@@ -1,12 +1,12 @@
 // What each declared endpoint's config says about it, read from the config core's analyses:
 // the oldest TLS version allowed (and the setting that decides it) and the served certificate.
 import { isIP } from 'node:net';
-import type { ConfigAnalysis } from '../../core/config';
-import { settingDoc, settingFilePath } from '../../core/config/dovecot';
-import { parseTarget } from '../../core/probe/target';
-import { paramDoc } from '../../core/config/postfix/rules';
-import { smtpdTlsLevel } from '../../core/config/postfix/services';
-import type { ConfigEndpoint } from '../../core/config/types';
+import type { ConfigAnalysis } from '../config';
+import { settingDoc, settingFilePath } from '../config/dovecot';
+import { parseTarget } from '../probe/target';
+import { paramDoc } from '../config/postfix/rules';
+import { smtpdTlsLevel } from '../config/postfix/services';
+import type { ConfigEndpoint } from '../config/types';
 import { minVersionOfDovecot, minVersionOfPostfixList, type JoinEndpoint } from './joinFindings';
 
 export function buildJoinEndpoints(result: { readonly analyses: readonly ConfigAnalysis[] }, endpoints: readonly ConfigEndpoint[]): JoinEndpoint[] {
@@ -35,8 +35,10 @@ function postfixJoin(analysis: ConfigAnalysis, endpoint: ConfigEndpoint): JoinEn
   const certRange = service.effective(certParam).range ?? endpoint.range;
   const setup = postfix.certificates.find((c) => c.services.includes(`${service.name}/${service.type}`));
   if (setup && setup.leaves.length > 0) {
-    join.certificates = setup.leaves.map((leaf) => ({ setting: certParam, file: leaf.file, fingerprint256: leaf.fingerprint256, range: certRange, docUrl: paramDoc(certParam) }));
+    join.certificates = setup.leaves.map((leaf) => ({ setting: certParam, file: leaf.file, fingerprint256: leaf.fingerprint256, range: certRange, docUrl: paramDoc(certParam), chainDer: leaf.chainDer }));
   }
+  const myhostname = service.effective('myhostname').expanded.trim();
+  if (myhostname) join.serverNames = [myhostname];
   return join;
 }
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { analyzePath } from '../../../src/core/config';
-import { buildJoinEndpoints } from '../../../src/extension/live/joinInputs';
+import { buildJoinEndpoints } from '../../../src/core/live/joinInputs';
 import { openssl } from '../probe/fakeServer';
 
 describe('buildJoinEndpoints: the certificate a Dovecot listener serves', () => {

@@ -1,12 +1,12 @@
 // Joins a config with the live result of the endpoints it declares: the config asks for
 // TLS 1.2+ but the server accepted TLS 1.0; the served certificate is not the configured file;
 // the served certificate expires soon. Pure: no vscode, no I/O.
-import type { SourceRange } from '../../core/config/types';
-import type { ProbeResult, TlsVersionName } from '../../core/probe/types';
-import type { LiveFinding } from './liveTypes';
+import type { SourceRange } from '../config/types';
+import { expiresSoon } from '../defaults';
+import type { ProbeResult, TlsVersionName } from '../probe/types';
+import { TLS_VERSIONS as ORDER, TLS_VERSION_LABEL as LABEL } from '../probe/versions';
+import type { LiveFinding } from './types';
 
-const ORDER: TlsVersionName[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
-const LABEL: Record<TlsVersionName, string> = { TLSv1: 'TLS 1.0', 'TLSv1.1': 'TLS 1.1', 'TLSv1.2': 'TLS 1.2', 'TLSv1.3': 'TLS 1.3' };
 
 /** What the config says about one declared endpoint. */
 export interface JoinEndpoint {
@@ -15,7 +15,9 @@ export interface JoinEndpoint {
   /** The oldest TLS version the config allows on this endpoint, and the setting that says so. */
   minVersion?: { version: TlsVersionName; setting: string; range: SourceRange; docUrl: string };
   /** The certificates the config serves here, with the leaf fingerprint read from each file. */
-  certificates?: { setting: string; file: string; fingerprint256: string; range: SourceRange; docUrl: string }[];
+  certificates?: { setting: string; file: string; fingerprint256: string; range: SourceRange; docUrl: string; chainDer?: string[] }[];
+  /** The names the config gives this server (Postfix `myhostname`), to tie it to an MX host. */
+  serverNames?: string[];
 }
 
 export interface JoinOptions {
@@ -65,7 +67,7 @@ export function joinLive(endpoint: JoinEndpoint, result: ProbeResult, options: J
   }
 
   const cert = result.certificate;
-  if (cert && cert.chain.length > 0 && cert.daysLeft <= options.expiryWarningDays) {
+  if (cert && cert.chain.length > 0 && (cert.daysLeft < 0 || expiresSoon(cert.daysLeft, options.expiryWarningDays))) {
     const expired = cert.daysLeft < 0;
     findings.push({
       id: expired ? 'live-cert-expired' : 'live-cert-expiring',

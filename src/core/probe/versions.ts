@@ -1,0 +1,20 @@
+// The TLS versions a probe tries, oldest first: the one list the engine, the reports and the
+// editor iterate over.
+import type { ProbeResult } from './types';
+
+export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
+export type TlsVersionName = (typeof TLS_VERSIONS)[number];
+
+/** Versions deprecated by RFC 8996: accepting them is a finding. */
+export const LEGACY_TLS_VERSIONS: readonly TlsVersionName[] = ['TLSv1', 'TLSv1.1'];
+
+export const TLS_VERSION_LABEL: Record<TlsVersionName, string> = { TLSv1: 'TLS 1.0', 'TLSv1.1': 'TLS 1.1', 'TLSv1.2': 'TLS 1.2', 'TLSv1.3': 'TLS 1.3' };
+
+export function isLegacyVersion(version: TlsVersionName): boolean {
+  return LEGACY_TLS_VERSIONS.includes(version);
+}
+
+/** The versions the server accepted, oldest first. */
+export function acceptedVersions(result: Pick<ProbeResult, 'versions'>): TlsVersionName[] {
+  return TLS_VERSIONS.filter((v) => result.versions[v] === true);
+}

@@ -1,0 +1,81 @@
+// The cipher scan against a raw-hello server that answers RC4, 3DES and SSLv3 (what no local
+// OpenSSL serves) and passes everything else to a real TLS server; and cancellation.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { probe } from '../../../src/core/probe';
+import { startRawHelloServer } from '../../hostile/rawHelloServer';
+import { hostileCertificate } from '../../hostile/certs';
+import { main } from '../../../src/cli/main';
+
+const RC4_SHA = 0x0005;
+const DES_CBC3_SHA = 0x000a;
+
+test('RC4, 3DES and SSLv3 from hand-made ServerHellos become findings; the real suites are enumerated around them', async () => {
+  const server = await startRawHelloServer({ weak: [RC4_SHA, DES_CBC3_SHA], sslv3: true, sslv2: true });
+  try {
+    const r = await probe(server.url, { ciphers: true, caFile: hostileCertificate().certFile, servername: 'hostile.test', timeouts: { total: 60000 } });
+    assert.ok(r.ok, JSON.stringify(r.findings));
+    const scan = r.ciphers!;
+    const v = (name: string) => scan.versions.find((x) => x.version === name)!;
+    assert.equal(v('SSLv2').accepted, true);
+    assert.equal(v('SSLv3').accepted, true);
+    assert.deepEqual(v('SSLv3').suites.map((s) => s.openssl).slice(0, 2), ['RC4-SHA', 'DES-CBC3-SHA']);
+    const tls12 = v('TLSv1.2').suites.map((s) => s.openssl);
+    // The hand-made answers come first (the raw server prefers them), then the real server's suites.
+    assert.deepEqual(tls12.slice(0, 2), ['RC4-SHA', 'DES-CBC3-SHA']);
+    assert.ok(tls12.includes('ECDHE-RSA-AES128-GCM-SHA256'), tls12.join(' '));
+    assert.equal(v('TLSv1.3').accepted, true);
+    const ids = r.findings.map((f) => f.id);
+    for (const id of ['sslv2-accepted', 'sslv3-accepted', 'cipher-rc4', 'cipher-3des']) assert.ok(ids.includes(id), `${id} in ${ids.join(', ')}`);
+    // smtps: TLS is mandatory there, so RC4 and SSLv3 are errors
+    assert.equal(r.findings.find((f) => f.id === 'cipher-rc4')!.severity, 'error');
+    assert.match(r.findings.find((f) => f.id === 'cipher-rc4')!.detail, /smtpd_tls_exclude_ciphers = RC4/);
+    assert.equal(scan.connections, server.connections - 1, 'every connection but the main one is the scan\'s');
+    assert.equal(r.connections, server.connections);
+  } finally {
+    await server.close();
+  }
+});
+
+test('cancelling a cipher scan stops it at once and leaves no connection open', async () => {
+  const server = await startRawHelloServer({ weak: [] });
+  try {
+    const controller = new AbortController();
+    const running = probe(server.url, { ciphers: true, signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 150));
+    const at = server.connections;
+    controller.abort();
+    const t0 = Date.now();
+    await assert.rejects(running, { name: 'AbortError' });
+    assert.ok(Date.now() - t0 < 2000, 'settled promptly');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(server.connections <= at + 2, `at most the connections already on their way (${at} -> ${server.connections})`);
+  } finally {
+    await server.close();
+  }
+});
+
+test('the CLI scans suites for a single target by default, lists them per version, and --no-ciphers skips the scan', async () => {
+  const server = await startRawHelloServer({ weak: [RC4_SHA] });
+  const io = () => {
+    const out: string[] = [];
+    return { out, io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void out.push(t), isTty: false } };
+  };
+  try {
+    const one = io();
+    await main(['probe', server.url, '--ca', hostileCertificate().certFile, '--servername', 'hostile.test', '--no-injection'], one.io as never);
+    const text = one.out.join('');
+    assert.match(text, /TLSv1\.2 +\d+ suite\(s\), server order/);
+    assert.match(text, /!! 0x0005 +RC4-SHA/);
+    assert.match(text, /cipher-rc4: RC4 accepted/);
+    const before = server.connections;
+    const skipped = io();
+    await main(['probe', server.url, '--no-ciphers', '--json'], skipped.io as never);
+    const [result] = JSON.parse(skipped.out.join('')) as [{ ciphers: unknown; connections: number }];
+    assert.equal(result.ciphers, null);
+    assert.equal(server.connections - before, result.connections);
+    assert.ok(result.connections <= 4, `no scan: the main dialog and the version handshakes (${result.connections})`);
+  } finally {
+    await server.close();
+  }
+});
