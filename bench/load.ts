@@ -8,10 +8,10 @@
 import { readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { probeMany } from '../src/core/probe/probeMany';
-import { hostileCertificate, HOSTILE_SERVER_NAME } from '../test/hostile/certs';
-import { countClientConnections } from '../test/hostile/clientCount';
-import { ConnectionStats, HostileServer, newStats, wellBehaved } from '../test/hostile/scenarios';
-import type { HostileDialect } from '../test/hostile/scenarios';
+import { sharedCertificate, SHARED_SERVER_NAME } from '../test/support/certs/selfSigned';
+import { countClientConnections } from '../test/support/clientCount';
+import { ConnectionStats, HostileServer, newStats, wellBehaved } from '../test/support/mailServers/scenarios';
+import type { HostileDialect } from '../test/support/mailServers/scenarios';
 
 const KINDS: { dialect: HostileDialect; implicitTls: boolean }[] = [
   { dialect: 'smtp', implicitTls: false },
@@ -50,7 +50,7 @@ export interface LoadReport {
 }
 
 export async function runLoad(endpoints: number, concurrency: number, perHost: number): Promise<LoadReport> {
-  const caFile = hostileCertificate().certFile;
+  const caFile = sharedCertificate().certFile;
   // A small run first: Node opens a few descriptors once (e.g. /dev/null) that are no leak.
   if (endpoints > KINDS.length) await runLoad(KINDS.length, 2, perHost);
   const hostCount = Math.ceil(endpoints / KINDS.length);
@@ -82,7 +82,7 @@ export async function runLoad(endpoints: number, concurrency: number, perHost: n
   const t0 = performance.now();
   const results = await probeMany(servers.map((s) => s.url), {
     caFile,
-    servername: HOSTILE_SERVER_NAME,
+    servername: SHARED_SERVER_NAME,
     concurrency,
     perHostConnections: perHost,
     timeouts: { connect: 5000, greeting: 5000, command: 5000, handshake: 5000, total: 30_000 },

@@ -1,5 +1,6 @@
-// The `mail-tls` command: `probe`, `lint`, `endpoints`, each in src/cli/commands.
+// The `mail-tls` command: `probe`, `domain`, `lint`, `endpoints`, each in src/cli/commands.
 import { CliIo, EXIT_FAILURE, EXIT_USAGE, UsageError } from './io';
+import { domainCommand } from './commands/domain';
 import { endpointsCommand } from './commands/endpoints';
 import { lintCommand } from './commands/lint';
 import { probeCommand } from './commands/probe';
@@ -11,6 +12,8 @@ const USAGE = `usage: mail-tls <command> [options]
 commands:
   probe <target...>      probe mail endpoints (smtp://, submission://, lmtp://, smtps://,
                          imap://, imaps://, pop3://, pop3s://, sieve://)
+  domain <domain...>     a domain's mail: MX and SRV hosts probed, DNSSEC, DANE, MTA-STS,
+                         TLS-RPT (--resolver IP[:PORT] picks a validating resolver)
   lint <file|dir...>     check Postfix and Dovecot configs
   endpoints <file|dir...> list the endpoints a config listens on
 
@@ -19,6 +22,7 @@ Run 'mail-tls <command> --help' for a command's options.
 
 const COMMANDS: Record<string, Command> = {
   probe: probeCommand,
+  domain: domainCommand,
   lint: lintCommand,
   endpoints: endpointsCommand,
 };

@@ -47,13 +47,9 @@ export class MailTlsContext implements vscode.Disposable {
     return readSettingsEndpoints().some((e) => e.origin === 'workspace' && canonicalTarget(e.target) === target);
   }
 
-  /** The store's status, made worse by the joined findings: a server contradicting its config is no pass. */
+  /** The store's status, made worse by the joined findings. */
   endpointStatus(target: string): EndpointStatus {
-    const status = this.store.status(target);
-    if (status !== 'passed') return status;
-    const live = this.live.forTarget(target);
-    if (live.some((f) => f.severity === 'error')) return 'failed';
-    return live.some((f) => f.severity === 'warning') ? 'warning' : 'passed';
+    return this.store.status(target, this.live.forTarget(target));
   }
 
   /** Every endpoint the explorer lists: settings first, then the workspace configs'. */

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs, format } from 'node:util';
 import {
   fixturesWorkspace, launchChromium, locateCodeServer, makeRunDir, removeRunDir, repoRoot, startCodeServer, workbenchUrl,
-} from '../harness/codeServer.mjs';
+} from '../support/codeServer.mjs';
 
 const { values: opts } = parseArgs({
   options: {

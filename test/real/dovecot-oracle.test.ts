@@ -8,16 +8,17 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync as makeTempDir, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { analyzeDovecot } from '../../src/core/config/dovecot/index';
 import { loadTestServers, skipWithoutServers } from '../servers/fixture';
 import { KNOWN_SETTINGS_23, SECTION_FIELDS_23 } from '../../src/core/config/dovecot/known23';
-import { compareExpandedWithDoveconf, compareFiltersWithDoveconf, compareWithDoveconf, doveconf, DOVECONF, parseDoveconfDump } from './doveconfOracle';
+import { compareExpandedWithDoveconf, compareFiltersWithDoveconf, compareWithDoveconf, doveconf, DOVECONF, parseDoveconfDump } from '../support/oracles/doveconf';
+import { fixture } from '../support/paths';
 
-const SYNTHETIC = resolve(__dirname, '../../../test/fixtures/dovecot23/synthetic/dovecot.conf');
+const SYNTHETIC = fixture('dovecot23', 'synthetic', 'dovecot.conf');
 const DEBIAN = '/etc/dovecot/dovecot.conf';
-const VARIABLES = resolve(__dirname, '../../../test/fixtures/dovecot23/variables/dovecot.conf');
+const VARIABLES = fixture('dovecot23', 'variables', 'dovecot.conf');
 
 /** Deterministic PRNG (mulberry32): a failing seed replays. */
 function rng(seed: number): () => number {

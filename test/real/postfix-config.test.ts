@@ -9,7 +9,7 @@ import { connect } from 'node:tls';
 import { describe, test } from 'node:test';
 import { analyzePath } from '../../src/core/config';
 import { loadTestServers, skipWithoutServers } from '../servers/fixture';
-import { compareWithPostconf } from './postconfOracle';
+import { compareWithPostconf } from '../support/oracles/postconf';
 
 describe('Postfix config of the test instance', skipWithoutServers(), () => {
   test('effective values agree with postconf -n, -nx, -M, -P and -Px', () => {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   codeServerCli, fixturesWorkspace, launchChromium, locateCodeServer, makeRunDir, removeRunDir, repoRoot, startCodeServer, workbenchUrl,
-} from '../harness/codeServer.mjs';
+} from '../support/codeServer.mjs';
 import { runSteps } from './steps.mjs';
 
 const { values: opts } = parseArgs({

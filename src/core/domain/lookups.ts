@@ -33,6 +33,8 @@ export class DomainDns {
     let pending = this.cache.get(key);
     if (!pending) {
       pending = this.ask(name.toLowerCase().replace(/\.$/, ''), type);
+      // Only a cancel rejects; a question no one awaits any more must not surface as unhandled.
+      pending.catch(() => undefined);
       this.cache.set(key, pending);
     }
     return pending;

@@ -5,7 +5,6 @@ export * from './types';
 export type { Finding, Severity } from '../findings';
 export { HostLimiter, DEFAULT_PER_HOST_CONNECTIONS } from './hostLimiter';
 export type { ConnectionGate } from './hostLimiter';
-// Last: probeMany imports the exports above from this module.
 export { probeMany, DEFAULT_CONCURRENCY } from './probeMany';
 export type { ProbeManyOptions } from './probeMany';
 export { scanCipherSuites } from './scanOnly';

@@ -16,7 +16,7 @@ import { runCipherScan } from './cipherScan';
 import { hostPort, parseTarget } from './target';
 import type { PhaseTimeouts, ProbeOptions, ProbeResult, ProbeTarget, TlsVersionName, TranscriptEntry } from './types';
 import { TLS_VERSIONS } from './versions';
-import { WireError } from './wire';
+import { WireError, type WirePhase } from './wire';
 
 export { DEFAULT_TIMEOUTS };
 
@@ -82,6 +82,11 @@ export function explainHandshakeError(err: WireError, target: ProbeTarget): stri
   return `${reason}.`;
 }
 
+/** The timeout that bounds each phase (a read of anything but the greeting is a command's). */
+const LIMIT_OF_PHASE: Record<WirePhase, keyof PhaseTimeouts> = {
+  connect: 'connect', handshake: 'handshake', greeting: 'greeting', command: 'command', read: 'command', close: 'command', abort: 'command',
+};
+
 /** Which finding a failed phase of the main dialog becomes. */
 export function errorFinding(err: unknown, target: ProbeTarget, timeouts: PhaseTimeouts): Finding {
   const where = target.url;
@@ -89,13 +94,13 @@ export function errorFinding(err: unknown, target: ProbeTarget, timeouts: PhaseT
   if (!(err instanceof WireError)) return finding('probe-failed', 'error', 'The probe failed', `${where}: ${err instanceof Error ? err.message : String(err)}`);
   switch (err.kind) {
     case 'timeout': {
-      const limit = { connect: timeouts.connect, handshake: timeouts.handshake, 'the greeting': timeouts.greeting }[err.phase] ?? timeouts.command;
-      const what = err.phase === 'connect' || err.phase === 'handshake' ? err.message : `nothing complete within ${limit} ms while waiting for ${err.phase}`;
+      const limit = timeouts[LIMIT_OF_PHASE[err.phase]];
+      const what = err.phase === 'connect' || err.phase === 'handshake' ? err.message : `nothing complete within ${limit} ms while waiting for ${err.awaited}`;
       const implicit = IMPLICIT_TWIN[target.protocol];
-      const hint = err.phase === 'the greeting' && implicit
+      const hint = err.phase === 'greeting' && implicit
         ? ` If the port speaks TLS first (implicit TLS), probe ${implicit}://${hostPort(target.host, target.port)} instead.`
         : '';
-      return finding('timeout', 'error', `Timed out waiting for ${err.phase}`, `${where}: ${what}. A greeting delay (postscreen, tarpit) or a filtering firewall can cause this.${hint}`);
+      return finding('timeout', 'error', `Timed out waiting for ${err.awaited}`, `${where}: ${what}. A greeting delay (postscreen, tarpit) or a filtering firewall can cause this.${hint}`);
     }
     case 'network':
       if (err.phase === 'connect') return finding('connect-failed', 'error', 'Cannot connect', `${where}: ${err.message}`);
@@ -107,7 +112,7 @@ export function errorFinding(err: unknown, target: ProbeTarget, timeouts: PhaseT
     case 'limit':
       return finding('reply-too-large', 'error', 'Reply too large', `${where}: ${err.message}; the probe stopped reading.`);
     case 'protocol':
-      return finding('protocol-error', 'error', `Unexpected reply to ${err.phase}`, `${where}: ${err.message}`);
+      return finding('protocol-error', 'error', `Unexpected reply to ${err.awaited}`, `${where}: ${err.message}`);
     case 'aborted':
       return finding('cancelled', 'info', 'Cancelled', `${where}: the probe was cancelled.`);
   }

@@ -1,7 +1,5 @@
 // The TLS versions a probe tries, oldest first: the one list the engine, the reports and the
 // editor iterate over.
-import type { ProbeResult } from './types';
-
 export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
 export type TlsVersionName = (typeof TLS_VERSIONS)[number];
 
@@ -15,6 +13,6 @@ export function isLegacyVersion(version: TlsVersionName): boolean {
 }
 
 /** The versions the server accepted, oldest first. */
-export function acceptedVersions(result: Pick<ProbeResult, 'versions'>): TlsVersionName[] {
+export function acceptedVersions(result: { readonly versions: Readonly<Record<TlsVersionName, boolean | null>> }): TlsVersionName[] {
   return TLS_VERSIONS.filter((v) => result.versions[v] === true);
 }

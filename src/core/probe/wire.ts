@@ -6,14 +6,23 @@ import type { Direction } from './types';
 
 export type WireErrorKind = 'timeout' | 'closed' | 'limit' | 'aborted' | 'network' | 'protocol';
 
+/** Where in a connection's life an error happened; the timeout that applied follows from it. */
+export type WirePhase = 'connect' | 'handshake' | 'greeting' | 'command' | 'read' | 'close' | 'abort';
+/** A read awaits either the greeting or the reply to a command. */
+export type ReadPhase = Extract<WirePhase, 'greeting' | 'command'>;
+
 export class WireError extends Error {
+  /** What was awaited, in words for a finding (`the STARTTLS reply`); the phase's name otherwise. */
+  readonly awaited: string;
   constructor(
     readonly kind: WireErrorKind,
-    readonly phase: string,
+    readonly phase: WirePhase,
     message: string,
     readonly code?: string,
+    awaited?: string,
   ) {
     super(message);
+    this.awaited = awaited ?? phase;
   }
 }
 
@@ -29,7 +38,8 @@ export const DEFAULT_LIMITS: WireLimits = { maxLineLength: 8192, maxTotalBytes: 
 export type Recorder = (direction: Direction, text: string) => void;
 
 interface Waiter {
-  phase: string;
+  phase: ReadPhase;
+  awaited: string;
   resolve: (line: string) => void;
   reject: (err: WireError) => void;
 }
@@ -108,18 +118,18 @@ export class Wire {
   }
 
   /** The next line from the server, without its line ending, before `deadline` (epoch ms). */
-  readLine(deadline: number, phase: string): Promise<string> {
+  readLine(deadline: number, awaited: string, phase: ReadPhase = 'command'): Promise<string> {
     const queued = this.lines.shift();
     if (queued !== undefined) return Promise.resolve(queued);
-    if (this.ended) return Promise.reject(this.ended.kind === 'closed' ? new WireError('closed', phase, this.ended.message) : this.ended);
+    if (this.ended) return Promise.reject(this.ended.kind === 'closed' ? new WireError('closed', phase, this.ended.message, undefined, awaited) : this.ended);
     return new Promise((resolve, reject) => {
-      this.waiter = { phase, resolve, reject };
+      this.waiter = { phase, awaited, resolve, reject };
       const ms = Math.max(0, deadline - Date.now());
       this.timer = setTimeout(() => {
         this.timer = null;
         const w = this.waiter;
         this.waiter = null;
-        w?.reject(new WireError('timeout', phase, `no complete reply in time while waiting for ${phase}`));
+        w?.reject(new WireError('timeout', phase, `no complete reply in time while waiting for ${awaited}`, undefined, awaited));
       }, ms);
     });
   }
@@ -330,7 +340,7 @@ export class Wire {
     this.clearTimer();
     const w = this.waiter;
     this.waiter = null;
-    if (w) w.reject(err.kind === 'closed' ? new WireError('closed', w.phase, `${err.message} while waiting for ${w.phase}`) : err);
+    if (w) w.reject(err.kind === 'closed' ? new WireError('closed', w.phase, `${err.message} while waiting for ${w.awaited}`, undefined, w.awaited) : err);
   }
 
   private clearTimer(): void {

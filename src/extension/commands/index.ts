@@ -26,8 +26,6 @@ const COMMANDS: Record<string, CommandFactory> = {
   'mailTls.copyTlsaRecord': copyTlsaRecord,
 };
 
-export const COMMAND_IDS = Object.keys(COMMANDS);
-
 export function registerCommands(ctx: MailTlsContext): void {
   for (const [id, factory] of Object.entries(COMMANDS)) {
     const handler = factory(ctx) as (...args: unknown[]) => unknown;

@@ -6,7 +6,7 @@ import { gradeEndpoint } from '../../core/report';
 import type { MailTlsContext } from '../context';
 import { canonicalTarget, parseTarget, SCHEMES } from '../probing/engine';
 import type { BatchOutcome, ProbeRequest } from '../probing/probeRunner';
-import { statusOf } from '../probing/resultsStore';
+import { endpointStatus } from '../../core/endpointStatus';
 import { targetOf } from './args';
 import { inputProblem, splitHostPort, targetFor } from './targetInput';
 
@@ -32,8 +32,8 @@ function report(ctx: MailTlsContext, outcome: BatchOutcome): void {
     void vscode.window.showInformationMessage(vscode.l10n.t('Skipped {0} endpoint(s) named by the untrusted workspace.', outcome.declined.length));
   }
   if (outcome.results.length > 1) {
-    const failed = outcome.results.filter((r) => statusOf(r) === 'failed').length;
-    const warned = outcome.results.filter((r) => statusOf(r) === 'warning').length;
+    const failed = outcome.results.filter((r) => endpointStatus({ result: r }) === 'failed').length;
+    const warned = outcome.results.filter((r) => endpointStatus({ result: r }) === 'warning').length;
     vscode.window.setStatusBarMessage(vscode.l10n.t('Mail TLS: {0} probed, {1} with warnings, {2} failed', outcome.results.length, warned, failed), 10_000);
   }
 }

@@ -1,11 +1,11 @@
-// Runs probes with the person's settings, one endpoint of a batch at a time and at most two
-// connections to a host across every batch (mail servers punish parallel scans), behind the
-// trust gate, with progress and cancellation that destroys the sockets.
-import { readFile } from 'node:fs/promises';
+// The editor's side of the core's batch runner (probeMany): the trust gate before, the person's
+// settings per folder, one endpoint of a batch at a time and at most two connections to a host
+// across every batch (mail servers punish parallel scans); progress and cancellation become an
+// AbortSignal that destroys the sockets, results go to the store.
 import * as vscode from 'vscode';
 import type { ProbeResult } from '../../core/probe/types';
-import { readSettings } from '../settings';
-import { HostLimiter, parseTarget, probe } from './engine';
+import { readSettings, type MailTlsSettings } from '../settings';
+import { HostLimiter, parseTarget, probeMany } from './engine';
 import type { ResultsStore } from './resultsStore';
 import type { TrustGate } from './trustGate';
 
@@ -59,12 +59,13 @@ export class ProbeRunner implements vscode.Disposable {
       const abort = new AbortController();
       this.inFlight.add(abort);
       const subscriptions = [progressToken, options.token].map((t) => t?.onCancellationRequested(() => abort.abort()));
-      const caPems = new BatchFiles();
+      let started = 0;
+      const report = (target: string) => progress.report({ message: `${target} (${++started}/${toRun.length})`, increment: 100 / toRun.length });
       try {
-        for (const [index, request] of toRun.entries()) {
+        // Endpoints of one folder share its settings (timeouts, CA file): one engine run each.
+        for (const group of bySettings(toRun)) {
           if (abort.signal.aborted) break;
-          progress.report({ message: `${request.target} (${index + 1}/${toRun.length})`, increment: 100 / toRun.length });
-          await this.probeOne(request, abort.signal, outcome, caPems);
+          await this.runGroup(group, abort.signal, outcome, report);
         }
       } finally {
         outcome.cancelled = abort.signal.aborted;
@@ -76,35 +77,57 @@ export class ProbeRunner implements vscode.Disposable {
     return outcome;
   }
 
-  private async probeOne(request: ProbeRequest, signal: AbortSignal, outcome: BatchOutcome, caPems: BatchFiles): Promise<void> {
-    const settings = readSettings(request.resource);
-    this.store.setRunning(request.target, true);
-    const started = Date.now();
+  /** The core's batch runner, one endpoint at a time: its start shows progress, its results go to the store. */
+  private async runGroup(group: SettingsGroup, signal: AbortSignal, outcome: BatchOutcome, report: (target: string) => void): Promise<void> {
+    const { settings, requests } = group;
+    const startedAt = new Map<string, number>();
+    const failed = (target: string, err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      this.store.setError(target, message);
+      outcome.errors.push({ target, message });
+      this.log.error(`probe of ${target} failed: ${message}`);
+    };
+    // A target that does not parse fails alone, not the whole group.
+    const targets: string[] = [];
+    for (const { target } of requests) {
+      try {
+        parseTarget(target);
+        targets.push(target);
+      } catch (err) {
+        failed(target, err);
+      }
+    }
+    if (targets.length === 0) return;
     try {
-      const result = await probe(request.target, {
+      await probeMany(targets, {
         signal,
-        limiter: this.hosts.forHost(parseTarget(request.target).host, signal),
+        hosts: this.hosts,
+        concurrency: 1,
         timeouts: settings.timeouts,
         expiryWarningDays: settings.expiryWarningDays,
         checkInjection: settings.checkInjection,
-        ...(settings.caFile ? { caFile: settings.caFile, caPem: await caPems.read(settings.caFile) } : {}),
+        ...(settings.caFile ? { caFile: settings.caFile } : {}),
+        onStart: (_target, index) => {
+          const target = targets[index]!;
+          report(target);
+          startedAt.set(target, Date.now());
+          this.store.setRunning(target, true);
+        },
+        onResult: (result, index) => {
+          const target = targets[index]!;
+          this.store.set(result);
+          outcome.results.push(result);
+          this.log.info(`probed ${target} in ${Date.now() - (startedAt.get(target) ?? Date.now())} ms: ${result.ok ? 'TLS ' + (result.tls?.version ?? '?') : 'failed'}, ${result.findings.length} finding(s)`);
+        },
+        onError: (err, index) => failed(targets[index]!, err),
       });
-      if (signal.aborted) {
-        this.log.info(`probe of ${request.target} cancelled`);
-        return;
-      }
-      this.store.set(result);
-      outcome.results.push(result);
-      this.log.info(`probed ${request.target} in ${Date.now() - started} ms: ${result.ok ? 'TLS ' + (result.tls?.version ?? '?') : 'failed'}, ${result.findings.length} finding(s)`);
     } catch (err) {
       if (signal.aborted) {
-        this.log.info(`probe of ${request.target} cancelled`);
+        for (const target of startedAt.keys()) if (this.store.isRunning(target)) this.log.info(`probe of ${target} cancelled`);
         return;
       }
-      const message = err instanceof Error ? err.message : String(err);
-      this.store.setError(request.target, message);
-      outcome.errors.push({ target: request.target, message });
-      this.log.error(`probe of ${request.target} failed: ${message}`);
+      // The run failed as a whole (the CA file cannot be read): every endpoint of the group did.
+      for (const target of targets) failed(target, err);
     }
   }
 
@@ -118,18 +141,22 @@ export class ProbeRunner implements vscode.Disposable {
   }
 }
 
-/** Files read once per batch: the endpoints of a folder all name the same CA file. */
-class BatchFiles {
-  private readonly texts = new Map<string, Promise<string>>();
+interface SettingsGroup {
+  settings: MailTlsSettings;
+  requests: ProbeRequest[];
+}
 
-  read(path: string): Promise<string> {
-    let text = this.texts.get(path);
-    if (!text) {
-      text = readFile(path, 'utf8');
-      this.texts.set(path, text);
-    }
-    return text;
+/** Requests grouped by the settings that apply to them, in the order each group first appears. */
+function bySettings(requests: readonly ProbeRequest[]): SettingsGroup[] {
+  const groups = new Map<string, SettingsGroup>();
+  for (const request of requests) {
+    const settings = readSettings(request.resource);
+    const key = JSON.stringify([settings.timeouts, settings.expiryWarningDays, settings.checkInjection, settings.caFile]);
+    const group = groups.get(key) ?? { settings, requests: [] };
+    group.requests.push(request);
+    groups.set(key, group);
   }
+  return [...groups.values()];
 }
 
 function dedupe(requests: readonly ProbeRequest[]): ProbeRequest[] {

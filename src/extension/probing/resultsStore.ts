@@ -1,8 +1,9 @@
 // The latest probe result per target, with the time it arrived. The tree, the hover and the
 // diagnostics all read from here and redraw on its change event.
 import * as vscode from 'vscode';
+import type { Severity } from '../../core/findings';
 import type { ProbeResult } from '../../core/probe/types';
-import { hasError } from '../../core/findings';
+import { endpointStatus, type EndpointStatus } from '../../core/endpointStatus';
 
 export interface StoredResult {
   result: ProbeResult;
@@ -10,7 +11,7 @@ export interface StoredResult {
   receivedAt: number;
 }
 
-export type EndpointStatus = 'unprobed' | 'running' | 'passed' | 'warning' | 'failed';
+export type { EndpointStatus };
 
 /** A probe that could not produce a result (bad target, engine error). */
 export interface StoredError {
@@ -43,12 +44,9 @@ export class ResultsStore implements vscode.Disposable {
     return this.running.has(target);
   }
 
-  status(target: string): EndpointStatus {
-    if (this.running.has(target)) return 'running';
-    if (this.errors.has(target)) return 'failed';
-    const stored = this.results.get(target);
-    if (!stored) return 'unprobed';
-    return statusOf(stored.result);
+  /** The endpoint's status, with the findings that join its config and live result when given. */
+  status(target: string, joined?: readonly { severity: Severity }[]): EndpointStatus {
+    return endpointStatus({ running: this.running.has(target), errored: this.errors.has(target), result: this.results.get(target)?.result, joined });
   }
 
   /** The targets of the last batch the user started, for "Probe Again". */
@@ -83,9 +81,4 @@ export class ResultsStore implements vscode.Disposable {
   dispose(): void {
     this.changed.dispose();
   }
-}
-
-export function statusOf(result: ProbeResult): Exclude<EndpointStatus, 'unprobed' | 'running'> {
-  if (!result.ok || hasError(result.findings)) return 'failed';
-  return result.findings.some((f) => f.severity === 'warning') ? 'warning' : 'passed';
 }

@@ -3,7 +3,9 @@
 import * as vscode from 'vscode';
 import type { ConfigFinding, SourceRange } from '../../core/config/types';
 import type { Severity } from '../../core/findings';
+import { mergeFindings, sameFindings } from '../../core/live/mergeFindings';
 import type { MailTlsContext } from '../context';
+import { coalesce } from '../util/coalesce';
 
 export const DIAGNOSTIC_SOURCE = 'Mail TLS';
 
@@ -35,19 +37,6 @@ export function toDiagnostic(finding: ConfigFinding): vscode.Diagnostic {
   return diagnostic;
 }
 
-/** Everything a finding's diagnostic shows: equal keys, equal diagnostics. */
-function keyOf(finding: ConfigFinding): string {
-  const { start, end } = finding.range;
-  return `${finding.id}|${finding.severity}|${start.line}:${start.character}-${end.line}:${end.character}|${finding.message}|${finding.docUrl}`;
-}
-
-/** Whether two lists show the same; an analysis that did not change hands out the same objects. */
-function sameFindings(a: readonly ConfigFinding[], b: readonly ConfigFinding[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && keyOf(a[i]!) !== keyOf(b[i]!)) return false;
-  return true;
-}
-
 /** Results arrive in bursts (a workspace probe, an analysis per include): one update per burst. */
 const UPDATE_DELAY_MS = 40;
 
@@ -58,34 +47,23 @@ export class DiagnosticsManager implements vscode.Disposable {
   private readonly shown = new Map<string, readonly ConfigFinding[]>();
   /** A finding's diagnostic, made once: a file that gains one live finding keeps the others'. */
   private readonly diagnostics = new WeakMap<ConfigFinding, vscode.Diagnostic>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
 
   constructor(private readonly ctx: MailTlsContext) {
-    const schedule = () => {
-      this.timer ??= setTimeout(() => {
-        this.timer = undefined;
-        this.update();
-      }, UPDATE_DELAY_MS);
-    };
-    this.disposables.push(ctx.index.onDidChange(schedule), ctx.live.onDidChange(schedule));
+    const schedule = coalesce(() => this.update(), UPDATE_DELAY_MS);
+    this.disposables.push(schedule, ctx.index.onDidChange(schedule), ctx.live.onDidChange(schedule));
     this.update();
   }
 
   /** Collects every file's findings, then hands them to the editor one file per macrotask. */
   private update(): void {
     const generation = ++this.generation;
-    const byFile = new Map<string, ConfigFinding[]>();
-    const files = new Set<string>();
-    for (const result of this.ctx.index.results()) for (const f of result.findings) files.add(f.range.file);
-    for (const file of files) byFile.set(file, this.ctx.index.findingsIn(file));
-    for (const target of new Set(this.ctx.index.endpoints().map((e) => e.target))) {
-      for (const finding of this.ctx.live.forTarget(target)) {
-        const list = byFile.get(finding.range.file) ?? [];
-        if (!list.some((d) => d.message === finding.message && d.range.start.line === finding.range.start.line)) list.push(finding);
-        byFile.set(finding.range.file, list);
-      }
+    const staticByFile = new Map<string, readonly ConfigFinding[]>();
+    for (const result of this.ctx.index.results()) {
+      for (const f of result.findings) if (!staticByFile.has(f.range.file)) staticByFile.set(f.range.file, this.ctx.index.findingsIn(f.range.file));
     }
+    const targets = new Set(this.ctx.index.endpoints().map((e) => e.target));
+    const byFile = mergeFindings(staticByFile, [...targets].flatMap((target) => this.ctx.live.forTarget(target)));
     for (const file of [...this.shown.keys()]) {
       if (byFile.has(file)) continue;
       this.collection.delete(vscode.Uri.file(file));
@@ -119,7 +97,6 @@ export class DiagnosticsManager implements vscode.Disposable {
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
     this.generation++;
     vscode.Disposable.from(...this.disposables).dispose();
   }

@@ -3,7 +3,6 @@
 import * as vscode from 'vscode';
 import type { MailTlsContext } from '../context';
 import { appendTlsaSection, certificateFilesAt, COPY_TLSA_COMMAND, tlsaOfFiles } from '../dane/tlsaHover';
-import { statusOf } from '../probing/resultsStore';
 import { ageText } from '../report/age';
 import { acceptedVersions } from '../../core/probe/versions';
 import { CONFIG_LANGUAGES } from '../workspace/configSource';
@@ -87,7 +86,7 @@ export class SettingHoverProvider implements vscode.HoverProvider, vscode.Dispos
     if (!stored) return `$(circle-large-outline) ${target} — ${vscode.l10n.t('not probed yet')} · ${probeLink}`;
     const { result } = stored;
     const status = this.ctx.endpointStatus(target);
-    const icon = status === 'passed' || status === 'warning' || status === 'failed' ? STATUS_ICON[status] : STATUS_ICON[statusOf(result)];
+    const icon = status === 'passed' || status === 'warning' || status === 'failed' ? STATUS_ICON[status] : '';
     const parts = [result.tls ? `${result.tls.version} ${code(result.tls.cipher)}` : vscode.l10n.t('no TLS session')];
     const accepted = acceptedVersions(result);
     if (accepted.length > 0) parts.push(vscode.l10n.t('accepts {0}', accepted.join(', ')));

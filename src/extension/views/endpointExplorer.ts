@@ -6,6 +6,7 @@ import type { MailTlsContext } from '../context';
 import { canonicalTarget } from '../probing/engine';
 import { onDidChangeSettings, readSettingsEndpoints } from '../settings';
 import type { DeclaredEndpoint } from '../workspace/configIndex';
+import { coalesce } from '../util/coalesce';
 import {
   ChainNode, ConfigFileNode, EndpointNode, ErrorNode, FindingsNode, NegotiatedNode, SettingsGroupNode,
   TranscriptNode, VersionsNode, type EndpointData, type ExplorerNode,
@@ -21,17 +22,11 @@ export class EndpointExplorer implements vscode.TreeDataProvider<ExplorerNode>, 
   private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
-  private refreshTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly ctx: MailTlsContext) {
-    const refresh = () => {
-      if (this.refreshTimer) return;
-      this.refreshTimer = setTimeout(() => {
-        this.refreshTimer = undefined;
-        this.changed.fire(undefined);
-      }, REFRESH_COALESCE_MS);
-    };
+    const refresh = coalesce(() => this.changed.fire(undefined), REFRESH_COALESCE_MS);
     this.disposables.push(
+      refresh,
       ctx.store.onDidChange(refresh),
       ctx.index.onDidChange(refresh),
       ctx.live.onDidChange(refresh),
@@ -42,7 +37,6 @@ export class EndpointExplorer implements vscode.TreeDataProvider<ExplorerNode>, 
     }, AGE_REFRESH_MS);
     this.disposables.push(new vscode.Disposable(() => {
       clearInterval(timer);
-      clearTimeout(this.refreshTimer);
     }));
   }
 

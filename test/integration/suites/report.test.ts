@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { ProbeResult } from '../../../src/core/probe/types';
 import type { MailTlsApi } from '../../../src/extension/api';
 import type { DrawnSummary } from '../../../src/webview/messages';
-import { MARKUP, markupServer, type MarkupServer } from '../../hostile/markup';
+import { MARKUP, markupServer, type MarkupServer } from '../../support/mailServers/markup';
 import { getApi, report, setSetting, testServers, useTestServerSettings } from './support';
 
 type Drawn = DrawnSummary & { roundTripMs: number };

@@ -5,18 +5,17 @@
 // probes go to implicit-TLS POP3 servers this suite starts on loopback (in a child process); the configs are
 // generated into the workspace and opened in editors.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import * as vscode from 'vscode';
-import { bigDovecotConf, bigMainCf } from './bigConfigs';
-import { startPop3sServers, type Pop3sServers } from './pop3sServers';
-import { profileClock, SAMPLING_INTERVAL_US, startHostProfiler, summarise } from './hostProfile';
+import { bigDovecotConf, bigMainCf } from '../../support/bigConfigs';
+import { selfSigned } from '../../support/certs/selfSigned';
+import { startPop3sServers, type Pop3sServers } from '../../support/mailServers/pop3sChild';
+import { profileClock, SAMPLING_INTERVAL_US, startHostProfiler, summarise } from '../../support/hostProfile';
 import { EXTENSION_ID, generatedDir, getApi, removeGenerated, report, setSetting, waitFor } from './support';
 
 const ENDPOINTS = 120;
@@ -82,8 +81,9 @@ describe('Responsiveness under load', function () {
     certDir = mkdtempSync(join(tmpdir(), 'mail-tls-resp-'));
     const key = join(certDir, 'key.pem');
     const cert = join(certDir, 'cert.pem');
-    await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-      '-subj', '/CN=localhost', '-days', '2', '-keyout', key, '-out', cert]);
+    const pair = selfSigned('localhost', { keyType: 'ec' });
+    writeFileSync(key, pair.key);
+    writeFileSync(cert, pair.cert);
     servers = await startPop3sServers(ENDPOINTS, key, cert, GREETING_DELAY_MS);
     targets = servers.ports.map((port) => `pop3s://127.0.0.1:${port}`);
     // Generated and staged outside the workspace before the measurement: building 10 MB of text

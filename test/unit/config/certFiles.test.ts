@@ -1,16 +1,16 @@
 // Certificate-file checks against real files made by openssl: expiry, key match, SANs, chain.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { checkCertificateFiles, CertFileRef } from '../../../src/core/config/certFiles';
 import type { SourceRange } from '../../../src/core/config/types';
+import { opensslSync } from '../../support/certs/openssl';
 
 const dir = mkdtempSync(join(tmpdir(), 'mailtls-certs-'));
-const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+const ssl = (...args: string[]) => opensslSync(dir, args);
 const p = (name: string) => join(dir, name);
 
 // A CA, a leaf signed by it for mail.example.org, a self-signed cert, an unrelated key.

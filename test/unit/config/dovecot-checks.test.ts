@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { settingDoc } from '../../../src/core/config/dovecot/index';
-import { analyzeText, ids, textAt } from './dovecotHelpers';
+import { analyzeText, ids, textAt } from '../../support/dovecotText';
 
 const BASE = 'protocols = imap pop3\nssl_cert = </c.pem\nssl_key = </k.pem\n';
 

@@ -5,12 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { analyzeDovecot, type DovecotAnalysis, type DovecotNode } from '../../../src/core/config/dovecot/index';
 import type { SourceRange } from '../../../src/core/config/types';
+import { fixture } from '../../support/paths';
 
-const SYNTHETIC = resolve(__dirname, '../../../../test/fixtures/dovecot23/synthetic');
+const SYNTHETIC = fixture('dovecot23', 'synthetic');
 
 /** Small deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */
 function rng(seed: number): () => number {

@@ -5,7 +5,7 @@ import { analyzeDovecot } from '../../../src/core/config/dovecot/index';
 import { visitSettings } from '../../../src/core/config/dovecot/visit';
 import { expandBraces, segmentRegExp } from '../../../src/core/config/dovecot/glob';
 import { lexDovecot } from '../../../src/core/config/dovecot/lexer';
-import { analyzeText, ids, textAt, writeTree } from './dovecotHelpers';
+import { analyzeText, ids, textAt, writeTree } from '../../support/dovecotText';
 
 describe('Dovecot lexer: statements and exact ranges', () => {
   const text = [

@@ -8,9 +8,10 @@ import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { analyzeDovecot } from '../../../src/core/config/dovecot/index';
 import type { ConfigFinding } from '../../../src/core/config/types';
-import { analyzeText, textAt } from './dovecotHelpers';
+import { analyzeText, textAt } from '../../support/dovecotText';
+import { fixture } from '../../support/paths';
 
-const FIXTURES = resolve(__dirname, '../../../../test/fixtures/dovecot24');
+const FIXTURES = fixture('dovecot24');
 const analyze = (name: string) => analyzeDovecot(resolve(FIXTURES, name, 'dovecot.conf'), { checkCertificateFiles: false });
 
 /** Applies the findings' fixes, one per line (an editor offers them one by one). */

@@ -2,13 +2,13 @@
 // or unknown (listed, never probed). Real files in temporary directories.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzePath } from '../../../src/core/config';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
+import { selfSigned } from '../../support/certs/selfSigned';
 
 function dirWith(files: Record<string, string>): string {
   const d = mkdtempSync(join(tmpdir(), 'mailtls-host-'));
@@ -77,7 +77,9 @@ test('Dovecot: listen = * is the hostname setting, the user host (keyed by the d
 
 test('certificate names: a copied config is never checked against this machine; its certificate can name the host', () => {
   const d = dirWith({});
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(d, 'k.pem'), '-out', join(d, 'c.pem'), '-days', '400', '-subj', '/CN=imap.example.org', '-addext', 'subjectAltName=DNS:imap.example.org'], { stdio: 'ignore' });
+  const pair = selfSigned('imap.example.org', { keyType: 'ec', sans: 'DNS:imap.example.org' });
+  writeFileSync(join(d, 'k.pem'), pair.key);
+  writeFileSync(join(d, 'c.pem'), pair.cert);
   writeFileSync(join(d, 'dovecot.conf'), `protocols = imap\nssl = required\nssl_cert = <${d}/c.pem\nssl_key = <${d}/k.pem\n`);
   const copied = one(join(d, 'dovecot.conf'));
   assert.ok(!copied.findings.some((f) => f.id === 'dovecot-cert-hostname-mismatch'), JSON.stringify(copied.findings));

@@ -4,14 +4,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { analyzePostfix, postfixSettingDoc } from '../../../src/core/config/postfix';
 import { defaultValue } from '../../../src/core/config/postfix/effective';
-import { compareWithPostconf, configDir, hasPostconf } from '../../real/postconfOracle';
+import { compareWithPostconf, configDir, hasPostconf } from '../../support/oracles/postconf';
+import { fixture } from '../../support/paths';
 
 const DIST = '/usr/share/postfix';
-const FIXTURES = resolve(__dirname, '../../../../test/unit/config/fixtures');
+const SYNTHETIC = fixture('postfix', 'synthetic');
 const skip = hasPostconf && existsSync(join(DIST, 'main.cf.dist')) ? false : 'postconf or Debian postfix files not installed';
 
 /** Debian's master.cf with its commented-out services (submission, smtps, ...) switched on. */
@@ -36,7 +37,7 @@ test("Debian's generated main.cf (main.cf.debian + main.cf.tls) with every maste
 });
 
 test('synthetic config: continuation lines, $-expansion forms, -o {} forms, host:port services', { skip }, () => {
-  const src = join(FIXTURES, 'postfix-synthetic');
+  const src = SYNTHETIC;
   const dir = configDir(readFileSync(join(src, 'main.cf'), 'utf8'), readFileSync(join(src, 'master.cf'), 'utf8'));
   const a = compareWithPostconf(dir);
   const sub = a.services.find((s) => s.name === '127.0.0.1:submission')!;

@@ -1,11 +1,12 @@
 // The hover's facts, computed from real analyses of the fixture configs (no editor needed).
 import assert from 'node:assert/strict';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzePath } from '../../../src/core/config';
 import { settingAt, settingFacts } from '../../../src/core/config/settingFacts';
+import { fixture } from '../../support/paths';
 
-const workspace = resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'workspace');
+const workspace = fixture('workspace');
 
 function result(file: string) {
   const analyses = analyzePath(file, { checkCertificateFiles: false });

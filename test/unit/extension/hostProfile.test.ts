@@ -2,7 +2,7 @@
 // loop, from a CPU profile of the extension host.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { summarise, type CpuProfile } from '../../integration/suites/hostProfile';
+import { summarise, type CpuProfile } from '../../support/hostProfile';
 
 const OURS = 'file:///ext/dist/extension.js';
 

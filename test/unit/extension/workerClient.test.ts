@@ -3,14 +3,15 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MAX_CONFIG_BYTES } from '../../../src/core/defaults';
 import { MAX_FINDINGS_PER_FILE } from '../../../src/extension/workspace/analysisJob';
 import { ConfigWorkerClient } from '../../../src/extension/workspace/workerClient';
-import { bigMainCf } from '../../integration/suites/bigConfigs';
+import { bigMainCf } from '../../support/bigConfigs';
+import { fixture } from '../../support/paths';
 
-const workspace = resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'workspace');
+const workspace = fixture('workspace');
 const fixtureMain = join(workspace, 'postfix', 'main.cf');
 const request = (root: string, overrides: Record<string, string> = {}) => ({ root, overrides, expiryWarningDays: 30 });
 const live = () => new AbortController().signal;

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
 import { probe } from '../../../src/core/probe/index';
-import * as hostile from '../../hostile/scenarios';
-import type { HostileServer } from '../../hostile/scenarios';
-import { assertWithin, shortOptions, timed, trackProcessErrors, withServer } from './harness';
+import * as hostile from '../../support/mailServers/scenarios';
+import type { HostileServer } from '../../support/mailServers/scenarios';
+import { assertWithin, shortOptions, timed, trackProcessErrors, withServer } from '../../support/probeChecks';
 
 const tracker = trackProcessErrors();
 afterEach(() => assert.deepEqual(tracker.errors, [], 'unhandled rejection or uncaught exception'));

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
 import { probe } from '../../../src/core/probe/index';
-import * as hostile from '../../hostile/scenarios';
-import { describeFindings, expectFinding, expectNoFinding, shortOptions, trackProcessErrors, withServer } from './harness';
+import * as hostile from '../../support/mailServers/scenarios';
+import { describeFindings, expectFinding, expectNoFinding, shortOptions, trackProcessErrors, withServer } from '../../support/probeChecks';
 
 const tracker = trackProcessErrors();
 afterEach(() => assert.deepEqual(tracker.errors, [], 'unhandled rejection or uncaught exception'));

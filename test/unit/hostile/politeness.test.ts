@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
 import { probe } from '../../../src/core/probe/index';
 import { probeMany } from '../../../src/core/probe/probeMany';
-import * as hostile from '../../hostile/scenarios';
-import { countClientConnections } from '../../hostile/clientCount';
-import type { HostileServer } from '../../hostile/scenarios';
+import * as hostile from '../../support/mailServers/scenarios';
+import { countClientConnections } from '../../support/clientCount';
+import type { HostileServer } from '../../support/mailServers/scenarios';
 import {
   assertNoLeakedResources, describeFindings, expectFinding, resourceCounts, shortOptions, trackProcessErrors,
-} from './harness';
+} from '../../support/probeChecks';
 
 const tracker = trackProcessErrors();
 afterEach(() => assert.deepEqual(tracker.errors, [], 'unhandled rejection or uncaught exception'));

@@ -6,7 +6,7 @@ import { probe } from '../../../src/core/probe';
 import type { ProbeResult } from '../../../src/core/probe/types';
 import { renderReportHtml, reportInput } from '../../../src/core/report';
 import { escapeHtml } from '../../../src/core/report/vnode';
-import { MARKUP, markupServer, type MarkupServer } from '../../hostile/markup';
+import { MARKUP, markupServer, type MarkupServer } from '../../support/mailServers/markup';
 
 describe('report of a server that speaks markup', () => {
   let server: MarkupServer;

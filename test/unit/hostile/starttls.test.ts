@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
 import { probe } from '../../../src/core/probe/index';
-import * as hostile from '../../hostile/scenarios';
+import * as hostile from '../../support/mailServers/scenarios';
 import {
   SHORT, SLACK_MS, assertJsonSafe, assertWithin, describeFindings, expectFinding, expectNoFinding,
   shortOptions, timed, trackProcessErrors, withServer,
-} from './harness';
+} from '../../support/probeChecks';
 
 const tracker = trackProcessErrors();
 afterEach(() => assert.deepEqual(tracker.errors, [], 'unhandled rejection or uncaught exception'));

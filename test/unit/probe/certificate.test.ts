@@ -8,7 +8,8 @@ import { probe } from '../../../src/core/probe';
 import { certificateFindings } from '../../../src/core/probe/findings';
 import type { ChainFacts } from '../../../src/core/probe/certificate';
 import type { CertificateInfo, ProbeResult } from '../../../src/core/probe/types';
-import { FakeServer, openssl, startFakeServer } from './fakeServer';
+import { opensslScratch as openssl } from '../../support/certs/openssl';
+import { FakeServer, startFakeServer } from '../../support/mailServers/scripted';
 
 const CA_CONFIG = `[ca]
 default_ca = ca_default

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { probe } from '../../../src/core/probe';
-import { startRawHelloServer } from '../../hostile/rawHelloServer';
-import { hostileCertificate } from '../../hostile/certs';
+import { startRawHelloServer } from '../../support/mailServers/rawHelloServer';
+import { sharedCertificate } from '../../support/certs/selfSigned';
 import { main } from '../../../src/cli/main';
 
 const RC4_SHA = 0x0005;
@@ -13,7 +13,7 @@ const DES_CBC3_SHA = 0x000a;
 test('RC4, 3DES and SSLv3 from hand-made ServerHellos become findings; the real suites are enumerated around them', async () => {
   const server = await startRawHelloServer({ weak: [RC4_SHA, DES_CBC3_SHA], sslv3: true, sslv2: true });
   try {
-    const r = await probe(server.url, { ciphers: true, caFile: hostileCertificate().certFile, servername: 'hostile.test', timeouts: { total: 60000 } });
+    const r = await probe(server.url, { ciphers: true, caFile: sharedCertificate().certFile, servername: 'hostile.test', timeouts: { total: 60000 } });
     assert.ok(r.ok, JSON.stringify(r.findings));
     const scan = r.ciphers!;
     const v = (name: string) => scan.versions.find((x) => x.version === name)!;
@@ -63,7 +63,7 @@ test('the CLI scans suites for a single target by default, lists them per versio
   };
   try {
     const one = io();
-    await main(['probe', server.url, '--ca', hostileCertificate().certFile, '--servername', 'hostile.test', '--no-injection'], one.io as never);
+    await main(['probe', server.url, '--ca', sharedCertificate().certFile, '--servername', 'hostile.test', '--no-injection'], one.io as never);
     const text = one.out.join('');
     assert.match(text, /TLSv1\.2 +\d+ suite\(s\), server order/);
     assert.match(text, /!! 0x0005 +RC4-SHA/);

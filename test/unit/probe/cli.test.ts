@@ -10,7 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import type { CliIo } from '../../../src/cli/io';
 import { main } from '../../../src/cli/main';
 import type { ProbeResult } from '../../../src/core/probe/types';
-import { FakeServer, KeyPair, makeSelfSigned, smtpHandler, startFakeServer } from './fakeServer';
+import { selfSigned, type KeyPair } from '../../support/certs/selfSigned';
+import { FakeServer, smtpHandler, startFakeServer } from '../../support/mailServers/scripted';
 
 function fakeIo() {
   const out: string[] = [];
@@ -33,7 +34,7 @@ let noTls: FakeServer;
 let closedPort: number;
 
 before(async () => {
-  pair = makeSelfSigned('localhost');
+  pair = selfSigned('localhost');
   dir = mkdtempSync(join(tmpdir(), 'probe-cli-'));
   caFile = join(dir, 'ca.pem');
   writeFileSync(caFile, pair.cert);

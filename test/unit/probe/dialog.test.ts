@@ -4,12 +4,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { defaultEhloName, probe } from '../../../src/core/probe';
 import type { ProbeOptions, ProbeResult } from '../../../src/core/probe/types';
-import { FakeServer, KeyPair, makeSelfSigned, smtpHandler, startFakeServer } from './fakeServer';
+import { selfSigned, type KeyPair } from '../../support/certs/selfSigned';
+import { FakeServer, smtpHandler, startFakeServer } from '../../support/mailServers/scripted';
 
 let pair: KeyPair;
 const servers: FakeServer[] = [];
 before(() => {
-  pair = makeSelfSigned('localhost');
+  pair = selfSigned('localhost');
 });
 after(async () => {
   await Promise.all(servers.map((s) => s.close()));

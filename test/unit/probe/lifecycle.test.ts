@@ -4,12 +4,13 @@ import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { probe } from '../../../src/core/probe';
-import { FakeServer, KeyPair, makeSelfSigned, smtpHandler, startFakeServer } from './fakeServer';
+import { selfSigned, type KeyPair } from '../../support/certs/selfSigned';
+import { FakeServer, smtpHandler, startFakeServer } from '../../support/mailServers/scripted';
 
 let pair: KeyPair;
 const servers: FakeServer[] = [];
 before(() => {
-  pair = makeSelfSigned('localhost');
+  pair = selfSigned('localhost');
 });
 after(async () => {
   await Promise.all(servers.map((s) => s.close()));

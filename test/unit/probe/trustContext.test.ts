@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { hostileCertificate } from '../../hostile/certs';
+import { sharedCertificate } from '../../support/certs/selfSigned';
 import { trustContext } from '../../../src/core/probe/drivers';
 
 describe('trustContext', () => {
@@ -12,7 +12,7 @@ describe('trustContext', () => {
   });
 
   it('builds one context per CA and hands the same one out again', () => {
-    const pem = readFileSync(hostileCertificate().certFile, 'utf8');
+    const pem = readFileSync(sharedCertificate().certFile, 'utf8');
     const first = trustContext(pem);
     assert.ok(first);
     assert.equal(trustContext(pem), first);

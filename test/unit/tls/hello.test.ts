@@ -7,10 +7,10 @@ import tls from 'node:tls';
 import { GROUPS, MAX_SUITES_PER_HELLO, clientHello, sslv2Hello } from '../../../src/core/tls/hello';
 import { parseServerFlight, ServerFlight } from '../../../src/core/tls/serverFlight';
 import { LEGACY_OFFER, SUITES, TLS13_OFFER, suiteByCode } from '../../../src/core/tls/suites';
-import { hostileCertificate } from '../../hostile/certs';
+import { sharedCertificate } from '../../support/certs/selfSigned';
 
 async function withServer(options: tls.TlsOptions, run: (port: number) => Promise<void>): Promise<void> {
-  const { cert, key } = hostileCertificate();
+  const { cert, key } = sharedCertificate();
   const server = tls.createServer({ cert, key, ...options }, (s) => s.on('error', () => {}));
   server.on('tlsClientError', () => {});
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

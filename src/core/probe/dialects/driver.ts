@@ -1,6 +1,6 @@
 // What each protocol's dialog must provide to the probe. The dialogs never send credentials.
 import type { PhaseTimeouts } from '../types';
-import { Wire, WireError } from '../wire';
+import { Wire, WireError, type ReadPhase } from '../wire';
 
 export interface DialogContext {
   wire: Wire;
@@ -49,6 +49,6 @@ export function commandDeadline(ctx: DialogContext): number {
   return Date.now() + ctx.timeouts.command;
 }
 
-export function protocolError(phase: string, line: string, expected: string): WireError {
-  return new WireError('protocol', phase, `expected ${expected}, got: ${line.slice(0, 200)}`);
+export function protocolError(awaited: string, line: string, expected: string, phase: ReadPhase = 'command'): WireError {
+  return new WireError('protocol', phase, `expected ${expected}, got: ${line.slice(0, 200)}`, undefined, awaited);
 }

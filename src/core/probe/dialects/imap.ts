@@ -19,7 +19,7 @@ export function parseImapCapabilities(line: string): string[] | null {
 
 export function parseImapGreeting(line: string): Greeting {
   const m = /^\* (OK|PREAUTH|BYE)\b/i.exec(line);
-  if (!m) throw protocolError('the greeting', line, 'an IMAP greeting (* OK, * PREAUTH or * BYE)');
+  if (!m) throw protocolError('the greeting', line, 'an IMAP greeting (* OK, * PREAUTH or * BYE)', 'greeting');
   const kind = m[1]!.toUpperCase();
   return { accepted: kind !== 'BYE', text: line, preauth: kind === 'PREAUTH', capabilities: parseImapCapabilities(line) };
 }
@@ -61,7 +61,7 @@ export function imapPlaintextAuthSignals(caps: string[]): string[] {
 
 export const imapDriver: Driver = {
   async readGreeting(ctx) {
-    return parseImapGreeting(await ctx.wire.readLine(Date.now() + ctx.timeouts.greeting, 'the greeting'));
+    return parseImapGreeting(await ctx.wire.readLine(Date.now() + ctx.timeouts.greeting, 'the greeting', 'greeting'));
   },
   async readCapabilities(ctx, greeting) {
     return greeting?.capabilities ?? capability(ctx, 'the CAPABILITY reply');

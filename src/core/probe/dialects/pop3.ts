@@ -1,6 +1,6 @@
 // POP3: `+OK`/`-ERR` status lines, CAPA's multi-line list ending in `.`, STLS.
 import { DialogContext, Driver, commandDeadline, protocolError } from './driver';
-import type { Wire } from '../wire';
+import type { ReadPhase, Wire } from '../wire';
 
 export function isPop3Status(line: string): boolean {
   return /^(\+OK|-ERR)(\s|$)/i.test(line);
@@ -16,9 +16,9 @@ export async function readPop3Multiline(wire: Wire, deadline: number, phase: str
   }
 }
 
-async function status(wire: Wire, deadline: number, phase: string): Promise<string> {
-  const line = await wire.readLine(deadline, phase);
-  if (!isPop3Status(line)) throw protocolError(phase, line, 'a POP3 status line (+OK or -ERR)');
+async function status(wire: Wire, deadline: number, awaited: string, phase: ReadPhase = 'command'): Promise<string> {
+  const line = await wire.readLine(deadline, awaited, phase);
+  if (!isPop3Status(line)) throw protocolError(awaited, line, 'a POP3 status line (+OK or -ERR)', phase);
   return line;
 }
 
@@ -42,7 +42,7 @@ export function pop3PlaintextAuthSignals(caps: string[]): string[] {
 
 export const pop3Driver: Driver = {
   async readGreeting(ctx) {
-    const line = await status(ctx.wire, Date.now() + ctx.timeouts.greeting, 'the greeting');
+    const line = await status(ctx.wire, Date.now() + ctx.timeouts.greeting, 'the greeting', 'greeting');
     return { accepted: line.toUpperCase().startsWith('+OK'), text: line, preauth: false, capabilities: null };
   },
   readCapabilities: (ctx) => capa(ctx, 'the CAPA reply'),

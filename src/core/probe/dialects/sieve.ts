@@ -1,7 +1,7 @@
 // ManageSieve (RFC 5804): capability lines (`"NAME" "value"`) ending in OK/NO/BYE; after
 // STARTTLS the server re-sends its capabilities unprompted.
 import { Driver, Greeting, commandDeadline, protocolError } from './driver';
-import type { Wire } from '../wire';
+import type { ReadPhase, Wire } from '../wire';
 
 export type SieveLine =
   | { kind: 'capability'; name: string; value: string | null }
@@ -25,14 +25,14 @@ export function sieveCapabilityText(line: Extract<SieveLine, { kind: 'capability
 }
 
 /** Reads capability lines up to the status line. */
-export async function readSieveResponse(wire: Wire, deadline: number, phase: string): Promise<{ capabilities: string[]; status: Extract<SieveLine, { kind: 'status' }>; lines: string[] }> {
+export async function readSieveResponse(wire: Wire, deadline: number, awaited: string, phase: ReadPhase = 'command'): Promise<{ capabilities: string[]; status: Extract<SieveLine, { kind: 'status' }>; lines: string[] }> {
   const capabilities: string[] = [];
   const lines: string[] = [];
   for (;;) {
-    const raw = await wire.readLine(deadline, phase);
+    const raw = await wire.readLine(deadline, awaited, phase);
     lines.push(raw);
     const parsed = parseSieveLine(raw);
-    if (!parsed) throw protocolError(phase, raw, 'a ManageSieve capability or OK/NO/BYE line');
+    if (!parsed) throw protocolError(awaited, raw, 'a ManageSieve capability or OK/NO/BYE line', phase);
     if (parsed.kind === 'status') return { capabilities, status: parsed, lines };
     capabilities.push(sieveCapabilityText(parsed));
   }
@@ -46,7 +46,7 @@ export function sievePlaintextAuthSignals(caps: string[]): string[] {
 
 export const sieveDriver: Driver = {
   async readGreeting(ctx): Promise<Greeting> {
-    const r = await readSieveResponse(ctx.wire, Date.now() + ctx.timeouts.greeting, 'the greeting');
+    const r = await readSieveResponse(ctx.wire, Date.now() + ctx.timeouts.greeting, 'the greeting', 'greeting');
     return { accepted: r.status.status === 'OK', text: r.lines.join('\n'), preauth: false, capabilities: r.capabilities };
   },
   async readCapabilities(ctx, greeting) {

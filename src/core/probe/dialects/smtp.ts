@@ -1,6 +1,6 @@
 // SMTP and LMTP: multi-line replies (`250-...` then `250 ...`), EHLO/LHLO, STARTTLS.
 import { CommandReply, DialogContext, Driver, Greeting, commandDeadline, protocolError } from './driver';
-import type { Wire } from '../wire';
+import type { ReadPhase, Wire } from '../wire';
 
 export interface SmtpReply {
   code: number;
@@ -18,12 +18,12 @@ export function parseSmtpLine(line: string): { code: number; final: boolean; tex
 }
 
 /** Reads one complete (possibly multi-line) reply. */
-export async function readSmtpReply(wire: Wire, deadline: number, phase: string): Promise<SmtpReply> {
+export async function readSmtpReply(wire: Wire, deadline: number, awaited: string, phase: ReadPhase = 'command'): Promise<SmtpReply> {
   const lines: string[] = [];
   for (;;) {
-    const raw = await wire.readLine(deadline, phase);
+    const raw = await wire.readLine(deadline, awaited, phase);
     const parsed = parseSmtpLine(raw);
-    if (!parsed) throw protocolError(phase, raw, 'an SMTP reply line (NNN text)');
+    if (!parsed) throw protocolError(awaited, raw, 'an SMTP reply line (NNN text)', phase);
     lines.push(parsed.text);
     if (parsed.final) return { code: parsed.code, lines };
   }
@@ -53,7 +53,7 @@ export function smtpDriver(hello: 'EHLO' | 'LHLO'): Driver & { mailBeforeTls(ctx
   };
   return {
     async readGreeting(ctx): Promise<Greeting> {
-      const reply = await readSmtpReply(ctx.wire, Date.now() + ctx.timeouts.greeting, 'the greeting');
+      const reply = await readSmtpReply(ctx.wire, Date.now() + ctx.timeouts.greeting, 'the greeting', 'greeting');
       return { accepted: reply.code === 220, text: replyText(reply), preauth: false, capabilities: null };
     },
     async readCapabilities(ctx) {

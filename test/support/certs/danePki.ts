@@ -3,11 +3,11 @@
  * an intermediate, a leaf for mx.dane.test, the same key renewed into a new certificate, and a
  * renewal with a new key (the classic DANE outage).
  */
-import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { opensslSync as openssl } from './openssl';
 
 export const DANE_MX = 'mx.dane.test';
 
@@ -16,10 +16,6 @@ export interface DanePki {
   /** PEM files: `root.pem`, `int.pem`, `leaf.pem`, `renewed-same-key.pem`, `renewed-new-key.pem`, and chains. */
   file(name: string): string;
   cert(name: string): X509Certificate;
-}
-
-function openssl(dir: string, args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 function newKey(dir: string, name: string, kind: 'ec' | 'rsa'): void {
@@ -45,7 +41,7 @@ export function makeDanePki(): DanePki {
   newKey(dir, 'leaf', 'rsa');
   sign(dir, 'leaf', `/CN=${DANE_MX}`, 'int', leafExt, 3);
   // The same key, certified again (a renewal that keeps the key).
-  execFileSync('cp', ['leaf.key', 'renewed-same-key.key'], { cwd: dir });
+  copyFileSync(join(dir, 'leaf.key'), join(dir, 'renewed-same-key.key'));
   sign(dir, 'renewed-same-key', `/CN=${DANE_MX}`, 'int', leafExt, 4);
   newKey(dir, 'renewed-new-key', 'ec');
   sign(dir, 'renewed-new-key', `/CN=${DANE_MX}`, 'int', leafExt, 5);

@@ -4,9 +4,9 @@
  * that it leaves out must be what `doveconf -h` reads (a default).
  */
 import { spawnSync } from 'node:child_process';
-import { analyzeDovecot } from '../../src/core/config/dovecot/index';
-import type { EffectiveConfig, EffectiveSection } from '../../src/core/config/dovecot/effective';
-import { unescapeDovecot } from '../../src/core/config/dovecot/lexer';
+import { analyzeDovecot } from '../../../src/core/config/dovecot/index';
+import type { EffectiveConfig, EffectiveSection } from '../../../src/core/config/dovecot/effective';
+import { unescapeDovecot } from '../../../src/core/config/dovecot/lexer';
 
 export const DOVECONF = '/usr/bin/doveconf';
 

@@ -6,7 +6,7 @@
 import net from 'node:net';
 import { Duplex } from 'node:stream';
 import tls from 'node:tls';
-import { hostileCertificate } from './certs';
+import { sharedCertificate } from '../certs/selfSigned';
 import { DIALECTS, DialectReplies, HostileDialect } from './dialects';
 import { ConnectionStats, HostileServer, listen, ListenerContext } from './listener';
 
@@ -26,6 +26,8 @@ export interface MailServerOptions {
   scheme?: string;
   /** `127.0.0.1` by default; `::1` for the IPv6 case. */
   host?: string;
+  /** A free port by default; 25 for an MX (root only). */
+  port?: number;
   implicitTls?: boolean;
   /**
    * Raw greeting bytes; `null` never greets; a function takes over the greeting entirely
@@ -60,12 +62,12 @@ const IMPLICIT_SCHEME: Record<HostileDialect, string> = {
 
 export async function startMailServer(options: MailServerOptions): Promise<HostileServer> {
   const scheme = options.scheme ?? (options.implicitTls ? IMPLICIT_SCHEME[options.dialect] : options.dialect);
-  const cert = hostileCertificate();
+  const cert = sharedCertificate();
   const secureContext = tls.createSecureContext({ key: cert.key, cert: cert.cert, ...options.tls });
   return listen(scheme, options.host ?? '127.0.0.1', (socket, ctx) => {
     const session = new MailSession(socket, ctx, options, secureContext);
     session.start().catch(() => socket.destroy());
-  }, options.stats);
+  }, options.stats, options.port);
 }
 
 export class MailSession {

@@ -4,10 +4,10 @@
  * opened, and leave no socket, timer or DNS request behind.
  */
 import assert from 'node:assert/strict';
-import { hostileCertificate, HOSTILE_SERVER_NAME } from '../../hostile/certs';
-import type { HostileServer } from '../../hostile/scenarios';
-import type { Finding } from '../../../src/core/findings';
-import type { PhaseTimeouts, ProbeOptions, ProbeResult } from '../../../src/core/probe/types';
+import { sharedCertificate, SHARED_SERVER_NAME } from './certs/selfSigned';
+import type { HostileServer } from './mailServers/scenarios';
+import type { Finding } from '../../src/core/findings';
+import type { PhaseTimeouts, ProbeOptions, ProbeResult } from '../../src/core/probe/types';
 
 /** Short phase timeouts keep the suite fast; each test names the one it relies on. */
 export const SHORT: PhaseTimeouts = { connect: 1000, greeting: 600, command: 600, handshake: 600, total: 8000 };
@@ -16,8 +16,8 @@ export const SLACK_MS = 500;
 
 export function shortOptions<T extends ProbeOptions>(extra: T = {} as T): T {
   return {
-    caFile: hostileCertificate().certFile,
-    servername: HOSTILE_SERVER_NAME,
+    caFile: sharedCertificate().certFile,
+    servername: SHARED_SERVER_NAME,
     ...extra,
     timeouts: { ...SHORT, ...extra.timeouts },
   };

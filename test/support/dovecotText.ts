@@ -2,8 +2,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { analyzeDovecot, type AnalyzeOptions, type DovecotAnalysis } from '../../../src/core/config/dovecot/index';
-import type { SourceRange } from '../../../src/core/config/types';
+import { analyzeDovecot, type AnalyzeOptions, type DovecotAnalysis } from '../../src/core/config/dovecot/index';
+import type { SourceRange } from '../../src/core/config/types';
 
 const created: string[] = [];
 process.on('exit', () => {

@@ -1,41 +1,10 @@
 // Tiny scripted mail servers on loopback for the probe's unit tests: a line handler per
 // protocol, STARTTLS done for real with node:tls, and a switch that makes the server keep
-// what was pipelined after STARTTLS (the CVE-2011-0411 bug) instead of discarding it.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// what was pipelined after STARTTLS (the CVE-2011-0411 bug) instead of discarding it. For
+// servers that misbehave on purpose, with connection counts, see ./scenarios.
 import * as net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as tls from 'node:tls';
-
-export interface KeyPair {
-  key: string;
-  cert: string;
-}
-
-/** A fresh certificate from `openssl req` (never printed); `extra` adds req arguments. */
-export function makeSelfSigned(cn = 'localhost', extra: string[] = []): KeyPair {
-  const dir = mkdtempSync(join(tmpdir(), 'probe-cert-'));
-  try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'),
-      '-days', '400', '-subj', `/CN=${cn}`, '-addext', `subjectAltName=DNS:${cn},IP:127.0.0.1`, ...extra], { stdio: 'ignore' });
-    return { key: readFileSync(join(dir, 'k.pem'), 'utf8'), cert: readFileSync(join(dir, 'c.pem'), 'utf8') };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Runs openssl in a scratch directory holding `files`; returns the named outputs. */
-export function openssl(steps: string[][], files: Record<string, string>, outputs: string[]): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'probe-ssl-'));
-  try {
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-    for (const args of steps) execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-    return Object.fromEntries(outputs.map((o) => [o, readFileSync(join(dir, o), 'utf8')]));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+import type { KeyPair } from '../certs/selfSigned';
 
 export interface FakeConnection {
   send(line: string): void;

@@ -1,16 +1,14 @@
 /**
- * The test PKI, made with the openssl CLI: a root CA, an intermediate, and the leaf
- * certificates the positive and negative cases need. Generated once into a cache directory
- * keyed by CERTS_VERSION and reused while the good certificate has months left.
+ * The test PKI of the real mail servers (test/servers), made with the openssl CLI: a root CA,
+ * an intermediate, and the leaf certificates the positive and negative cases need. Generated
+ * once into a cache directory keyed by CERTS_VERSION and reused while the good certificate has
+ * months left.
  */
-import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import type { CertificateFiles, VariantName } from './state';
-
-const run = promisify(execFile);
+import type { CertificateFiles, VariantName } from '../../servers/state';
+import { openssl } from './openssl';
 
 /** Bump when the set or the content of the certificates changes. */
 export const CERTS_VERSION = 'certs-v1';
@@ -74,15 +72,6 @@ function isUsable(pki: TestPki): boolean {
     return Date.parse(good.validTo) - Date.now() > 60 * 86_400_000;
   } catch {
     return false;
-  }
-}
-
-async function openssl(cwd: string, args: string[], env?: Record<string, string>): Promise<void> {
-  try {
-    await run('openssl', args, { cwd, env: { ...process.env, ...env } });
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`openssl ${args[0]} failed: ${(e.stderr ?? e.message).trim()}`);
   }
 }
 

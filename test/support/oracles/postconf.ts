@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzePostfix, type PostfixAnalysis } from '../../src/core/config/postfix';
+import { analyzePostfix, type PostfixAnalysis } from '../../../src/core/config/postfix';
 
 export const hasPostconf = spawnSync('postconf', ['-d', 'mail_version'], { encoding: 'utf8' }).status === 0;
 

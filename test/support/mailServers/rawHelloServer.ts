@@ -9,7 +9,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { randomBytes } from 'node:crypto';
-import { hostileCertificate } from './certs';
+import { sharedCertificate } from '../certs/selfSigned';
 
 export interface RawHelloOptions {
   /** Suites answered by hand, in the server's order of preference. */
@@ -64,7 +64,7 @@ function sslv2ServerHello(): Buffer {
 }
 
 export async function startRawHelloServer(options: RawHelloOptions): Promise<RawHelloServer> {
-  const { cert, key } = hostileCertificate();
+  const { cert, key } = sharedCertificate();
   const real = tls.createServer({ cert, key, minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' }, (socket) => {
     socket.on('error', () => {});
     socket.write('220 raw.test ESMTP\r\n');

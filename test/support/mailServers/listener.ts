@@ -60,6 +60,7 @@ export async function listen(
   host: string,
   onConnection: ConnectionHandler,
   stats: ConnectionStats = newStats(),
+  listenPort = 0,
 ): Promise<HostileServer> {
   const sockets = new Set<net.Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -121,7 +122,7 @@ export async function listen(
   server.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, host, () => resolve());
+    server.listen(listenPort, host, () => resolve());
   });
   const port = (server.address() as net.AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;

@@ -3,10 +3,10 @@
  * and script that would set `window.__pwned` if any report ever ran them. The report must
  * show all of it as text.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { selfSigned } from '../certs/selfSigned';
 import type { HostileServer } from './listener';
 import { startMailServer } from './mailServer';
 
@@ -23,18 +23,18 @@ export interface MarkupServer extends HostileServer {
 }
 
 export async function markupServer(): Promise<MarkupServer> {
+  // `openssl req -subj` separates fields with '/': the ones inside the values are escaped.
+  const slash = (text: string) => text.replace(/\//g, '\\/');
+  const pair = selfSigned(`${slash(MARKUP.subjectCn)}/O=${slash(MARKUP.subjectO)}`, { sans: 'DNS:localhost,IP:127.0.0.1' });
   const dir = mkdtempSync(join(tmpdir(), 'mail-tls-markup-'));
-  const keyFile = join(dir, 'key.pem');
   const certFile = join(dir, 'cert.pem');
-  const subject = `/CN=${MARKUP.subjectCn.replace(/\//g, '\\/')}/O=${MARKUP.subjectO.replace(/\//g, '\\/')}`;
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30', '-keyout', keyFile, '-out', certFile,
-    '-subj', subject, '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  writeFileSync(certFile, pair.cert);
   const server = await startMailServer({
     dialect: 'smtp',
     greeting: `220 ${MARKUP.greeting} ESMTP\r\n`,
     capabilitiesBeforeTls: [MARKUP.ehlo, 'STARTTLS'],
     capabilitiesAfterTls: [MARKUP.ehlo],
-    tls: { key: readFileSync(keyFile), cert: readFileSync(certFile) },
+    tls: { key: pair.key, cert: pair.cert },
   });
   return {
     ...server,

@@ -1,0 +1,121 @@
+// `mail-tls domain <domain...>`: a domain's mail (MX, SRV, DNSSEC, DANE, MTA-STS, TLS-RPT).
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parseResolver } from '../../core/dns/client';
+import { checkDomain, normalDomain } from '../../core/domain';
+import type { DomainResult } from '../../core/domain/types';
+import { CliIo, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
+import { allFindings, formatDomain } from '../domainReport';
+
+const HELP = `usage: mail-tls domain <domain...> [options]
+
+Finds the domain's MX hosts (in preference order, every IPv4 and IPv6 address) and its
+submission, IMAP, POP3 and ManageSieve hosts from SRV records, probes each on its port, and
+checks DNSSEC, DANE (TLSA at _25._tcp.<mx>), MTA-STS and TLS-RPT.
+
+options:
+  --json               print the results as a JSON array
+  --resolver IP[:PORT] the DNS resolver to ask (default: the system's); it should validate
+                       DNSSEC, or nothing can be reported as secure
+  --no-probe           DNS and MTA-STS only: no SMTP, IMAP or POP3 connection
+  --ca FILE            also trust the CA certificates in FILE (PEM), for the probes and the
+                       MTA-STS policy fetch; alias --ca-file
+  --ehlo NAME          name sent in EHLO (default: this machine's FQDN)
+  --timeout MS         limit for each phase of a probe; the whole probe gets 4 times as long
+  --dns-timeout MS     limit for each DNS attempt (default 2000; two attempts)
+  --no-versions        do not try TLS 1.0 to 1.3 one by one
+  --no-injection       skip the STARTTLS command injection test
+  --max-connections N  connections open at once per address (default 2)
+  -h, --help           show this help
+
+Exit status: 0 no error finding, 1 an error finding, 2 bad arguments, 3 a runtime failure.
+`;
+
+function positiveInteger(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${name} takes a positive whole number, not '${text}'`);
+  return Number(text);
+}
+
+function parse(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: 'boolean' },
+        resolver: { type: 'string' },
+        'no-probe': { type: 'boolean' },
+        ca: { type: 'string' },
+        'ca-file': { type: 'string' },
+        ehlo: { type: 'string' },
+        timeout: { type: 'string' },
+        'dns-timeout': { type: 'string' },
+        'no-versions': { type: 'boolean' },
+        'no-injection': { type: 'boolean' },
+        'max-connections': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('. To specify')[0]!.replace(/\.$/, ''));
+  }
+}
+
+export async function domainCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args);
+  if (values.help) {
+    io.stdout(HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length === 0) throw new UsageError("give at least one domain, e.g. example.org (see 'mail-tls domain --help')");
+  const domains = positionals.map((p) => {
+    try {
+      return normalDomain(p);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  });
+  if (values.resolver !== undefined) {
+    try {
+      parseResolver(values.resolver);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
+  if (values.ca && values['ca-file'] && values.ca !== values['ca-file']) throw new UsageError('give --ca or --ca-file, not both');
+  const caFile = values.ca ?? values['ca-file'];
+  let caPem: string | undefined;
+  if (caFile !== undefined) {
+    try {
+      caPem = readFileSync(caFile, 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read the CA file '${caFile}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    if (!caPem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`${caFile}: no PEM certificate in the CA file`);
+  }
+  if (values.ehlo !== undefined && !/^(?:[A-Za-z0-9-]+\.)*[A-Za-z0-9-]+$|^\[[0-9A-Fa-f.:]+\]$/.test(values.ehlo)) throw new UsageError(`--ehlo '${values.ehlo}' is not a host name`);
+  const timeout = positiveInteger('--timeout', values.timeout);
+  const dnsTimeout = positiveInteger('--dns-timeout', values['dns-timeout']);
+  const perHostConnections = positiveInteger('--max-connections', values['max-connections']);
+
+  const results: DomainResult[] = [];
+  // One domain after another: each already runs its lookups and probes side by side.
+  for (const domain of domains) {
+    results.push(await checkDomain(domain, {
+      resolvers: values.resolver ? [values.resolver] : undefined,
+      dnsTimeout,
+      probe: !values['no-probe'],
+      caPem,
+      ehloName: values.ehlo,
+      enumerateVersions: !values['no-versions'],
+      checkInjection: !values['no-injection'],
+      perHostConnections,
+      timeouts: timeout === undefined ? undefined : { connect: timeout, greeting: timeout, command: timeout, handshake: timeout, total: timeout * 4 },
+    }));
+  }
+  if (values.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
+  else io.stdout(results.map(formatDomain).join('\n'));
+  return results.some((r) => allFindings(r).some((f) => f.severity === 'error')) ? EXIT_FINDINGS : EXIT_OK;
+}
