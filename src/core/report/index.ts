@@ -4,3 +4,4 @@ export { reportInput, type DomainSection, type EndpointSection, type LocatedFind
 export { renderReportHtml } from './document';
 export { buildReport, type ReportMode } from './view';
 export { buildTimeline, type Phase, type Timeline } from './timeline';
+export { domainReportInput, domainSection, domainProbes } from './domain';

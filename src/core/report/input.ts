@@ -46,18 +46,20 @@ export interface ReportInput {
   /** ISO time the report was made (validity is judged against the probe's own time). */
   generatedAt: string;
   endpoints: EndpointSection[];
-  domain?: DomainSection;
+  /** Domains first (each with its weakest MX's grade), then every endpoint. */
+  domains: DomainSection[];
 }
 
 export interface ReportOptions {
   located?: (target: string) => LocatedFinding[];
-  domain?: DomainSection;
+  domains?: DomainSection[];
   now?: Date;
   title?: string;
 }
 
 export function reportInput(results: readonly ProbeResult[], options: ReportOptions = {}): ReportInput {
   const endpoints = results.map((result) => ({ result, grade: gradeEndpoint(result), located: options.located?.(result.target) ?? [] }));
-  const title = options.title ?? (options.domain ? `Mail TLS report: ${options.domain.domain}` : results.length === 1 ? `Mail TLS report: ${results[0]!.target}` : `Mail TLS report: ${results.length} endpoints`);
-  return { title, generatedAt: (options.now ?? new Date()).toISOString(), endpoints, ...(options.domain ? { domain: options.domain } : {}) };
+  const domains = options.domains ?? [];
+  const title = options.title ?? (domains.length ? `Mail TLS report: ${domains.map((d) => d.domain).join(', ')}` : results.length === 1 ? `Mail TLS report: ${results[0]!.target}` : `Mail TLS report: ${results.length} endpoints`);
+  return { title, generatedAt: (options.now ?? new Date()).toISOString(), endpoints, domains };
 }
