@@ -1,4 +1,4 @@
-// `npm test`: type-check and build, bring up the private Postfix and Dovecot test instances,
+// `npm test`: type-check, lint and build, bring up the private Postfix and Dovecot test instances,
 // run the unit and real-server suites with node's test runner, then (unless
 // MAIL_TLS_SKIP_VSCODE=1) the integration suites and the UI smoke test inside code-server, then
 // tear the servers down. Closes with one line counting every tier: `N passed, N failed`.
@@ -35,7 +35,8 @@ function testFiles(dir) {
 }
 
 rmSync('out', { recursive: true, force: true });
-step('type-check and compile (tsc)', process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.']);
+step('type-check and compile (tsc)', process.execPath, ['node_modules/@typescript/native/bin/tsc', '-p', '.']);
+step('lint (eslint)', process.execPath, ['node_modules/eslint/bin/eslint.js', '.']);
 step('bundle (esbuild)', process.execPath, ['esbuild.mjs']);
 
 const runDir = resolve('.test-run');

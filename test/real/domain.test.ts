@@ -153,6 +153,19 @@ describe('domain check against signed zones and a validating unbound', { skip: s
     assert.ok(parsed[1]!.findings.some((f) => f.id === 'dane-tlsa-mismatch'));
   });
 
+  test('a resolver that does not validate: said so, and nothing is reported secure', async () => {
+    const r = await checkDomain(TEST_DOMAINS.good, { resolvers: [env.plainResolver], caFile: env.caFile });
+    assert.equal(r.resolver.validates, false);
+    assert.equal(r.dnssec, 'unvalidated');
+    assert.equal(r.mx.length, 2, 'the answers themselves are read');
+    for (const h of r.mx) {
+      assert.equal(h.dane.state, 'unknown');
+      assert.equal(h.addresses[0]!.daneMatch, null);
+    }
+    assert.doesNotMatch(JSON.stringify(r), /"secure"/);
+    assert.equal(r.findings.find((f) => f.id === 'dnssec-resolver-not-validating')?.severity, 'warning');
+  });
+
   test('cancelling a check rejects with the reason', async () => {
     const controller = new AbortController();
     const pending = checkDomain(TEST_DOMAINS.good, { resolvers: [env.resolver], caFile: env.caFile }, controller.signal);

@@ -35,6 +35,8 @@ export const TEST_DOMAINS = {
 export interface DomainEnvironment {
   /** `IP:53` of the validating resolver. */
   resolver: string;
+  /** `IP:53` of a resolver serving the same zones without validating. */
+  plainResolver: string;
   resolverAddress: string;
   addresses: ZoneAddresses;
   /** The test root CA (trust it for the MX certificates and the MTA-STS server). */
@@ -47,6 +49,7 @@ export interface DomainEnvironment {
   leafSpki: string;
   servers: HostileServer[];
   unbound: UnboundInstance;
+  plainUnbound: UnboundInstance;
   stop(): Promise<void>;
 }
 
@@ -82,7 +85,7 @@ function canBind(address: string, port: number): Promise<boolean> {
 async function chooseBlock(): Promise<string> {
   for (let i = 0; i < 20; i++) {
     const block = `127.${100 + Math.floor(Math.random() * 150)}.${Math.floor(Math.random() * 256)}`;
-    const free = await Promise.all([canBind(`${block}.1`, 25), canBind(`${block}.10`, 443), canBind(`${block}.53`, 53)]);
+    const free = await Promise.all([canBind(`${block}.1`, 25), canBind(`${block}.10`, 443), canBind(`${block}.53`, 53), canBind(`${block}.54`, 53)]);
     if (free.every(Boolean)) return block;
   }
   throw new Error('no free 127.R.S.0/24 block found for the domain test environment');
@@ -98,11 +101,13 @@ export async function startDomainEnvironment(): Promise<DomainEnvironment> {
   const addresses: ZoneAddresses = {
     mx1: `${block}.1`, mx2: `${block}.2`, badTlsa: `${block}.3`, stsBad: `${block}.4`, unsigned: `${block}.5`, bogus: `${block}.6`, web: `${block}.10`, resolver: `${block}.53`,
   };
+  const plainAddress = `${block}.54`;
   const servers: HostileServer[] = [];
   let unbound: UnboundInstance | null = null;
+  let plainUnbound: UnboundInstance | null = null;
   let web: https.Server | null = null;
   const stop = async () => {
-    await unbound?.stop();
+    await Promise.all([unbound?.stop(), plainUnbound?.stop()]);
     await Promise.all(servers.map((s) => s.close()));
     await new Promise<void>((r) => (web ? web.close(() => r()) : r()));
     rmSync(dir, { recursive: true, force: true });
@@ -130,10 +135,13 @@ export async function startDomainEnvironment(): Promise<DomainEnvironment> {
       // One changed digit in the signed TLSA data: its RRSIG no longer verifies (bogus).
       'bogus.test.': (text) => text.replace(/(_25\._tcp\.mx\.bogus\.test\.\s+\d+\s+IN\s+TLSA\s+3 1 1 )([0-9a-f])/, (_m, head: string, d: string) => head + (d === '0' ? '1' : '0')),
     });
-    unbound = await startUnbound(dir, addresses.resolver, 53, anchor, zones);
+    [unbound, plainUnbound] = await Promise.all([
+      startUnbound(dir, addresses.resolver, 53, anchor, zones),
+      startUnbound(dir, plainAddress, 53, anchor, zones, false),
+    ]);
     const resolvConf = join(dir, 'resolv.conf');
     writeFileSync(resolvConf, `nameserver ${addresses.resolver}\noptions trust-ad edns0\n`);
-    return { resolver: `${addresses.resolver}:53`, resolverAddress: addresses.resolver, addresses, caFile: pki.caFile, dir, resolvConf, leafSpki: spki(cert.leaf), servers, unbound, stop };
+    return { resolver: `${addresses.resolver}:53`, plainResolver: `${plainAddress}:53`, plainUnbound, resolverAddress: addresses.resolver, addresses, caFile: pki.caFile, dir, resolvConf, leafSpki: spki(cert.leaf), servers, unbound, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -47,7 +47,7 @@ export interface UnboundInstance {
   stop(): Promise<void>;
 }
 
-export function unboundConfig(dir: string, address: string, port: number, anchor: string, zones: ZoneText[]): string {
+export function unboundConfig(dir: string, address: string, port: number, anchor: string, zones: ZoneText[], validate = true): string {
   const auth = zones
     .map((z) => `auth-zone:\n  name: "${z.origin}"\n  zonefile: "${join(dir, `${z.origin}zone${z.signed ? '.signed' : ''}`)}"\n  for-upstream: yes\n  for-downstream: no\n  fallback-enabled: no\n`)
     .join('');
@@ -63,10 +63,7 @@ export function unboundConfig(dir: string, address: string, port: number, anchor
   verbosity: 1
   do-not-query-localhost: no
   do-ip6: no
-  module-config: "validator iterator"
-  trust-anchor-file: "${anchor}"
-  val-log-level: 2
-  local-zone: "test." transparent
+${validate ? `  module-config: "validator iterator"\n  trust-anchor-file: "${anchor}"\n  val-log-level: 2\n` : '  module-config: "iterator"\n'}  local-zone: "test." transparent
   local-zone: "." refuse
   access-control: 127.0.0.0/8 allow
   num-threads: 1
@@ -74,14 +71,18 @@ export function unboundConfig(dir: string, address: string, port: number, anchor
 ${auth}`;
 }
 
-/** Starts unbound and waits until it answers for `test.`. */
-export async function startUnbound(dir: string, address: string, port: number, anchor: string, zones: ZoneText[]): Promise<UnboundInstance> {
-  const conf = join(dir, 'unbound.conf');
-  writeFileSync(conf, unboundConfig(dir, address, port, anchor, zones));
+/**
+ * Starts unbound and waits until it answers for `test.` (with AD when it validates). With
+ * `validate` false it is a plain recursive resolver over the same signed zones: the
+ * "resolver does not validate" case.
+ */
+export async function startUnbound(dir: string, address: string, port: number, anchor: string, zones: ZoneText[], validate = true): Promise<UnboundInstance> {
+  const conf = join(dir, `unbound${validate ? '' : '-plain'}.conf`);
+  writeFileSync(conf, unboundConfig(dir, address, port, anchor, zones, validate));
   await run('unbound-checkconf', [conf]).catch((e: { stderr?: string; stdout?: string }) => {
     throw new Error(`unbound-checkconf: ${e.stderr || e.stdout}`);
   });
-  const log = join(dir, 'unbound.log');
+  const log = join(dir, `unbound${validate ? '' : '-plain'}.log`);
   const fd = openSync(log, 'w');
   const child = spawn('unbound', ['-d', '-c', conf], { stdio: ['ignore', fd, fd] });
   closeSync(fd);
@@ -91,7 +92,7 @@ export async function startUnbound(dir: string, address: string, port: number, a
   for (let i = 0; ; i++) {
     try {
       const r = await client.query('test.', 'SOA');
-      if (r.rcode === 'NOERROR' && r.authenticated) break;
+      if (r.rcode === 'NOERROR' && r.authenticated === validate) break;
     } catch {
       /* not up yet */
     }
