@@ -1,3 +1,4 @@
+/* global document, getComputedStyle -- readReport's callback runs in the page */
 // The UI smoke test's report steps: the report panel after a real probe, looked at in the
 // light, dark and high-contrast themes, and the exported file read with JavaScript off.
 import assert from 'node:assert/strict';

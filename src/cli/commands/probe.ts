@@ -123,7 +123,7 @@ export async function probeCommand(args: string[], io: CliIo): Promise<number> {
     try {
       writeFileSync(values.html, html);
     } catch (err) {
-      throw new Error(`cannot write the report to '${values.html}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new Error(`cannot write the report to '${values.html}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
     }
     io.stderr(`report written to ${values.html} (${Buffer.byteLength(html)} bytes)\n`);
   }
