@@ -29,6 +29,7 @@ export function sample(overrides: Partial<ProbeResult> = {}): ProbeResult {
     versions: { TLSv1: false, 'TLSv1.1': false, 'TLSv1.2': true, 'TLSv1.3': true },
     ciphers: null,
     connections: 4,
+    pipeliningGuard: null,
     findings: [],
     transcript: [
       { direction: 'server', text: '220 mx.example.org ESMTP', at: 30 },

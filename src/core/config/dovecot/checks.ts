@@ -8,6 +8,8 @@ import type { DovecotDocument } from './document';
 import { FILTER_TYPES, type Assignment, type EffectiveConfig } from './effective';
 import type { DovecotListener } from './listeners';
 import { CHILD_SECTIONS_23, KNOWN_SETTINGS_23, OBSOLETE_23, SECTION_FIELDS_23, TOP_SECTIONS_23 } from './known23';
+import { scopeOf, scopedSeverity } from './scope';
+import { isTemplateValue } from '../templates';
 import { closestName, invalidNetwork, invalidValue, parseDovecotBool } from './values';
 import { sectionPath, visitSections, visitSettings, type SettingVisit } from './visit';
 import { ONLY_24, RENAME_24_BY_NAME, SERVICE_DOC_23, SERVICE_DOC_24, SYNTAX_DOC_23, UPGRADE_DOC_24, settingDocUrl } from './settingsDocs';
@@ -64,7 +66,7 @@ export function runChecks({ doc, config, version, listeners }: CheckInput): Conf
           fix: { title: 'Remove the "<"', range: node.valueRange, newText: node.value },
         });
       }
-      if (node.valueKind !== 'quoted' && /%[a-zA-Z]/.test(node.value.replace(/%%/g, ''))) {
+      if (node.valueKind !== 'quoted' && /%[a-zA-Z]/.test(node.value.replace(/%%/g, '')) && !isTemplateValue(node.value)) {
         add({ id: 'dovecot-24-old-variable', severity: 'error', message: `Dovecot 2.4 removed one-letter %variables: write %{user}, %{user | domain}, ... instead.`, range: node.valueRange, docUrl: UPGRADE_DOC_24 });
       }
     } else {
@@ -98,7 +100,11 @@ export function runChecks({ doc, config, version, listeners }: CheckInput): Conf
       }
     }
     if (n === 'ssl' && node.value === 'no') {
-      add({ id: 'dovecot-ssl-disabled', severity: 'warning', message: 'ssl = no: no STARTTLS and no implicit-TLS listeners; passwords and mail cross the network in clear text.', range: node.range, docUrl: url('ssl') });
+      const scope = scopeOf(sections, config);
+      const proto = scope.criteria.protocol;
+      const where = proto ? ` for protocol ${proto}` : '';
+      const who = scope.reach === 'everyone' ? '' : ` (${scope.why})`;
+      add({ id: 'dovecot-ssl-disabled', severity: scopedSeverity('warning', scope.reach), message: `ssl = no${where}${who}: no STARTTLS and no implicit TLS${proto ? ` for ${proto}` : ''}; passwords and mail cross the network in clear text unless a proxy in front terminates TLS.`, range: node.range, docUrl: url('ssl') });
     }
     if (n === 'ssl_min_protocol' && WEAK_PROTOCOLS.has(node.value)) {
       const where = tlsMandatory ? ' where TLS is mandatory (ssl = required)' : implicitListeners.length > 0 ? ` on implicit-TLS listeners (${implicitListeners.join(', ')})` : '';
@@ -118,7 +124,7 @@ export function runChecks({ doc, config, version, listeners }: CheckInput): Conf
     }
     if ((n === 'ssl_prefer_server_ciphers' && parseDovecotBool(node.value) === true) || (n === 'ssl_server_prefer_ciphers' && node.value === 'server')) {
       const better = n === 'ssl_prefer_server_ciphers' ? 'no' : 'client';
-      add({ id: 'dovecot-prefer-server-ciphers', severity: 'info', message: `With only strong ciphers enabled, letting clients choose (${n} = ${better}) lets them pick what their hardware runs fastest (Mozilla guidance).`, range: node.valueRange, docUrl: url(n), fix: { title: `Set ${better}`, range: node.valueRange, newText: better } });
+      add({ id: 'dovecot-prefer-server-ciphers', severity: 'info', message: `${n} = ${node.value} makes the server choose the cipher; Mozilla's guidance is ${better}: with only strong ciphers enabled, clients pick what their hardware runs fastest.`, range: node.valueRange, docUrl: url(n), fix: { title: `Set ${better}`, range: node.valueRange, newText: better } });
     }
     if (n === 'ssl_cipher_list') {
       const weak = node.value.split(/[:\s,]+/).filter((t) => t && !/^[!-]/.test(t) && WEAK_CIPHER_TOKENS.test(t.replace(/^\+/, '')));
@@ -131,7 +137,11 @@ export function runChecks({ doc, config, version, listeners }: CheckInput): Conf
     const plaintextOn = (n === 'disable_plaintext_auth' && parseDovecotBool(node.value) === false) || (n === 'auth_allow_cleartext' && parseDovecotBool(node.value) === true);
     if (plaintextOn && !tlsMandatory) {
       const fixed = n === 'disable_plaintext_auth' ? 'yes' : 'no';
-      add({ id: 'dovecot-plaintext-auth', severity: 'error', message: `${n} = ${node.value} lets clients send passwords before TLS.`, range: node.range, docUrl: url(n), fix: { title: `Set ${fixed}`, range: node.valueRange, newText: fixed } });
+      // Severity follows who can reach the block the setting is written in.
+      const scope = scopeOf(sections, config);
+      const who = scope.reach === 'everyone' ? 'clients' : scope.why;
+      const harmless = scope.reach === 'loopback' ? ': their passwords never cross the network, so this is harmless' : scope.reach === 'trusted' ? ', so this changes nothing' : '';
+      add({ id: 'dovecot-plaintext-auth', severity: scopedSeverity('error', scope.reach), message: `${n} = ${node.value} lets ${who} send passwords before TLS${harmless}.`, range: node.range, docUrl: url(n), fix: { title: `Set ${fixed}`, range: node.valueRange, newText: fixed } });
     }
   }
 
@@ -215,7 +225,7 @@ function certificateSettingChecks(findings: ConfigFinding[], config: EffectiveCo
     // Set under the other version's name: the rename finding already says what to do.
     if (config.get(otherVersionName[name]!)) continue;
     if (!a || a.value === '' || a.value === '<') {
-      findings.push({ id: 'dovecot-ssl-cert-missing', severity: 'error', message: `ssl = ${sslValue} but ${name} is not set: the login processes refuse to start, so clients cannot connect.`, range: where(a), docUrl: settingDocUrl(name, version) });
+      findings.push({ id: 'dovecot-ssl-cert-missing', severity: 'error', message: `ssl = ${sslValue} but ${name} is not set: Dovecot logs "SSL context initialization failed" and serves no TLS, so STARTTLS is not offered and implicit-TLS listeners fail.`, range: where(a), docUrl: settingDocUrl(name, version) });
     }
   }
 }

@@ -60,11 +60,18 @@ export interface DovecotDocument {
   problems: DocumentProblem[];
   /** Set when the caller's signal stopped the reading early. */
   aborted: boolean;
+  /** Absolute includes of a copied config that are not on this machine (settings may hide there). */
+  notHere: string[];
 }
 
 export interface ReadOptions {
   readText?: (absPath: string) => string | undefined;
   signal?: AbortSignal;
+  /**
+   * The config was copied from another machine: a missing absolute include is a file that
+   * exists only on the server (information), not a Dovecot that refuses to start.
+   */
+  copied?: boolean;
 }
 
 /** Deeper sections are skipped (and reported): Dovecot's own configs nest 4 levels. */
@@ -75,7 +82,7 @@ const MAX_FILES = 2000;
 const lineRange = (file: string, line: number): SourceRange => ({ file, start: { line, character: 0 }, end: { line, character: 0 } });
 
 export function readDovecotDocument(root: string, options: ReadOptions = {}): DovecotDocument {
-  const doc: DovecotDocument = { root, files: [], children: [], problems: [], aborted: false };
+  const doc: DovecotDocument = { root, files: [], children: [], problems: [], aborted: false, notHere: [] };
   const problem = (id: string, severity: Severity, message: string, range: SourceRange) => doc.problems.push({ id, severity, message, range });
 
   const readText = (path: string): string | undefined => {
@@ -167,7 +174,11 @@ export function readDovecotDocument(root: string, options: ReadOptions = {}): Do
     }
     const matches = expandInclude(st.pattern, from);
     const glob = hasGlob(st.pattern) || expandBraces(st.pattern).length > 1;
-    if (glob && matches.length === 0 && !st.optional) {
+    const notHere = options.copied === true && st.pattern.startsWith('/');
+    if (glob && matches.length === 0 && notHere) doc.notHere.push(st.pattern);
+    if (glob && matches.length === 0 && !st.optional && notHere) {
+      problem('dovecot-include-not-here', 'info', `No file matches "${st.pattern}" on this machine; the server has them, so what they set is not analysed here.`, st.patternRange);
+    } else if (glob && matches.length === 0 && !st.optional) {
       problem('dovecot-include-missing', 'error', `No file matches "${st.pattern}"; Dovecot refuses to start (use !include_try for optional files).`, st.patternRange);
     }
     for (const file of matches) {
@@ -186,7 +197,9 @@ export function readDovecotDocument(root: string, options: ReadOptions = {}): Do
       }
       const text = readText(file);
       if (text === undefined) {
-        if (!st.optional) problem('dovecot-include-missing', 'error', `${file} cannot be read; Dovecot refuses to start (use !include_try for optional files).`, st.patternRange);
+        if (notHere) doc.notHere.push(file);
+        if (!st.optional && notHere) problem('dovecot-include-not-here', 'info', `${file} is not on this machine; the server has it, so what it sets is not analysed here.`, st.patternRange);
+        else if (!st.optional) problem('dovecot-include-missing', 'error', `${file} cannot be read; Dovecot refuses to start (use !include_try for optional files).`, st.patternRange);
         continue;
       }
       node.files.push({ file, children: parseFile(file, text, [...chain, id], depth) });

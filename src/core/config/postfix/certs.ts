@@ -16,6 +16,8 @@ export interface CertCheckOptions {
   now?: Date;
   /** Names to check when myhostname is not set: the user's host, or this machine's for the live folder. */
   defaultNames?: { name: string }[];
+  /** Not this machine's live config: missing files are on the server. */
+  copied?: boolean;
 }
 
 function paths(value: string): string[] {
@@ -67,6 +69,7 @@ export function checkServiceCertificates(services: PostfixService[], opts: CertC
         baseDir: opts.baseDir,
         expiryWarningDays: opts.expiryWarningDays,
         now: opts.now,
+        copied: opts.copied,
       });
       findings.push(...report.findings);
       entry.leaves.push(...report.leaves);
