@@ -18,6 +18,7 @@ export interface CertCheckOptions {
   defaultNames?: { name: string }[];
   /** Not this machine's live config: missing files are on the server. */
   copied?: boolean;
+  caPem?: string;
 }
 
 function paths(value: string): string[] {
@@ -70,6 +71,7 @@ export function checkServiceCertificates(services: PostfixService[], opts: CertC
         expiryWarningDays: opts.expiryWarningDays,
         now: opts.now,
         copied: opts.copied,
+        caPem: opts.caPem,
       });
       findings.push(...report.findings);
       entry.leaves.push(...report.leaves);
