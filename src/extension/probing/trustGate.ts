@@ -36,6 +36,12 @@ export class TrustGate {
     return { allowed: targets.filter((t) => !declined.has(t)), declined: [...declined] };
   }
 
+  /** Asks (when untrusted) before connecting for something else a workspace file names, such as a domain. */
+  async consent(subjects: readonly string[]): Promise<boolean> {
+    if (this.trusted || subjects.length === 0) return true;
+    return this.prompt(subjects);
+  }
+
   /** Only honoured when the extension runs under its integration tests. */
   setTestHooks(hooks: { simulateUntrusted?: boolean; prompt?: ConsentPrompt | null }): void {
     if (hooks.simulateUntrusted !== undefined) this.simulatedUntrusted = hooks.simulateUntrusted;
