@@ -78,6 +78,15 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 const readJson = (file) => { try { return JSON.parse(readFileSync(file, 'utf8')); } catch { return null; } };
 let failedTiers = 0;
 
+// Dovecot 2.4, the oracle for 2.4 configs: Debian 13's packages, fetched and unpacked once per
+// machine into ~/.cache (nothing installed). When this fails, the 2.4 oracle suite says so.
+if (serversWanted) {
+  console.log('\n== Dovecot 2.4 for the config oracle (unpacked once per machine into ~/.cache)');
+  if (spawnSync('bash', ['scripts/install-dovecot24.sh'], { stdio: ['ignore', 'inherit', 'inherit'] }).status !== 0) {
+    console.error('Fetching Dovecot 2.4 failed (see above); the 2.4 oracle tests will fail.');
+  }
+}
+
 const files = [...testFiles('out/test/unit'), ...(serversWanted ? testFiles('out/test/real') : [])];
 console.log(`\n== node --test (${files.length} files)`);
 const env = { ...process.env };

@@ -28,8 +28,8 @@ export class MailTlsContext implements vscode.Disposable {
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = this.track(vscode.window.createOutputChannel('Mail TLS Inspector', { log: true }));
     this.store = this.track(new ResultsStore());
-    this.index = this.track(new ConfigIndex(this.log, vscode.Uri.joinPath(extension.extensionUri, 'dist', 'configWorker.js').fsPath));
-    this.gate = new TrustGate((target) => this.isWorkspaceDeclared(target));
+    this.gate = this.track(new TrustGate((target) => this.isWorkspaceDeclared(target)));
+    this.index = this.track(new ConfigIndex(this.log, vscode.Uri.joinPath(extension.extensionUri, 'dist', 'configWorker.js').fsPath, this.gate));
     this.runner = this.track(new ProbeRunner(this.store, this.gate, this.log));
     this.domains = this.track(new DomainStore());
     this.live = this.track(new LiveFindings(this.index, this.store, this.log, this.domains));

@@ -4,7 +4,9 @@
  * unbalanced braces and absurd nesting become problems with a range.
  */
 import { readFileSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Severity } from '../../findings';
+import { notCheckedMessage } from '../readScope';
 import type { SourceRange } from '../types';
 import { expandBraces, expandInclude, hasGlob } from './glob';
 import { lexDovecot, type ValueKind } from './lexer';
@@ -66,6 +68,8 @@ export interface DovecotDocument {
 
 export interface ReadOptions {
   readText?: (absPath: string) => string | undefined;
+  /** Includes outside what may be read (restricted mode) are reported, not opened. */
+  mayRead?: (absPath: string) => boolean;
   signal?: AbortSignal;
   /**
    * The config was copied from another machine: a missing absolute include is a file that
@@ -172,6 +176,11 @@ export function readDovecotDocument(root: string, options: ReadOptions = {}): Do
       problem('dovecot-syntax-error', 'error', 'The include names no file.', st.range);
       return node;
     }
+    const target = isAbsolute(st.pattern) ? st.pattern : resolve(dirname(from), st.pattern);
+    if (options.mayRead && !options.mayRead(target)) {
+      problem('dovecot-file-not-checked', 'info', notCheckedMessage(target), st.patternRange);
+      return node;
+    }
     const matches = expandInclude(st.pattern, from);
     const glob = hasGlob(st.pattern) || expandBraces(st.pattern).length > 1;
     const notHere = options.copied === true && st.pattern.startsWith('/');
@@ -193,6 +202,10 @@ export function readDovecotDocument(root: string, options: ReadOptions = {}): Do
       }
       if (chain.length >= MAX_INCLUDE_DEPTH || doc.files.length >= MAX_FILES) {
         problem('dovecot-include-cycle', 'error', `Includes nest too deeply at ${file}; it is not analysed.`, st.patternRange);
+        continue;
+      }
+      if (options.mayRead && !options.mayRead(file)) {
+        problem('dovecot-file-not-checked', 'info', notCheckedMessage(file), st.patternRange);
         continue;
       }
       const text = readText(file);

@@ -61,6 +61,7 @@ export function analyzeDovecot(file: string, options: AnalyzeOptions = {}): Dove
   const readOptions: Parameters<typeof readDovecotDocument>[1] = {};
   if (options.readText) readOptions.readText = options.readText;
   if (options.signal) readOptions.signal = options.signal;
+  if (options.mayRead) readOptions.mayRead = options.mayRead;
   const copied = !isLiveRoot(root, 'dovecot', options);
   readOptions.copied = copied;
   const document = readDovecotDocument(root, readOptions);
@@ -163,8 +164,10 @@ function certificateReport(config: EffectiveConfig, version: '2.3' | '2.4', opti
       ...(key ? { key } : {}),
       hostnames: scope.names,
       copied,
+      ...(options.caPem ? { caPem: options.caPem } : {}),
       ...(options.expiryWarningDays !== undefined ? { expiryWarningDays: options.expiryWarningDays } : {}),
       ...(options.now ? { now: options.now } : {}),
+      ...(options.mayRead ? { mayRead: options.mayRead } : {}),
     });
     findings.push(...report.findings);
     leaves.push(...report.leaves);
