@@ -7,6 +7,7 @@ import { setConfigHost } from './configHostCommand';
 import { refreshExplorer, revealInConfig, showLog } from './navigationCommands';
 import { probeActiveConfig, probeAgain, probeAll, probeEndpoint } from './probeCommands';
 import { copyMarkdown, exportJson, showTranscript } from './reportCommands';
+import { exportReportHtml, exportReportPng, showReport } from './reportViewCommands';
 
 type CommandFactory = (ctx: MailTlsContext) => (...args: never[]) => unknown;
 
@@ -18,6 +19,9 @@ const COMMANDS: Record<string, CommandFactory> = {
   'mailTls.showTranscript': showTranscript,
   'mailTls.copyMarkdown': copyMarkdown,
   'mailTls.exportJson': exportJson,
+  'mailTls.showReport': showReport,
+  'mailTls.exportReportHtml': exportReportHtml,
+  'mailTls.exportReportPng': exportReportPng,
   'mailTls.revealInConfig': revealInConfig,
   'mailTls.refreshExplorer': refreshExplorer,
   'mailTls.showLog': showLog,

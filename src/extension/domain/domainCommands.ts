@@ -76,7 +76,7 @@ async function runCheck(ctx: MailTlsContext, domain: string): Promise<DomainResu
         }
       },
     );
-    ctx.domains.setResult(domain, result);
+    ctx.domains.setResult(domain, result, options.resolvers === undefined);
     ctx.log.info(`Checked ${domain}: ${result.mx.length} MX, ${result.findings.length} finding(s), ${result.stats.dnsQueries} DNS queries, ${result.stats.connections} connections, ${result.stats.ms} ms`);
     return result;
   } catch (err) {

@@ -10,6 +10,8 @@ export interface DomainEntry {
   running: boolean;
   /** When the result or error arrived (ms since the epoch). */
   receivedAt?: number;
+  /** The check asked the system's resolvers: what it saw of DNSSEC holds for this machine. */
+  systemResolvers?: boolean;
 }
 
 export class DomainStore implements vscode.Disposable {
@@ -36,8 +38,8 @@ export class DomainStore implements vscode.Disposable {
     this.changed.fire(domain);
   }
 
-  setResult(domain: string, result: DomainResult): void {
-    this.entries.set(domain, { domain, result, running: false, receivedAt: Date.now() });
+  setResult(domain: string, result: DomainResult, systemResolvers = false): void {
+    this.entries.set(domain, { domain, result, running: false, receivedAt: Date.now(), systemResolvers });
     this.changed.fire(domain);
   }
 

@@ -10,6 +10,7 @@ import { SEVERITY_ORDER } from '../../core/findings';
 import { MAX_CONFIG_BYTES } from '../../core/defaults';
 import type { JoinEndpoint } from '../../core/live/joinFindings';
 import { buildJoinEndpoints } from '../../core/live/joinInputs';
+import type { OutboundDane } from '../../core/live/daneResolverJoin';
 
 /** Larger files are not analysed; a warning at their first line says so. */
 /** Past this many findings in one file, a note says how many more there are. */
@@ -35,6 +36,8 @@ export interface AnalysisData {
   endpoints: ConfigEndpoint[];
   /** What each declared endpoint's config says, for joining with its live result. */
   joins: JoinEndpoint[];
+  /** Postfix main.cf's outbound DANE level and where it is set, when it is dane or dane-only. */
+  outboundDane?: OutboundDane;
   elapsedMs: number;
 }
 
@@ -76,6 +79,8 @@ export function runAnalysis(request: AnalysisRequest): { data: AnalysisData; ana
   for (const file of outside) findings.unshift({ id: 'config-not-checked', severity: 'info', message: notCheckedMessage(file), range: firstLine(file), docUrl: serverDocs(file) });
   const joins = buildJoinEndpoints({ analyses }, endpoints);
   const data: AnalysisData = { root: request.root, reads: [...reads], findings, endpoints, joins, elapsedMs: Math.round(performance.now() - started) };
+  const outboundDane = outboundDaneOf(analyses);
+  if (outboundDane) data.outboundDane = outboundDane;
   return { data, analyses };
 }
 
@@ -120,4 +125,13 @@ const firstLine = (file: string) => ({ file, start: { line: 0, character: 0 }, e
 
 function serverDocs(file: string): string {
   return /^(main|master)\.cf/.test(basename(file)) ? 'https://www.postfix.org/postconf.5.html' : 'https://doc.dovecot.org/';
+}
+
+function outboundDaneOf(analyses: readonly ConfigAnalysis[]): OutboundDane | undefined {
+  for (const a of analyses) {
+    const level = a.postfix?.global.effective('smtp_tls_security_level');
+    const word = level?.expanded.trim().toLowerCase();
+    if (level?.range && (word === 'dane' || word === 'dane-only')) return { level: word, range: level.range };
+  }
+  return undefined;
 }
