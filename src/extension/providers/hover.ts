@@ -71,7 +71,10 @@ export class SettingHoverProvider implements vscode.HoverProvider, vscode.Dispos
 
     if (facts.affectedTargets.length > 0) {
       md.appendMarkdown(`**${vscode.l10n.t('Live')}**\n\n`);
-      for (const target of facts.affectedTargets) md.appendMarkdown(`- ${this.liveLine(target)}\n`);
+      // A setting many services use would list as many "not probed yet" lines: they share one.
+      const unprobed = facts.affectedTargets.filter((t) => !this.ctx.store.isRunning(t) && !this.ctx.store.error(t) && !this.ctx.store.get(t));
+      for (const target of facts.affectedTargets) if (!unprobed.includes(target)) md.appendMarkdown(`- ${this.liveLine(target)}\n`);
+      if (unprobed.length > 0) md.appendMarkdown(`- ${unprobedLine(unprobed)}\n`);
       md.appendMarkdown('\n');
     }
     return md;
@@ -98,6 +101,13 @@ export class SettingHoverProvider implements vscode.HoverProvider, vscode.Dispos
   dispose(): void {
     vscode.Disposable.from(...this.disposables).dispose();
   }
+}
+
+/** One line for every endpoint without a result, each a link that probes it (five shown, then a count). */
+function unprobedLine(targets: readonly string[]): string {
+  const shown = targets.slice(0, 5).map((t) => `[${t}](${commandUri('mailTls.probeEndpoint', t)})`);
+  const more = targets.length > 5 ? ` ${vscode.l10n.t('and {0} more', targets.length - 5)}` : '';
+  return `$(circle-large-outline) ${vscode.l10n.t('Not probed yet ({0}):', targets.length)} ${shown.join(', ')}${more}`;
 }
 
 function commandUri(command: string, ...args: unknown[]): string {

@@ -1,0 +1,108 @@
+// The host a config describes, in the editor: a copied config with only wildcard listeners has
+// no known host, so its endpoint is shown as such and not probed; "Set Host for This Config…"
+// stores a host in mailTls.configHosts, the endpoint moves there and is probed; a host written
+// in upper case finds its result (a loopback server counts the connections).
+import assert from 'node:assert/strict';
+import { createServer, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import type { MailTlsApi } from '../../../src/extension/api';
+import { generatedDir, getApi, removeGenerated, waitFor, writeGenerated } from './support';
+
+type Node = vscode.TreeItem & { kind: string; target?: string; data?: { declaration?: { host: { known: boolean; reason: string } } } };
+
+describe('the host a config describes (Endpoint Explorer)', function () {
+  this.timeout(120_000);
+  let api: MailTlsApi;
+  let server: ReturnType<typeof createServer>;
+  let connections = 0;
+  const sockets: Socket[] = [];
+  let port = 0;
+  let masterCf = '';
+
+  const children = async (node?: Node) => ((await api.explorer.getChildren(node as never)) ?? []) as unknown as Node[];
+  const endpointsOfMasterCf = async (): Promise<Node[]> => {
+    const roots = await children();
+    const group = roots.find((n) => n.resourceUri?.fsPath === masterCf);
+    return group ? children(group) : [];
+  };
+
+  before(async function () {
+    api = await getApi();
+    server = createServer((socket) => {
+      connections++;
+      sockets.push(socket);
+      socket.on('error', () => undefined);
+      socket.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as { port: number }).port;
+    // A config copied from a server: no myhostname, no certificate, a wildcard listener.
+    writeGenerated('hosts/copied/postfix/main.cf', 'smtpd_tls_security_level = may\n');
+    masterCf = writeGenerated('hosts/copied/postfix/master.cf', `${port} inet n - n - - smtpd\n`);
+    await vscode.commands.executeCommand('mailTls.refreshExplorer');
+    await api.whenIdle();
+  });
+
+  after(async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    await vscode.workspace.getConfiguration('mailTls', folder).update('configHosts', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+    for (const s of sockets) s.destroy();
+    await new Promise((resolve) => server?.close(resolve));
+    removeGenerated('hosts');
+  });
+
+  it('an endpoint with no known host is shown as such and not probed', async () => {
+    const [endpoint] = await waitFor('the copied config in the tree', async () => {
+      const found = await endpointsOfMasterCf();
+      return found.length > 0 ? found : undefined;
+    });
+    assert.equal(endpoint!.contextValue, 'mailTls:endpointUnknownHost:declared');
+    assert.match(String(endpoint!.description), /host unknown, not probed/);
+    assert.equal((endpoint!.iconPath as vscode.ThemeIcon).id, 'question');
+    await vscode.commands.executeCommand('mailTls.probeAll');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(connections, 0, 'Probe All connected to an endpoint whose host is unknown');
+  });
+
+  it('Set Host for This Config… stores the host; the endpoint is probed there, upper case and all', async () => {
+    const [unknown] = await endpointsOfMasterCf();
+    await vscode.commands.executeCommand('mailTls.setConfigHost', unknown ? { resourceUri: vscode.Uri.file(masterCf) } : undefined, 'LOCALHOST');
+    const stored = vscode.workspace.getConfiguration('mailTls').get<Record<string, string>>('configHosts');
+    assert.deepEqual(stored, { 'generated/hosts/copied/postfix': 'LOCALHOST' });
+    const endpoint = await waitFor('the endpoint on the host that was set', async () => (await endpointsOfMasterCf()).find((n) => /^mailTls:endpoint:/.test(n.contextValue ?? '')));
+    assert.match(endpoint.target ?? '', new RegExp(`^smtp://localhost:${port}$`, 'i'));
+    assert.equal(endpoint.contextValue, 'mailTls:endpoint:unprobed:declared');
+    await vscode.commands.executeCommand('mailTls.probeEndpoint', endpoint.target);
+    assert.ok(connections >= 1, 'the probe did not reach the host that was set');
+    // The result is stored under the canonical (lower-case) URL and still found for this node.
+    await waitFor('the probed endpoint with its result in the tree', async () => {
+      const node = (await endpointsOfMasterCf()).find((n) => n.target === endpoint.target);
+      return node && /^mailTls:endpoint:(passed|warning|failed):declared$/.test(node.contextValue ?? '') ? node : undefined;
+    });
+  });
+});
+
+describe('hover on a setting that ten services use', function () {
+  this.timeout(60_000);
+  after(() => removeGenerated('hover-many'));
+
+  it('lists the endpoints not probed yet on one line, not one line each', async () => {
+    const api = await getApi();
+    writeGenerated('hover-many/postfix/main.cf', 'smtpd_tls_security_level = may\n');
+    const services = Array.from({ length: 10 }, (_, i) => `127.0.0.1:${41000 + i} inet n - n - - smtpd\n`).join('');
+    writeGenerated('hover-many/postfix/master.cf', services);
+    await vscode.commands.executeCommand('mailTls.refreshExplorer');
+    await api.whenIdle();
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(join(generatedDir(), 'hover-many/postfix/main.cf')));
+    const text = await waitFor('a hover listing the ten endpoints', async () => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(0, 3));
+      const value = hovers.flatMap((h) => h.contents).map((c) => (c instanceof vscode.MarkdownString ? c.value : String(c))).join('\n');
+      return value.includes('Not probed yet') ? value : undefined;
+    });
+    assert.equal(text.match(/not probed yet/gi)?.length, 1, text);
+    assert.match(text, /Not probed yet \(10\):/);
+    assert.match(text, /and 5 more/);
+  });
+});
