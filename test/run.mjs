@@ -2,12 +2,15 @@
 // run the unit and real-server suites with node's test runner, then (unless
 // MAIL_TLS_SKIP_VSCODE=1) the integration suites and the UI smoke test inside code-server, then
 // tear the servers down. Closes with one line counting every tier: `N passed, N failed`.
+// `--unit` (npm run test:unit): only the build and the tests under test/unit, which need no
+// test mail server and no editor.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 process.chdir(root);
+const unitOnly = process.argv.includes('--unit');
 
 function step(title, command, args, options = {}) {
   console.log(`\n== ${title}`);
@@ -40,7 +43,7 @@ step('bundle (esbuild)', process.execPath, ['esbuild.mjs']);
 
 // The editor tiers probe the test servers; without them their suites would skip, and a tier
 // that skips its suites fails. Say so before the minutes of building and starting.
-if (process.env.MAIL_TLS_SKIP_SERVERS === '1' && process.env.MAIL_TLS_SKIP_VSCODE !== '1') {
+if (!unitOnly && process.env.MAIL_TLS_SKIP_SERVERS === '1' && process.env.MAIL_TLS_SKIP_VSCODE !== '1') {
   console.error('MAIL_TLS_SKIP_SERVERS=1 needs MAIL_TLS_SKIP_VSCODE=1 too: the editor tiers run against the test servers. For the tests that need neither: npm run test:unit.');
   process.exit(2);
 }
@@ -51,7 +54,7 @@ mkdirSync(runDir, { recursive: true });
 // Real Postfix and Dovecot for the suites under test/real; see test/servers.
 let servers = null;
 const serverCli = 'out/test/servers/cli.js';
-const serversWanted = process.env.MAIL_TLS_SKIP_SERVERS !== '1';
+const serversWanted = !unitOnly && process.env.MAIL_TLS_SKIP_SERVERS !== '1';
 if (serversWanted) {
   console.log('\n== start the test mail servers');
   const stateFile = join(runDir, 'servers.json');
@@ -129,7 +132,7 @@ async function editorTier(title, script, ...args) {
 }
 
 // Inside a real VS Code (code-server in Chromium), while the mail servers are still up.
-if (process.env.MAIL_TLS_SKIP_VSCODE !== '1') {
+if (!unitOnly && process.env.MAIL_TLS_SKIP_VSCODE !== '1') {
   console.log('\n== code-server (installed once per machine into ~/.cache)');
   if (spawnSync('bash', ['scripts/install-code-server.sh'], { stdio: ['ignore', 'inherit', 'inherit'] }).status !== 0) {
     console.error('Installing code-server failed (see above). Set MAIL_TLS_SKIP_VSCODE=1 to skip the editor tiers.');
