@@ -9,7 +9,7 @@ const root = resolve(import.meta.dirname, '..');
 process.chdir(root);
 const args = process.argv.slice(2);
 if (!args.includes('--no-build')) {
-  spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  spawnSync(process.execPath, ['node_modules/@typescript/native/bin/tsc', '-p', '.'], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 const entry = 'out/bench/load.js';
 if (!existsSync(entry)) {

@@ -5,12 +5,14 @@ import type { ActivationClock, ActivationTimes } from './activationClock';
 import type { MailTlsContext } from './context';
 import type { LiveFinding } from '../core/live/types';
 import type { ConsentPrompt } from './probing/trustGate';
-import type { EndpointExplorer } from './views/endpointExplorer';
-import type { ExplorerNode } from './views/explorerNodes';
+import type { DomainEntry } from './domain/domainStore';
+import type { EndpointExplorer, TreeNode } from './views/endpointExplorer';
 
 export interface MailTlsApi {
   /** The Endpoint Explorer's data provider (its getChildren is side-effect free). */
-  readonly explorer: vscode.TreeDataProvider<ExplorerNode>;
+  readonly explorer: vscode.TreeDataProvider<TreeNode>;
+  /** The latest check of a domain (Check Domain…), with its result or error. */
+  domain(domain: string): DomainEntry | undefined;
   /** The latest result for a target, and when it arrived. */
   latest(target: string): { result: ProbeResult; receivedAt: number } | undefined;
   /** Fires when a result arrives or a probe starts. */
@@ -32,6 +34,7 @@ export function createApi(ctx: MailTlsContext, explorer: EndpointExplorer, clock
     explorer,
     activationTimes: () => clock.times(),
     latest: (target) => ctx.store.get(target),
+    domain: (domain) => ctx.domains.get(domain),
     onDidChangeResults: ctx.store.onDidChange,
     liveFindings: (target) => ctx.live.forTarget(target),
     cancelAll: () => ctx.runner.cancelAll(),

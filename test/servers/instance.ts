@@ -17,7 +17,7 @@ import { STATE_VERSION, type MainEndpoints, type TestServersState, type VariantE
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 const RUN_ROOT = join(REPO_ROOT, '.test-run', 'mail-servers');
 const VARIANTS: VariantName[] = ['expired', 'wrongHost', 'selfSigned', 'noIntermediate'];
-const PORTS_PER_INSTANCE = 17;
+const PORTS_PER_INSTANCE = 18;
 
 function instanceId(stateFile: string): string {
   return createHash('sha256').update(resolve(stateFile)).digest('hex').slice(0, 8);
@@ -49,8 +49,10 @@ function layoutPorts(base: number): { postfix: PostfixPorts; dovecot: DovecotPor
   const postfix: PostfixPorts = {
     smtp: take(), submission: take(), smtps: take(),
     variants: Object.fromEntries(VARIANTS.map((v) => [v, { smtp: take(), smtps: take() }])) as PostfixPorts['variants'],
+    postscreen: 0,
   };
   const dovecot: DovecotPorts = { lmtp: take(), imap: take(), imaps: take(), pop3: take(), pop3s: take(), sieve: take() };
+  postfix.postscreen = take();
   return { postfix, dovecot };
 }
 
@@ -62,6 +64,7 @@ function endpoints(p: { postfix: PostfixPorts; dovecot: DovecotPorts }): MainEnd
     smtp: pf('smtp', p.postfix.smtp),
     submission: pf('submission', p.postfix.submission),
     smtps: pf('smtps', p.postfix.smtps),
+    postscreen: pf('smtp', p.postfix.postscreen),
     lmtp: dv('lmtp', local), imap: dv('imap', local), imaps: dv('imaps', local),
     pop3: dv('pop3', local), pop3s: dv('pop3s', local), sieve: dv('sieve', local),
     lmtpRemote: dv('lmtp', remote), imapRemote: dv('imap', remote), imapsRemote: dv('imaps', remote),

@@ -20,6 +20,7 @@ export interface PostfixPorts {
   submission: number;
   smtps: number;
   variants: Record<VariantName, { smtp: number; smtps: number }>;
+  postscreen: number;
 }
 
 export interface PostfixInstance {
@@ -83,8 +84,26 @@ function masterCf(ports: PostfixPorts, pki: TestPki): string {
     services.push(line(p.smtp, [`syslog_name=postfix/${name}`, chain]));
     services.push(line(p.smtps, [`syslog_name=postfix/${name}-smtps`, chain, 'smtpd_tls_wrappermode=yes']));
   }
+  // postscreen as an MX runs it, with its deep protocol tests; the greet pause is shortened
+  // from 6 s to 1 s so that tests stay quick (the pregreet test itself is unchanged).
+  services.push('# postscreen in front of smtpd (the "smtpd" pass service below)');
+  services.push([`127.0.0.1:${ports.postscreen} inet n - n - 1 postscreen`, ...[
+    'syslog_name=postfix/postscreen',
+    'postscreen_access_list=',
+    'postscreen_greet_action=enforce',
+    'postscreen_greet_wait=1s',
+    'postscreen_pipelining_enable=yes',
+    'postscreen_pipelining_action=enforce',
+    'postscreen_non_smtp_command_enable=yes',
+    'postscreen_non_smtp_command_action=enforce',
+    'postscreen_bare_newline_enable=yes',
+    'postscreen_bare_newline_action=enforce',
+  ].map((o) => `  -o ${o}`)].join('\n'));
+  services.push('smtpd pass - - n - - smtpd\n  -o syslog_name=postfix/postscreen-smtpd');
   // The internal services smtpd needs; chroot off everywhere (no chroot jail to populate).
   const internal = [
+    'tlsproxy unix - - n - 0 tlsproxy',
+    'dnsblog unix - - n - 0 dnsblog',
     'cleanup unix n - n - 0 cleanup',
     'qmgr unix n - n 300 1 qmgr',
     'tlsmgr unix - - n 1000? 1 tlsmgr',

@@ -12,6 +12,13 @@ export interface MainEndpoints {
   submission: string;
   /** Postfix with implicit TLS (wrappermode). */
   smtps: string;
+  /**
+   * Postfix's postscreen in front of smtpd, as on many MX hosts: deep protocol tests on
+   * (pipelining, non-SMTP commands, bare newlines), `greet_action = enforce`, an empty access
+   * list (loopback is tested too), STARTTLS through tlsproxy. Violations go to `postfixLog`
+   * under `postfix/postscreen`.
+   */
+  postscreen: string;
   /** Dovecot LMTP on TCP; Dovecot 2.3 offers STARTTLS there. */
   lmtp: string;
   /** Dovecot, TLS 1.2+ only. 127.0.0.1 to 127.0.0.1 counts as secured for Dovecot (AUTH before TLS). */

@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseResolver } from '../../core/dns/client';
-import { checkDomain, normalDomain } from '../../core/domain';
+import { checkDomain, everyFinding, normalDomain } from '../../core/domain';
 import type { DomainResult } from '../../core/domain/types';
 import { CliIo, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
-import { allFindings, formatDomain } from '../domainReport';
+import { formatDomain } from '../domainReport';
 
 const HELP = `usage: mail-tls domain <domain...> [options]
 
@@ -117,5 +117,5 @@ export async function domainCommand(args: string[], io: CliIo): Promise<number> 
   }
   if (values.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
   else io.stdout(results.map(formatDomain).join('\n'));
-  return results.some((r) => allFindings(r).some((f) => f.severity === 'error')) ? EXIT_FINDINGS : EXIT_OK;
+  return results.some((r) => everyFinding(r).some((f) => f.severity === 'error')) ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -11,6 +11,11 @@ export interface AnalyzeOptions extends HostOptions {
   expiryWarningDays?: number;
   /** Postfix version whose defaults and syntax apply, e.g. `3.7`. Default: 3.7 (Debian 12). */
   postfixVersion?: string;
+  /**
+   * Files the analysis may open besides the config itself (certificates, keys, includes). In an
+   * untrusted workspace: only those inside it. Default: every file.
+   */
+  mayRead?: (absPath: string) => boolean;
   /** Clock for the certificate checks, for tests. */
   now?: Date;
 }

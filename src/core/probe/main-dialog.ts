@@ -21,6 +21,8 @@ export interface MainDialogHooks {
   onGreeting(): void;
   /** Called with the negotiated version once the handshake is done. */
   onHandshake(version: string): void;
+  /** Called with the capabilities seen before STARTTLS (not called for implicit TLS). */
+  onCapabilities?(before: string[]): void;
 }
 
 export function tlsInfo(socket: tls.TLSSocket): TlsInfo {
@@ -88,6 +90,7 @@ export async function runMainDialog(s: ConnectionSettings, result: ProbeResult, 
     if (target.tlsMode === 'starttls') {
       const before = await driver.readCapabilities(ctx, greeting);
       result.capabilities.beforeTls = before;
+      hooks.onCapabilities?.(before);
       add(plaintextAuthFinding(target.protocol, driver.plaintextAuthSignals(before)));
       if (target.protocol === 'submission') {
         const mail = await (target.dialect === 'lmtp' ? LMTP : SMTP).mailBeforeTls(ctx, before);

@@ -48,6 +48,7 @@ export function emptyResult(target: ProbeTarget, startedAt: Date): ProbeResult {
     tls: null,
     certificate: null,
     versions: { TLSv1: null, 'TLSv1.1': null, 'TLSv1.2': null, 'TLSv1.3': null },
+    pipeliningGuard: null,
     ciphers: null,
     connections: 0,
     findings: [],
@@ -119,6 +120,22 @@ export function errorFinding(err: unknown, target: ProbeTarget, timeouts: PhaseT
 }
 
 /**
+ * Postscreen answers before smtpd: an SMTP banner naming Postfix whose EHLO before TLS lacks
+ * PIPELINING (smtpd always offers it; postscreen with its pipelining test on never does).
+ * Pipelining there is logged as a bot's COMMAND PIPELINING, and fail2ban rules ban on it.
+ */
+export function pipeliningGuard(target: ProbeTarget, before: string[] | null, greeting: string | null): { postscreen: boolean; reason: string } | null {
+  if (target.dialect !== 'smtp' || !before || before.length === 0) return null;
+  if (before.some((c) => /^PIPELINING\b/i.test(c)) || !/\bPostfix\b/i.test(greeting ?? '')) return null;
+  return {
+    postscreen: true,
+    reason: "Postfix's postscreen, not smtpd, answered before TLS (a Postfix banner, and an EHLO without PIPELINING): the capabilities listed before TLS are postscreen's. " +
+      'The STARTTLS injection test sends a command pipelined behind STARTTLS; postscreen logs that as COMMAND PIPELINING, and common fail2ban rules ban the address for it, so it was not run. ' +
+      'Probe again once this address has passed postscreen (smtpd answers then), or test smtpd directly.',
+  };
+}
+
+/**
  * Probes one endpoint. Network problems become findings (ok=false); the promise rejects only
  * for a bad target or CA file, or when `options.signal` aborts (with the signal's reason, an
  * AbortError by default), after every socket is closed.
@@ -165,6 +182,8 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
   const greetingAccepted = new Promise<void>((resolve) => (greeted = resolve));
   let handshaken!: (version: string | null) => void;
   const negotiated = new Promise<string | null>((resolve) => (handshaken = resolve));
+  let capabilitiesSeen!: (before: string[] | null) => void;
+  const capabilities = new Promise<string[] | null>((resolve) => (capabilitiesSeen = resolve));
   let mainDone = false;
   const stillWanted = () => !mainDone || result.tls !== null;
 
@@ -177,6 +196,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
       keepChain: options.keepChain,
       onGreeting: greeted,
       onHandshake: handshaken,
+      onCapabilities: capabilitiesSeen,
     }))
     .catch((err: unknown) => {
       if (!controller.signal.aborted || controller.signal.reason instanceof TotalTimeout) {
@@ -187,6 +207,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
       mainDone = true;
       greeted();
       handshaken(null);
+      capabilitiesSeen(null);
     });
 
   // The cipher scan stops starting hellos at 80% of the total timeout, so that what it found
@@ -226,7 +247,17 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
     }
     if (options.checkInjection !== false && target.tlsMode === 'starttls') {
       tasks.push((async () => {
+        // An SMTP server that does not offer PIPELINING (postscreen does not) counts a pipelined
+        // command as a bot's: the test is skipped there rather than get this address banned.
+        const before = await capabilities;
         if (!stillWanted()) return;
+        const guard = pipeliningGuard(target, before, result.greeting);
+        if (guard) {
+          result.pipeliningGuard = guard;
+          record('info', `STARTTLS injection test skipped: ${guard.reason}`);
+          result.findings.push(finding('starttls-injection-not-tested', 'info', guard.postscreen ? 'Postscreen answers before smtpd: injection not tested' : 'No PIPELINING: injection not tested', guard.reason));
+          return;
+        }
         const outcome = await retry('the STARTTLS injection test', () => limiter.run(() => checkInjection(settings)));
         if (outcome.rateLimited) refusals.push({ what: 'the STARTTLS injection test', greeting: outcome.rateLimited });
         record('info', `STARTTLS injection test: ${outcome.reason}`);

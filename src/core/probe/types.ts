@@ -155,6 +155,12 @@ export interface ProbeResult {
   certificate: CertificateReport | null;
   /** Which TLS versions the server accepts, each from its own handshake; null where unknown. */
   versions: Record<TlsVersionName, boolean | null>;
+  /**
+   * SMTP: the EHLO before TLS lacked PIPELINING, as when Postfix's postscreen answers instead
+   * of smtpd: the capabilities before TLS are postscreen's, and the injection test (which
+   * pipelines) was skipped so as not to be logged as a bot.
+   */
+  pipeliningGuard: { postscreen: boolean; reason: string } | null;
   /** The cipher scan (`ciphers` option); null when not run. */
   ciphers: CipherScan | null;
   /** TCP connections this probe opened, the main one included. */

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { MailTlsContext } from '../context';
 import { copyTlsaRecord } from '../dane/tlsaCommands';
+import { checkDomainCommand } from '../domain/domainCommands';
 import { refreshExplorer, revealInConfig, showLog } from './navigationCommands';
 import { probeActiveConfig, probeAgain, probeAll, probeEndpoint } from './probeCommands';
 import { copyMarkdown, exportJson, showTranscript } from './reportCommands';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, CommandFactory> = {
   'mailTls.refreshExplorer': refreshExplorer,
   'mailTls.showLog': showLog,
   'mailTls.copyTlsaRecord': copyTlsaRecord,
+  'mailTls.checkDomain': checkDomainCommand,
 };
 
 export function registerCommands(ctx: MailTlsContext): void {

@@ -1,4 +1,5 @@
 /** Checks on main.cf and master.cf as written: syntax, duplicates, deprecated names, expansion. */
+import { isTemplateValue } from '../templates';
 import type { ConfigFinding } from '../types';
 import type { ParamScope } from './effective';
 import type { MainCfDocument, MainCfEntry } from './mainCf';
@@ -51,7 +52,7 @@ export function checkMainCfSyntax(main: MainCfDocument): ConfigFinding[] {
 export function checkMasterCfSyntax(master: MasterCfDocument, services: PostfixService[]): ConfigFinding[] {
   const out: ConfigFinding[] = master.problems.map((p) => finding('postfix-syntax', 'error', p.message, p.range, MASTER_DOC));
   for (const s of services) {
-    if (s.type === 'inet' && s.port === undefined) {
+    if (s.type === 'inet' && s.port === undefined && !isTemplateValue(s.name)) {
       out.push(finding('postfix-unknown-service', 'warning', `The service name ${s.name} does not resolve to a TCP port.`, s.entry.serviceRange, MASTER_DOC));
     }
   }
