@@ -121,7 +121,7 @@ export async function checkDomain(input: string, options: DomainCheckOptions = {
       return;
     }
     connections++;
-    const got = await fetchPolicy(domain, { address: first.address, port: options.httpsPort, caPem, timeout: options.timeouts?.total ?? 10_000, signal });
+    const got = await fetchPolicy(domain, { address: first.address, caPem, timeout: options.timeouts?.total ?? 10_000, signal });
     mtaSts.httpStatus = got.status;
     mtaSts.fetchError = got.error;
     if (got.body !== null) {
