@@ -5,10 +5,11 @@
 //
 //   node test/ui/smoke.mjs [--vsix FILE] [--update-screenshot] [--summary FILE] [--keep]
 //
-// --update-screenshot also writes media/screenshot.png (the README's picture); CI never does.
-// Needs the real test servers (MAIL_TLS_TEST_SERVERS, as npm test sets it): the workspace lists
-// their endpoints, so the explorer shows real probe results. Every step must pass: a step whose
-// feature is missing fails, and the run fails unless every step ran and passed.
+// --update-screenshot also writes media/screenshot.png and media/report.png (the README's
+// pictures); CI never does. Needs the real test servers (MAIL_TLS_TEST_SERVERS, as npm test
+// sets it): the workspace lists their endpoints, so the explorer shows real probe results.
+// Every step must pass: a step whose feature is missing fails, and the run fails unless every
+// step ran and passed.
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -98,7 +99,7 @@ async function main() {
     const page = browser.pages()[0] ?? (await browser.newPage());
     page.on('console', (msg) => workbenchLog.push(`[${msg.type()}] ${msg.text()}`));
     page.on('pageerror', (err) => workbenchLog.push(`[pageerror] ${err.message}`));
-    await page.goto(workbenchUrl(cs, workspace.dir));
+    await page.goto(workbenchUrl(cs, workspace.dir), { timeout: 180_000 });
 
     const container = manifest.contributes?.viewsContainers?.activitybar?.[0];
     return await runSteps(page, {
@@ -123,6 +124,7 @@ try {
   counts = await main();
   if (opts['update-screenshot'] && counts.failed === 0) {
     copyFileSync(join(screenshotDir, 'overview.png'), join(repoRoot, 'media', 'screenshot.png'));
+    if (existsSync(join(screenshotDir, 'report-light.png'))) copyFileSync(join(screenshotDir, 'report-light.png'), join(repoRoot, 'media', 'report.png'));
     console.log('updated media/screenshot.png');
   }
 } catch (err) {
