@@ -1,6 +1,7 @@
 // What `activate()` returns: read access for other extensions and the integration tests.
 import * as vscode from 'vscode';
 import type { ProbeResult } from '../core/probe/types';
+import type { DrawnSummary } from '../webview/messages';
 import type { ActivationClock, ActivationTimes } from './activationClock';
 import type { MailTlsContext } from './context';
 import type { LiveFinding } from '../core/live/types';
@@ -26,7 +27,11 @@ export interface MailTlsApi {
   /** How long activation took, measured inside the extension host. */
   activationTimes(): ActivationTimes;
   /** Only under the integration tests (extensionMode Test); undefined otherwise. */
-  readonly testing: { setTrustHooks(hooks: { simulateUntrusted?: boolean; prompt?: ConsentPrompt | null }): void } | undefined;
+  readonly testing: {
+    setTrustHooks(hooks: { simulateUntrusted?: boolean; prompt?: ConsentPrompt | null }): void;
+    /** Fires when the report webview has drawn, with what it found in its own DOM. */
+    onDidDrawReport: vscode.Event<DrawnSummary & { roundTripMs: number }>;
+  } | undefined;
 }
 
 export function createApi(ctx: MailTlsContext, explorer: EndpointExplorer, clock: ActivationClock): MailTlsApi {
@@ -42,6 +47,6 @@ export function createApi(ctx: MailTlsContext, explorer: EndpointExplorer, clock
       await ctx.index.whenIdle();
       await ctx.live.whenIdle();
     },
-    testing: ctx.isTestMode ? { setTrustHooks: (hooks) => ctx.gate.setTestHooks(hooks) } : undefined,
+    testing: ctx.isTestMode ? { setTrustHooks: (hooks) => ctx.gate.setTestHooks(hooks), onDidDrawReport: ctx.reports.onDidDraw } : undefined,
   };
 }

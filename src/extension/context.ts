@@ -7,6 +7,7 @@ import { canonicalTarget } from './probing/engine';
 import { ProbeRunner, type ProbeRequest } from './probing/probeRunner';
 import { ResultsStore, type EndpointStatus } from './probing/resultsStore';
 import { TrustGate } from './probing/trustGate';
+import { ReportPanels } from './report/reportPanel';
 import { readSettingsEndpoints } from './settings';
 import { ConfigIndex } from './workspace/configIndex';
 
@@ -20,6 +21,8 @@ export class MailTlsContext implements vscode.Disposable {
   readonly live: LiveFindings;
   /** Domain checks (Check Domain…, `mailTls.domains`). */
   readonly domains: DomainStore;
+  /** The report webview. */
+  readonly reports: ReportPanels;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly extension: vscode.ExtensionContext) {
@@ -30,6 +33,7 @@ export class MailTlsContext implements vscode.Disposable {
     this.runner = this.track(new ProbeRunner(this.store, this.gate, this.log));
     this.domains = this.track(new DomainStore());
     this.live = this.track(new LiveFindings(this.index, this.store, this.log, this.domains));
+    this.reports = this.track(new ReportPanels(this));
   }
 
   get isTestMode(): boolean {

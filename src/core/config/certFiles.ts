@@ -46,6 +46,8 @@ export interface CertFileCheckInput {
    * file that does not exist here is on the server, so information rather than an error.
    */
   copied?: boolean;
+  /** PEM text of private roots (`--ca`, `mailTls.caFile`): a leaf they issued needs no intermediate. */
+  caPem?: string;
   /** Files that may be opened (restricted mode); others are reported as not checked. */
   mayRead?: (absPath: string) => boolean;
 }
@@ -126,6 +128,7 @@ export function checkCertificateFiles(input: CertFileCheckInput): CertFileReport
     : pairFromCertAndKey(input, load, add);
 
   const now = input.now ?? new Date();
+  const privateRoots = input.caPem ? pemBlocks(input.caPem).filter((b) => b.label === 'CERTIFICATE').map((b) => parseCert(b.text)).filter((c): c is X509Certificate => c !== undefined) : [];
   const warnDays = input.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS;
   for (const pair of pairs) {
     const leafEntry = pair.certs[0];
@@ -155,7 +158,7 @@ export function checkCertificateFiles(input: CertFileCheckInput): CertFileReport
     }
     checkKey(pair, leaf, name, add);
     checkHostnames(input, leaf, name, ref, add);
-    checkIssuerPresent(pair, leaf, name, ref, add);
+    checkIssuerPresent(pair, leaf, name, ref, add, privateRoots);
   }
   return { findings, leaves };
 }
@@ -261,11 +264,22 @@ function checkHostnames(input: CertFileCheckInput, leaf: X509Certificate, name: 
   }
 }
 
-function checkIssuerPresent(pair: Pair, leaf: X509Certificate, name: string, ref: CertFileRef, add: Add): void {
+function checkIssuerPresent(pair: Pair, leaf: X509Certificate, name: string, ref: CertFileRef, add: Add, privateRoots: X509Certificate[]): void {
   if (isSelfSigned(leaf)) return;
+  // A leaf issued directly by a private root the user named: clients trust that root, nothing is missing.
+  if (privateRoots.some((root) => issuedBy(leaf, root))) return;
   const issuerPresent = pair.certs.slice(1).some((c) => leaf.checkIssued(c.cert));
   if (!issuerPresent) {
     add('cert-chain-incomplete', 'warning', `${name} holds the certificate without its issuer (${oneLine(leaf.issuer)}); clients without that intermediate cannot verify it.`, ref);
+  }
+}
+
+function issuedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
+  if (!cert.checkIssued(issuer)) return false;
+  try {
+    return cert.verify(issuer.publicKey);
+  } catch {
+    return false;
   }
 }
 

@@ -18,6 +18,13 @@ export interface AnalyzeOptions extends HostOptions {
   mayRead?: (absPath: string) => boolean;
   /** Clock for the certificate checks, for tests. */
   now?: Date;
+  /** Finding ids not to report anywhere (CLI `--ignore`, setting `mailTls.lint.ignore`); counted as suppressed. */
+  ignore?: readonly string[];
+  /**
+   * PEM text of private root certificates (CLI `--ca`, setting `mailTls.caFile`): a configured
+   * certificate issued by one of them has its chain complete.
+   */
+  caPem?: string;
 }
 
 export { MAX_CONFIG_BYTES } from '../defaults';

@@ -6,6 +6,7 @@ import { checkDomainCommand } from '../domain/domainCommands';
 import { refreshExplorer, revealInConfig, showLog } from './navigationCommands';
 import { probeActiveConfig, probeAgain, probeAll, probeEndpoint } from './probeCommands';
 import { copyMarkdown, exportJson, showTranscript } from './reportCommands';
+import { exportReportHtml, exportReportPng, showReport } from './reportViewCommands';
 
 type CommandFactory = (ctx: MailTlsContext) => (...args: never[]) => unknown;
 
@@ -17,6 +18,9 @@ const COMMANDS: Record<string, CommandFactory> = {
   'mailTls.showTranscript': showTranscript,
   'mailTls.copyMarkdown': copyMarkdown,
   'mailTls.exportJson': exportJson,
+  'mailTls.showReport': showReport,
+  'mailTls.exportReportHtml': exportReportHtml,
+  'mailTls.exportReportPng': exportReportPng,
   'mailTls.revealInConfig': revealInConfig,
   'mailTls.refreshExplorer': refreshExplorer,
   'mailTls.showLog': showLog,

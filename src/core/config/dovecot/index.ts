@@ -164,6 +164,7 @@ function certificateReport(config: EffectiveConfig, version: '2.3' | '2.4', opti
       ...(key ? { key } : {}),
       hostnames: scope.names,
       copied,
+      ...(options.caPem ? { caPem: options.caPem } : {}),
       ...(options.expiryWarningDays !== undefined ? { expiryWarningDays: options.expiryWarningDays } : {}),
       ...(options.now ? { now: options.now } : {}),
       ...(options.mayRead ? { mayRead: options.mayRead } : {}),

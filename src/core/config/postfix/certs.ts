@@ -19,6 +19,7 @@ export interface CertCheckOptions {
   defaultNames?: { name: string }[];
   /** Not this machine's live config: missing files are on the server. */
   copied?: boolean;
+  caPem?: string;
 }
 
 function paths(value: string): string[] {
@@ -71,6 +72,7 @@ export function checkServiceCertificates(services: PostfixService[], opts: CertC
         expiryWarningDays: opts.expiryWarningDays,
         now: opts.now,
         copied: opts.copied,
+        caPem: opts.caPem,
         mayRead: opts.mayRead,
       });
       findings.push(...report.findings);

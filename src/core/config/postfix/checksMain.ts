@@ -109,6 +109,12 @@ function deprecatedFinding(
   return finding('postfix-deprecated-parameter', 'warning', message, at.nameRange, paramDoc(name), fix);
 }
 
+/**
+ * Names Postfix's own defaults reference without defining (virtual_alias_maps = $virtual_maps,
+ * kept from Postfix 1.x): `postconf -x` expands them to nothing without a warning.
+ */
+const LEGACY_REFERENCED = new Set(['virtual_maps']);
+
 /** Undefined references and loops, for every value written in main.cf or an `-o`. */
 export function checkExpansion(main: MainCfDocument | undefined, services: PostfixService[], mainScope: ParamScope): ConfigFinding[] {
   const out: ConfigFinding[] = [];
@@ -117,7 +123,7 @@ export function checkExpansion(main: MainCfDocument | undefined, services: Postf
     if (!value.includes('$')) return;
     const x = scope.effective(name).expansion;
     if (x.loop) out.push(finding('postfix-expansion-loop', 'error', `Expanding ${name} runs into a $name loop (or nesting deeper than Postfix allows).`, range, paramDoc(name)));
-    for (const u of x.undefinedNames.slice(0, 5)) {
+    for (const u of x.undefinedNames.filter((n) => !LEGACY_REFERENCED.has(n)).slice(0, 5)) {
       out.push(finding('postfix-undefined-parameter', 'warning', `${name} refers to $${u}, which is defined nowhere and expands to nothing.`, range, paramDoc(name)));
     }
   };

@@ -111,7 +111,7 @@ export function analyzePostfix(configDir: string, options: AnalyzeOptions = {}, 
     }
     options.signal?.throwIfAborted();
     if (options.checkCertificateFiles !== false) {
-      const certs = checkServiceCertificates(services, { baseDir: dir, expiryWarningDays: options.expiryWarningDays, now: options.now, defaultNames: certificateNames(host), copied: !isLiveRoot(dir, 'postfix', options), mayRead: options.mayRead });
+      const certs = checkServiceCertificates(services, { baseDir: dir, expiryWarningDays: options.expiryWarningDays, now: options.now, defaultNames: certificateNames(host), copied: !isLiveRoot(dir, 'postfix', options), mayRead: options.mayRead, caPem: options.caPem });
       findings.push(...certs.findings);
       certificates = certs.certificates;
       host = hostFromCertificate(host, certificates.flatMap((c) => c.leaves.map((l) => l.subjectAltNames)));
