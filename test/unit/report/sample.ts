@@ -31,7 +31,6 @@ export function sample(overrides: Partial<ProbeResult> = {}): ProbeResult {
     ciphers: null,
     connections: 4,
     pipeliningGuard: null,
-    ocsp: null,
     findings: [],
     transcript: [
       { direction: 'server', text: '220 mx.example.org ESMTP', at: 30 },
