@@ -113,7 +113,8 @@ async function main() {
       ['skipWelcome', 'true'],
     ];
     const started = performance.now();
-    await page.goto(workbenchUrl(cs, workspace, payload));
+    // A busy machine can take well over the default 30 s to load the workbench.
+    await page.goto(workbenchUrl(cs, workspace, payload), { timeout: 180_000 });
 
     const seconds = Number(opts.timeout);
     let timer;

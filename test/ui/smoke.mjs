@@ -97,7 +97,8 @@ async function main() {
     const page = browser.pages()[0] ?? (await browser.newPage());
     page.on('console', (msg) => workbenchLog.push(`[${msg.type()}] ${msg.text()}`));
     page.on('pageerror', (err) => workbenchLog.push(`[pageerror] ${err.message}`));
-    await page.goto(workbenchUrl(cs, workspace.dir));
+    // A busy machine can take well over the default 30 s to load the workbench.
+    await page.goto(workbenchUrl(cs, workspace.dir), { timeout: 180_000 });
 
     const container = manifest.contributes?.viewsContainers?.activitybar?.[0];
     return await runSteps(page, {
