@@ -36,6 +36,8 @@ const builds = [
   // The config analysis runs in a worker thread, off the extension host's thread.
   { ...common, entryPoints: ['src/extension/workspace/configWorker.ts'], outfile: 'dist/configWorker.js' },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The report webview's script: a browser bundle in media/, the only folder the webview may load from.
+  { ...common, entryPoints: ['src/webview/report.ts'], outfile: 'media/report.js', format: 'iife', platform: 'browser', target: 'chrome120', sourcemap: false },
 ];
 
 if (watch) {

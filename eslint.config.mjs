@@ -8,7 +8,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.test-run/**', '.vscode-test/**', 'test/fixtures/**', 'bench/results/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.test-run/**', '.vscode-test/**', 'test/fixtures/**', 'bench/results/**', 'media/report.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

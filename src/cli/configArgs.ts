@@ -1,18 +1,21 @@
 // Shared by `mail-tls lint` and `mail-tls endpoints`: argument parsing and loading configs.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { analyzePath, type AnalyzeOptions, type ConfigAnalysis } from '../core/config';
 import { UsageError } from './io';
 
+export type LintFormat = 'text' | 'json' | 'sarif' | 'github';
+
 export interface ConfigArgs {
   paths: string[];
   json: boolean;
+  format: LintFormat;
   help: boolean;
   options: AnalyzeOptions;
 }
 
 export function parseConfigArgs(args: string[]): ConfigArgs {
-  const out: ConfigArgs = { paths: [], json: false, help: false, options: {} };
+  const out: ConfigArgs = { paths: [], json: false, format: 'text', help: false, options: {} };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const value = (): string => {
@@ -20,7 +23,30 @@ export function parseConfigArgs(args: string[]): ConfigArgs {
       if (v === undefined) throw new UsageError(`${a} needs a value`);
       return v;
     };
-    if (a === '--json') out.json = true;
+    if (a === '--json') {
+      out.json = true;
+      out.format = 'json';
+    } else if (a === '--format') {
+      const f = value();
+      if (f !== 'text' && f !== 'json' && f !== 'sarif' && f !== 'github') throw new UsageError(`--format is text, json, sarif or github, not '${f}'`);
+      out.format = f;
+      out.json = f === 'json';
+    } else if (a === '--ignore') {
+      const ids = value().split(',').map((s) => s.trim()).filter(Boolean);
+      if (ids.length === 0 || ids.some((id) => !/^[a-z0-9-]+$/.test(id))) throw new UsageError('--ignore takes finding ids such as postfix-tls-auth-only (comma-separated or repeated)');
+      out.options.ignore = [...(out.options.ignore ?? []), ...ids];
+    } else if (a === '--ca') {
+      // Private roots for the chain checks of the certificate files the configs name.
+      const file = value();
+      let pem: string;
+      try {
+        pem = readFileSync(file, 'latin1');
+      } catch (err) {
+        throw new UsageError(`--ca ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read'}`);
+      }
+      if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca ${file}: holds no PEM certificate`);
+      out.options.caPem = `${out.options.caPem ?? ''}${pem}\n`;
+    }
     else if (a === '--help' || a === '-h') out.help = true;
     else if (a === '--no-cert-files') out.options.checkCertificateFiles = false;
     else if (a === '--host') {

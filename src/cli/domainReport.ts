@@ -1,6 +1,6 @@
 // The readable report `mail-tls domain` prints for one domain.
-import { SEVERITY_ORDER } from '../core/findings';
-import type { AddressCheck, DomainFinding, DomainResult } from '../core/domain/types';
+import { everyFinding } from '../core/domain/findings';
+import type { AddressCheck, DomainResult } from '../core/domain/types';
 
 function probeState(a: AddressCheck): string {
   const p = a.probe;
@@ -15,15 +15,8 @@ function dane(a: AddressCheck): string {
   return a.daneMatch === null ? '' : a.daneMatch ? `, DANE match (${a.daneMatched.map((m) => m.slice(0, 5)).join(', ')})` : ', DANE NO MATCH';
 }
 
-/** Every finding worth a line: the domain's, then each probe's warnings and errors with its URL. */
-export function allFindings(r: DomainResult): DomainFinding[] {
-  const probed = [...r.mx.flatMap((h) => h.addresses.map((a) => ({ a, name: h.host }))), ...r.srv.flatMap((s) => s.targets.flatMap((t) => t.addresses.map((a) => ({ a, name: t.target }))))];
-  const fromProbes = probed.flatMap(({ a, name }) => (a.probe?.findings ?? []).filter((f) => f.severity !== 'info').map((f) => ({ ...f, subject: `${a.probe!.target} (${name})` })));
-  return [...r.findings, ...fromProbes].sort((x, y) => SEVERITY_ORDER[x.severity] - SEVERITY_ORDER[y.severity]);
-}
-
 export function formatDomain(r: DomainResult): string {
-  const findings = allFindings(r);
+  const findings = everyFinding(r);
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.filter((f) => f.severity === 'warning').length;
   let out = `${r.domain}  ${errors ? 'ERRORS' : warnings ? 'WARNINGS' : 'OK'}\n`;

@@ -1,16 +1,19 @@
 // What `activate()` returns: read access for other extensions and the integration tests.
 import * as vscode from 'vscode';
 import type { ProbeResult } from '../core/probe/types';
+import type { DrawnSummary } from '../webview/messages';
 import type { ActivationClock, ActivationTimes } from './activationClock';
 import type { MailTlsContext } from './context';
 import type { LiveFinding } from '../core/live/types';
 import type { ConsentPrompt } from './probing/trustGate';
-import type { EndpointExplorer } from './views/endpointExplorer';
-import type { ExplorerNode } from './views/explorerNodes';
+import type { DomainEntry } from './domain/domainStore';
+import type { EndpointExplorer, TreeNode } from './views/endpointExplorer';
 
 export interface MailTlsApi {
   /** The Endpoint Explorer's data provider (its getChildren is side-effect free). */
-  readonly explorer: vscode.TreeDataProvider<ExplorerNode>;
+  readonly explorer: vscode.TreeDataProvider<TreeNode>;
+  /** The latest check of a domain (Check Domain…), with its result or error. */
+  domain(domain: string): DomainEntry | undefined;
   /** The latest result for a target, and when it arrived. */
   latest(target: string): { result: ProbeResult; receivedAt: number } | undefined;
   /** Fires when a result arrives or a probe starts. */
@@ -24,7 +27,11 @@ export interface MailTlsApi {
   /** How long activation took, measured inside the extension host. */
   activationTimes(): ActivationTimes;
   /** Only under the integration tests (extensionMode Test); undefined otherwise. */
-  readonly testing: { setTrustHooks(hooks: { simulateUntrusted?: boolean; prompt?: ConsentPrompt | null }): void } | undefined;
+  readonly testing: {
+    setTrustHooks(hooks: { simulateUntrusted?: boolean; prompt?: ConsentPrompt | null }): void;
+    /** Fires when the report webview has drawn, with what it found in its own DOM. */
+    onDidDrawReport: vscode.Event<DrawnSummary & { roundTripMs: number }>;
+  } | undefined;
 }
 
 export function createApi(ctx: MailTlsContext, explorer: EndpointExplorer, clock: ActivationClock): MailTlsApi {
@@ -32,6 +39,7 @@ export function createApi(ctx: MailTlsContext, explorer: EndpointExplorer, clock
     explorer,
     activationTimes: () => clock.times(),
     latest: (target) => ctx.store.get(target),
+    domain: (domain) => ctx.domains.get(domain),
     onDidChangeResults: ctx.store.onDidChange,
     liveFindings: (target) => ctx.live.forTarget(target),
     cancelAll: () => ctx.runner.cancelAll(),
@@ -39,6 +47,6 @@ export function createApi(ctx: MailTlsContext, explorer: EndpointExplorer, clock
       await ctx.index.whenIdle();
       await ctx.live.whenIdle();
     },
-    testing: ctx.isTestMode ? { setTrustHooks: (hooks) => ctx.gate.setTestHooks(hooks) } : undefined,
+    testing: ctx.isTestMode ? { setTrustHooks: (hooks) => ctx.gate.setTestHooks(hooks), onDidDrawReport: ctx.reports.onDidDraw } : undefined,
   };
 }

@@ -1,11 +1,13 @@
 // The extension's context: builds the shared services once and owns every disposable, so
 // deactivation releases sockets, watchers and listeners in one place.
 import * as vscode from 'vscode';
+import { DomainStore } from './domain/domainStore';
 import { LiveFindings } from './live/liveFindings';
 import { canonicalTarget } from './probing/engine';
 import { ProbeRunner, type ProbeRequest } from './probing/probeRunner';
 import { ResultsStore, type EndpointStatus } from './probing/resultsStore';
 import { TrustGate } from './probing/trustGate';
+import { ReportPanels } from './report/reportPanel';
 import { readSettingsEndpoints } from './settings';
 import { ConfigIndex } from './workspace/configIndex';
 
@@ -17,15 +19,21 @@ export class MailTlsContext implements vscode.Disposable {
   readonly runner: ProbeRunner;
   /** Findings that join a config with the live result of its endpoints. */
   readonly live: LiveFindings;
+  /** Domain checks (Check Domain…, `mailTls.domains`). */
+  readonly domains: DomainStore;
+  /** The report webview. */
+  readonly reports: ReportPanels;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = this.track(vscode.window.createOutputChannel('Mail TLS Inspector', { log: true }));
     this.store = this.track(new ResultsStore());
-    this.index = this.track(new ConfigIndex(this.log, vscode.Uri.joinPath(extension.extensionUri, 'dist', 'configWorker.js').fsPath));
-    this.gate = new TrustGate((target) => this.isWorkspaceDeclared(target));
+    this.gate = this.track(new TrustGate((target) => this.isWorkspaceDeclared(target)));
+    this.index = this.track(new ConfigIndex(this.log, vscode.Uri.joinPath(extension.extensionUri, 'dist', 'configWorker.js').fsPath, this.gate));
     this.runner = this.track(new ProbeRunner(this.store, this.gate, this.log));
-    this.live = this.track(new LiveFindings(this.index, this.store, this.log));
+    this.domains = this.track(new DomainStore());
+    this.live = this.track(new LiveFindings(this.index, this.store, this.log, this.domains));
+    this.reports = this.track(new ReportPanels(this));
   }
 
   get isTestMode(): boolean {

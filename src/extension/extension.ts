@@ -5,6 +5,7 @@ import { createApi, type MailTlsApi } from './api';
 import { registerCommands } from './commands';
 import { MailTlsContext } from './context';
 import { registerCodeActions } from './providers/codeActions';
+import { DaneResolverDiagnostics } from './dane/resolverDiagnostics';
 import { DiagnosticsManager } from './providers/diagnostics';
 import { registerHover } from './providers/hover';
 import { registerProbeTriggers } from './providers/probeTriggers';
@@ -18,6 +19,7 @@ export function activate(context: vscode.ExtensionContext): MailTlsApi {
   registerCommands(ctx);
   const explorer = registerExplorer(ctx);
   ctx.track(new DiagnosticsManager(ctx));
+  ctx.track(new DaneResolverDiagnostics(ctx));
   registerHover(ctx);
   registerCodeActions(ctx);
   registerProbeTriggers(ctx);

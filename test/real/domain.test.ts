@@ -3,10 +3,11 @@
 // loopback addresses; Postfix's own DANE client (posttls-finger) as the oracle on the same MX.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { checkDomain } from '../../src/core/domain';
+import { fetchPolicy } from '../../src/core/domain/mtaSts';
 import type { DomainResult } from '../../src/core/domain/types';
 import { DomainEnvironment, needsRoot, startDomainEnvironment, TEST_DOMAINS } from '../servers/domain/environment';
 
@@ -110,6 +111,31 @@ describe('domain check against signed zones and a validating unbound', { skip: s
     assert.equal(r.findings.find((f) => f.id === 'dane-tlsa-bogus')?.severity, 'error');
     const out = await finger('mx.bogus.test');
     assert.match(out, /TLSA lookup (error|problem)/, out);
+  });
+
+  test('DANE-TA whose certificate does not name the MX host: an error here, not verified by Postfix', async () => {
+    const r = await check(TEST_DOMAINS.taNames);
+    assert.equal(r.mx[0]!.dane.state, 'usable');
+    assert.equal(r.mx[0]!.addresses[0]!.daneMatch, false);
+    assert.equal(r.findings.find((f) => f.id === 'dane-name-mismatch')?.severity, 'error', JSON.stringify(r.findings));
+    const out = await finger('mx.tanames.test');
+    assert.match(out, /DNSSEC-signed TLSA record/, out);
+    assert.match(out, /hostname mismatch/, out);
+    assert.doesNotMatch(out, /Verified TLS connection/, out);
+  });
+
+  test('MTA-STS fetch: no redirect followed, at most 64 KB read', async () => {
+    const base = { address: env.addresses.web, caPem: readFileSync(env.caFile, 'utf8'), timeout: 10_000 };
+    const redirect = await fetchPolicy('redirect.test', base);
+    assert.equal(redirect.status, 301);
+    assert.equal(redirect.body, null);
+    assert.match(redirect.error ?? '', /redirect to https:\/\/mta-sts\.good\.test/);
+    const large = await fetchPolicy('large.test', base);
+    assert.equal(large.body, null);
+    assert.match(large.error ?? '', /larger than 64 KB/);
+    const good = await fetchPolicy('good.test', base);
+    assert.equal(good.status, 200);
+    assert.match(good.body ?? '', /mode: enforce/);
   });
 
   test('MTA-STS policy that does not cover the MX', async () => {

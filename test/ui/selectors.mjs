@@ -35,6 +35,9 @@ export const selectors = {
   problemsRows: '.markers-panel .monaco-list-row',
   /** Notifications toasts, e.g. a probe's summary or an error from a command. */
   notifications: '.notifications-toasts .notification-toast',
+  /** A webview panel's outer frame (VS Code's host page), then the frame holding its content. */
+  webviewFrame: 'iframe.webview.ready',
+  webviewContent: 'iframe#active-frame',
   /** A modal dialog, e.g. "Command '...' resulted in an error". */
   dialog: '.monaco-dialog-box',
 };
@@ -43,4 +46,5 @@ export const selectors = {
 export const paletteCommands = {
   focusProblems: 'Problems: Focus on Problems View',
   closeAllEditors: 'View: Close All Editors',
+  colorTheme: 'Preferences: Color Theme',
 };

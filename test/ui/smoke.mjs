@@ -5,7 +5,7 @@
 //
 //   node test/ui/smoke.mjs [--vsix FILE] [--update-screenshot] [--summary FILE] [--keep]
 //
-// --update-screenshot also writes media/screenshot.png (the README's picture); CI never does.
+// --update-screenshot also writes media/screenshot.png and media/report.png (the README's pictures); CI never does.
 // With MAIL_TLS_TEST_SERVERS set, the workspace lists the real test servers' endpoints, so
 // the explorer shows real probe results.
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
@@ -97,7 +97,6 @@ async function main() {
     const page = browser.pages()[0] ?? (await browser.newPage());
     page.on('console', (msg) => workbenchLog.push(`[${msg.type()}] ${msg.text()}`));
     page.on('pageerror', (err) => workbenchLog.push(`[pageerror] ${err.message}`));
-    // A busy machine can take well over the default 30 s to load the workbench.
     await page.goto(workbenchUrl(cs, workspace.dir), { timeout: 180_000 });
 
     const container = manifest.contributes?.viewsContainers?.activitybar?.[0];
@@ -123,6 +122,7 @@ try {
   counts = await main();
   if (opts['update-screenshot'] && counts.failed === 0) {
     copyFileSync(join(screenshotDir, 'overview.png'), join(repoRoot, 'media', 'screenshot.png'));
+    if (existsSync(join(screenshotDir, 'report-light.png'))) copyFileSync(join(screenshotDir, 'report-light.png'), join(repoRoot, 'media', 'report.png'));
     console.log('updated media/screenshot.png');
   }
 } catch (err) {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { runReportSteps } from './reportSteps.mjs';
 import { paletteCommands, selectors } from './selectors.mjs';
 
 const WAIT = 30_000;
@@ -241,5 +242,11 @@ export async function runSteps(page, ctx) {
   });
 
   if (!broken) await shot('overview');
+
+  // After the overview picture: these open the report and change the colour theme.
+  await runReportSteps({
+    page, ctx, step, shot, screenshotDir: ctx.screenshotDir, runCommand, chooseRow: choosePaletteRow,
+    commandTitle: (suffix) => registeredCommand(ctx, suffix)?.title ?? null,
+  });
   return counts;
 }

@@ -1,10 +1,12 @@
 // `mail-tls domain <domain...>`: a domain's mail (MX, SRV, DNSSEC, DANE, MTA-STS, TLS-RPT).
+import { writeFileSync } from 'node:fs';
 import { parseResolver } from '../../core/dns/client';
-import { checkDomain, normalDomain } from '../../core/domain';
+import { checkDomain, everyFinding, normalDomain } from '../../core/domain';
 import type { DomainResult } from '../../core/domain/types';
+import { domainReportInput, renderReportHtml } from '../../core/report';
 import { CliIo, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
 import { caOption, checkEhlo, parseCommandLine, positiveInteger, timeoutOption } from '../options';
-import { allFindings, formatDomain } from '../domainReport';
+import { formatDomain } from '../domainReport';
 
 const HELP = `usage: mail-tls domain <domain...> [options]
 
@@ -14,6 +16,8 @@ checks DNSSEC, DANE (TLSA at _25._tcp.<mx>), MTA-STS and TLS-RPT.
 
 options:
   --json               print the results as a JSON array
+  --html FILE          also write the visual report (the domain graded as its weakest MX, each
+                       endpoint's grade, dialog, chain and findings) as one self-contained file
   --resolver IP[:PORT] the DNS resolver to ask (default: the system's); it should validate
                        DNSSEC, or nothing can be reported as secure
   --no-probe           DNS and MTA-STS only: no SMTP, IMAP or POP3 connection
@@ -33,6 +37,7 @@ Exit status: 0 no error finding, 1 an error finding, 2 bad arguments, 3 a runtim
 function parse(args: string[]) {
   return parseCommandLine(args, {
     json: { type: 'boolean' },
+    html: { type: 'string' },
     resolver: { type: 'string' },
     'no-probe': { type: 'boolean' },
     ca: { type: 'string' },
@@ -89,7 +94,16 @@ export async function domainCommand(args: string[], io: CliIo): Promise<number> 
       timeouts,
     }));
   }
+  if (values.html !== undefined) {
+    const html = renderReportHtml(domainReportInput(results));
+    try {
+      writeFileSync(values.html, html);
+    } catch (err) {
+      throw new Error(`cannot write the report to '${values.html}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+    }
+    io.stderr(`report written to ${values.html} (${Buffer.byteLength(html)} bytes)\n`);
+  }
   if (values.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
   else io.stdout(results.map(formatDomain).join('\n'));
-  return results.some((r) => allFindings(r).some((f) => f.severity === 'error')) ? EXIT_FINDINGS : EXIT_OK;
+  return results.some((r) => everyFinding(r).some((f) => f.severity === 'error')) ? EXIT_FINDINGS : EXIT_OK;
 }

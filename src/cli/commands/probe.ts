@@ -1,7 +1,9 @@
 // `mail-tls probe <target...>`: probes mail endpoints and prints a report or JSON.
+import { writeFileSync } from 'node:fs';
 import { hasError } from '../../core/findings';
 import { parseTarget, probeMany } from '../../core/probe';
 import type { ProbeResult, ProbeTarget } from '../../core/probe/types';
+import { renderReportHtml, reportInput } from '../../core/report';
 import { CliIo, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
 import { caOption, checkEhlo, parseCommandLine, positiveInteger, timeoutOption } from '../options';
 import { formatResult } from '../probeReport';
@@ -16,6 +18,8 @@ IPv6 addresses go in brackets: imaps://[::1].
 
 options:
   --json               print the results as a JSON array
+  --html FILE          also write the visual report (grades, dialog timeline, chain, findings)
+                       as one self-contained HTML file
   --ca FILE            also trust the CA certificates in FILE (PEM); alias --ca-file
   --servername NAME    name for SNI and the certificate check (default: the target's host)
   --ehlo NAME          name sent in EHLO/LHLO (default: this machine's FQDN, else
@@ -37,6 +41,7 @@ Exit status: 0 no error finding, 1 an error finding, 2 bad arguments, 3 a runtim
 function parse(args: string[]) {
   return parseCommandLine(args, {
     json: { type: 'boolean' },
+    html: { type: 'string' },
     ca: { type: 'string' },
     'ca-file': { type: 'string' },
     servername: { type: 'string' },
@@ -87,6 +92,15 @@ export async function probeCommand(args: string[], io: CliIo): Promise<number> {
     timeouts,
   });
 
+  if (values.html !== undefined) {
+    const html = renderReportHtml(reportInput(results));
+    try {
+      writeFileSync(values.html, html);
+    } catch (err) {
+      throw new Error(`cannot write the report to '${values.html}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+    }
+    io.stderr(`report written to ${values.html} (${Buffer.byteLength(html)} bytes)\n`);
+  }
   if (values.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
   else io.stdout(results.map(formatResult).join('\n'));
   return results.some((r) => hasError(r.findings)) ? EXIT_FINDINGS : EXIT_OK;

@@ -7,6 +7,8 @@ import { X509Certificate, createPrivateKey, KeyObject } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
+import { notCheckedMessage } from './readScope';
+import { isTemplateValue } from './templates';
 import type { ConfigFinding, SourceRange } from './types';
 import { DEFAULT_EXPIRY_WARNING_DAYS, expiresSoon } from '../defaults';
 
@@ -39,6 +41,15 @@ export interface CertFileCheckInput {
   baseDir?: string;
   /** Clock, for tests. */
   now?: Date;
+  /**
+   * The config was copied from another machine (not the live /etc/postfix or /etc/dovecot): a
+   * file that does not exist here is on the server, so information rather than an error.
+   */
+  copied?: boolean;
+  /** PEM text of private roots (`--ca`, `mailTls.caFile`): a leaf they issued needs no intermediate. */
+  caPem?: string;
+  /** Files that may be opened (restricted mode); others are reported as not checked. */
+  mayRead?: (absPath: string) => boolean;
 }
 
 export interface LeafCertificateInfo {
@@ -94,7 +105,17 @@ export function checkCertificateFiles(input: CertFileCheckInput): CertFileReport
     });
   };
   const load = (ref: CertFileRef): LoadedFile | undefined => {
-    const loaded = loadPem(ref, input.baseDir);
+    const loaded = loadPem(ref, input.baseDir, input.mayRead);
+    if (loaded === TEMPLATE) return undefined;
+    if (loaded === NOT_ALLOWED) {
+      add('cert-file-not-checked', 'info', notCheckedMessage(resolvedPath(ref, input.baseDir)), ref);
+      return undefined;
+    }
+    if (typeof loaded === 'object' && 'missing' in loaded) {
+      if (input.copied) add('cert-file-not-here', 'info', `${loaded.missing} is not on this machine, so its certificate is not checked here (the config was copied from the server; lint it there, or copy the file beside it).`, ref);
+      else add('cert-file-unreadable', 'error', `${loaded.missing} does not exist.`, ref);
+      return undefined;
+    }
     if (typeof loaded === 'string') {
       add('cert-file-unreadable', 'error', loaded, ref);
       return undefined;
@@ -107,6 +128,7 @@ export function checkCertificateFiles(input: CertFileCheckInput): CertFileReport
     : pairFromCertAndKey(input, load, add);
 
   const now = input.now ?? new Date();
+  const privateRoots = input.caPem ? pemBlocks(input.caPem).filter((b) => b.label === 'CERTIFICATE').map((b) => parseCert(b.text)).filter((c): c is X509Certificate => c !== undefined) : [];
   const warnDays = input.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS;
   for (const pair of pairs) {
     const leafEntry = pair.certs[0];
@@ -136,7 +158,7 @@ export function checkCertificateFiles(input: CertFileCheckInput): CertFileReport
     }
     checkKey(pair, leaf, name, add);
     checkHostnames(input, leaf, name, ref, add);
-    checkIssuerPresent(pair, leaf, name, ref, add);
+    checkIssuerPresent(pair, leaf, name, ref, add, privateRoots);
   }
   return { findings, leaves };
 }
@@ -242,11 +264,22 @@ function checkHostnames(input: CertFileCheckInput, leaf: X509Certificate, name: 
   }
 }
 
-function checkIssuerPresent(pair: Pair, leaf: X509Certificate, name: string, ref: CertFileRef, add: Add): void {
+function checkIssuerPresent(pair: Pair, leaf: X509Certificate, name: string, ref: CertFileRef, add: Add, privateRoots: X509Certificate[]): void {
   if (isSelfSigned(leaf)) return;
+  // A leaf issued directly by a private root the user named: clients trust that root, nothing is missing.
+  if (privateRoots.some((root) => issuedBy(leaf, root))) return;
   const issuerPresent = pair.certs.slice(1).some((c) => leaf.checkIssued(c.cert));
   if (!issuerPresent) {
     add('cert-chain-incomplete', 'warning', `${name} holds the certificate without its issuer (${oneLine(leaf.issuer)}); clients without that intermediate cannot verify it.`, ref);
+  }
+}
+
+function issuedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
+  if (!cert.checkIssued(issuer)) return false;
+  try {
+    return cert.verify(issuer.publicKey);
+  } catch {
+    return false;
   }
 }
 
@@ -259,11 +292,24 @@ function isSelfSigned(cert: X509Certificate): boolean {
   }
 }
 
-function loadPem(ref: CertFileRef, baseDir: string | undefined): LoadedFile | string {
+/** A path that is a deploy-time placeholder: nothing to read. */
+const TEMPLATE = 'template' as const;
+/** loadPem's answer for a file the read policy keeps closed. */
+const NOT_ALLOWED = Symbol('not allowed');
+
+const resolvedPath = (ref: CertFileRef, baseDir: string | undefined): string => {
+  const raw = (ref.path ?? '').trim();
+  return isAbsolute(raw) || !baseDir ? raw : resolve(baseDir, raw);
+};
+
+function loadPem(ref: CertFileRef, baseDir: string | undefined, mayRead?: (absPath: string) => boolean): LoadedFile | string | { missing: string } | typeof TEMPLATE | typeof NOT_ALLOWED {
   if (ref.text !== undefined) return { ref, name: 'the inline PEM value', blocks: pemBlocks(ref.text) };
   const raw = (ref.path ?? '').trim();
   if (!raw) return 'No file is named.';
-  const path = isAbsolute(raw) || !baseDir ? raw : resolve(baseDir, raw);
+  if (isTemplateValue(raw) || /^%[a-z_]+/.test(raw)) return TEMPLATE;
+  const path = resolvedPath(ref, baseDir);
+  // Not even a stat: whether the file exists is not the workspace's to learn.
+  if (mayRead && !mayRead(resolve(path))) return NOT_ALLOWED;
   try {
     const st = statSync(path);
     if (!st.isFile()) return `${path} is not a regular file.`;
@@ -271,7 +317,7 @@ function loadPem(ref: CertFileRef, baseDir: string | undefined): LoadedFile | st
     return { ref, name: path, blocks: pemBlocks(readFileSync(path, 'latin1')) };
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code === 'ENOENT') return `${path} does not exist.`;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { missing: path };
     if (code === 'EACCES') return `${path} cannot be read (permission denied).`;
     return `${path} cannot be read (${code ?? 'error'}).`;
   }

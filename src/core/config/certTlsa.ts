@@ -49,6 +49,8 @@ export interface FileTlsa {
   leaves: LeafTlsa[];
   /** Why no record could be computed (unreadable, not allowed, no certificate). */
   error?: string;
+  /** The file holds a private key and no certificate: nothing to show, nothing wrong. */
+  keyOnly?: boolean;
 }
 
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -79,6 +81,8 @@ export function tlsaOfPemText(file: string, text: string): FileTlsa {
     current.push(cert);
   }
   const leaves: LeafTlsa[] = [];
+  // A key file alone (smtpd_tls_chain_files may list the key apart from its chain) is not an error.
+  if (groups.length > 0 && groups.every((g) => g.length === 0)) return { file, leaves, keyOnly: true };
   for (const group of groups) {
     const [leaf, ...rest] = group;
     if (!leaf) continue;

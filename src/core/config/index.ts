@@ -5,9 +5,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { analyzeDovecot, DovecotAnalysis } from './dovecot';
+import { compareByLocation } from './order';
 import type { AnalyzeOptions } from './options';
 import { analyzePostfix, PostfixAnalysis, readConfigText } from './postfix';
 import type { DescribedHost } from './host';
+import { isKnownRuleId } from './ruleIds';
+import { applySuppressions, type SuppressedFinding } from './suppressions';
 import type { ConfigEndpoint, ConfigFinding } from './types';
 
 export type { AnalyzeOptions } from './options';
@@ -15,6 +18,8 @@ export type { PostfixAnalysis } from './postfix';
 export type { DovecotAnalysis } from './dovecot';
 export { analyzePostfix } from './postfix';
 export { analyzeDovecot } from './dovecot';
+export { applySuppressions, suppressionComment, type SuppressedFinding } from './suppressions';
+export { isKnownRuleId } from './ruleIds';
 export { isLiveRoot, rootDirectory, type DescribedHost, type EndpointHost, type HostOptions, type HostSource } from './host';
 
 export type ConfigKind = 'postfix-main' | 'postfix-master' | 'dovecot';
@@ -28,6 +33,8 @@ export interface ConfigAnalysis {
   endpoints: ConfigEndpoint[];
   /** The host this config describes: where its wildcard listeners are, and why. */
   host: DescribedHost;
+  /** Findings silenced by a suppression comment or the `ignore` option (never dropped unseen). */
+  suppressed: SuppressedFinding[];
   postfix?: PostfixAnalysis;
   dovecot?: DovecotAnalysis;
 }
@@ -61,6 +68,10 @@ export function analyzePath(path: string, options: AnalyzeOptions = {}): ConfigA
   } catch {
     isDir = false; // an unsaved buffer may exist only in the editor
   }
+  return analyzeOnly(abs, isDir, options).map((a) => withSuppressions(a, options));
+}
+
+function analyzeOnly(abs: string, isDir: boolean, options: AnalyzeOptions): ConfigAnalysis[] {
   if (isDir) return analyzeDirectory(abs, options);
   const text = readConfigText(abs, options);
   const kind = detectConfigKind(abs, text);
@@ -69,6 +80,20 @@ export function analyzePath(path: string, options: AnalyzeOptions = {}): ConfigA
   if (kind === 'postfix-master') return [fromPostfix(analyzePostfix(dir, options, { mainCf: join(dir, 'main.cf'), masterCf: abs }))];
   if (kind === 'dovecot') return [fromDovecot(analyzeDovecot(dovecotRoot(abs), options))];
   return [];
+}
+
+/** Suppression comments of every file read, and the ignore option; see ./suppressions.ts. */
+function withSuppressions(a: ConfigAnalysis, options: AnalyzeOptions): ConfigAnalysis {
+  const texts = new Map<string, string>();
+  for (const file of a.files) {
+    const text = readConfigText(file, options);
+    if (text !== undefined) texts.set(file, text);
+  }
+  const emitted = new Set(a.findings.map((f) => f.id));
+  const known = (id: string) => isKnownRuleId(id) || emitted.has(id);
+  const r = applySuppressions(a.findings, texts, options.ignore ?? [], known);
+  r.findings.sort(compareByLocation);
+  return { ...a, findings: r.findings, suppressed: r.suppressed };
 }
 
 function analyzeDirectory(dir: string, options: AnalyzeOptions): ConfigAnalysis[] {
@@ -93,9 +118,9 @@ function dovecotRoot(file: string): string {
 }
 
 function fromPostfix(a: PostfixAnalysis): ConfigAnalysis {
-  return { server: 'postfix', root: a.configDir, files: a.files, findings: a.findings, endpoints: a.endpoints, host: a.host, postfix: a };
+  return { server: 'postfix', root: a.configDir, files: a.files, findings: a.findings, endpoints: a.endpoints, host: a.host, suppressed: [], postfix: a };
 }
 
 function fromDovecot(a: DovecotAnalysis): ConfigAnalysis {
-  return { server: 'dovecot', root: a.root, files: a.files, findings: a.findings, endpoints: a.endpoints, host: a.host, dovecot: a };
+  return { server: 'dovecot', root: a.root, files: a.files, findings: a.findings, endpoints: a.endpoints, host: a.host, suppressed: [], dovecot: a };
 }

@@ -110,7 +110,8 @@ export async function checkDomain(input: string, options: DomainCheckOptions = {
   const mtaSts: MtaStsCheck = { lookup: dns.summary(await stsLookup), records: stsTxt.records, id: stsTxt.id, policyUrl: null, httpStatus: null, fetchError: null, policy: null };
   let policyProblems: string[] = [];
   const stsFetch = (async () => {
-    if (stsTxt.records.length === 0 || options.fetchMtaSts === false) return;
+    // Several records mean no policy (RFC 8461 §3.1): nothing to fetch.
+    if (stsTxt.records.length !== 1 || options.fetchMtaSts === false) return;
     const policyHost = `mta-sts.${domain}`;
     mtaSts.policyUrl = `https://${policyHost}/.well-known/mta-sts.txt`;
     const addrs = await addressesOf(dns, policyHost);
@@ -120,7 +121,7 @@ export async function checkDomain(input: string, options: DomainCheckOptions = {
       return;
     }
     connections++;
-    const got = await fetchPolicy(domain, { address: first.address, port: options.httpsPort, caPem, timeout: options.timeouts?.total ?? 10_000, signal });
+    const got = await fetchPolicy(domain, { address: first.address, caPem, timeout: options.timeouts?.total ?? 10_000, signal });
     mtaSts.httpStatus = got.status;
     mtaSts.fetchError = got.error;
     if (got.body !== null) {

@@ -27,8 +27,6 @@ export interface DomainCheckOptions {
   perHostConnections?: number;
   /** Most addresses probed at once for one domain. Default 8. */
   concurrency?: number;
-  /** Port of the MTA-STS HTTPS server. Default 443 (tests only change it). */
-  httpsPort?: number;
 }
 
 /** Findings about a domain carry what they are about: the domain, an MX host, an address, a service. */

@@ -2,9 +2,11 @@
 import * as vscode from 'vscode';
 import type { MailTlsContext } from '../context';
 import { copyTlsaRecord } from '../dane/tlsaCommands';
+import { checkDomainCommand } from '../domain/domainCommands';
 import { refreshExplorer, revealInConfig, showLog } from './navigationCommands';
 import { probeActiveConfig, probeAgain, probeAll, probeEndpoint } from './probeCommands';
 import { copyMarkdown, exportJson, showTranscript } from './reportCommands';
+import { exportReportHtml, exportReportPng, showReport } from './reportViewCommands';
 
 type CommandFactory = (ctx: MailTlsContext) => (...args: never[]) => unknown;
 
@@ -16,10 +18,14 @@ const COMMANDS: Record<string, CommandFactory> = {
   'mailTls.showTranscript': showTranscript,
   'mailTls.copyMarkdown': copyMarkdown,
   'mailTls.exportJson': exportJson,
+  'mailTls.showReport': showReport,
+  'mailTls.exportReportHtml': exportReportHtml,
+  'mailTls.exportReportPng': exportReportPng,
   'mailTls.revealInConfig': revealInConfig,
   'mailTls.refreshExplorer': refreshExplorer,
   'mailTls.showLog': showLog,
   'mailTls.copyTlsaRecord': copyTlsaRecord,
+  'mailTls.checkDomain': checkDomainCommand,
 };
 
 export function registerCommands(ctx: MailTlsContext): void {

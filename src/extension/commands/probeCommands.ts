@@ -2,6 +2,7 @@
 // config's endpoints, every endpoint, and the last batch again.
 import * as vscode from 'vscode';
 import type { ProbeResult, Protocol } from '../../core/probe/types';
+import { gradeEndpoint } from '../../core/report';
 import type { MailTlsContext } from '../context';
 import { canonicalTarget, parseTarget, SCHEMES } from '../probing/engine';
 import type { BatchOutcome, ProbeRequest } from '../probing/probeRunner';
@@ -45,8 +46,21 @@ export const probeEndpoint = (ctx: MailTlsContext) => async (arg?: unknown): Pro
   if (!target) return undefined;
   const outcome = await ctx.runner.run([requestFor(ctx, target)], { progress: 'notification' });
   report(ctx, outcome);
-  return outcome.results[0];
+  const result = outcome.results[0];
+  if (result) offerReport(ctx, result);
+  return result;
 };
+
+/** The grade at once, and the report one click away (it redraws by itself if already open). */
+function offerReport(ctx: MailTlsContext, result: ProbeResult): void {
+  if (ctx.reports.visibleTargets.includes(result.target)) return;
+  const letter = gradeEndpoint(result).letter;
+  const show = vscode.l10n.t('Show Report');
+  const text = letter
+    ? vscode.l10n.t('{0}: grade {1}', result.target, letter)
+    : vscode.l10n.t('{0}: not graded (the probe did not complete)', result.target);
+  void vscode.window.showInformationMessage(text, show).then((choice) => choice === show && ctx.reports.show([result.target]));
+}
 
 /** `mailTls.probeActiveConfig`: the endpoints the active editor's config declares. */
 export const probeActiveConfig = (ctx: MailTlsContext) => async (): Promise<ProbeResult[]> => {

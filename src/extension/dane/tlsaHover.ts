@@ -29,7 +29,8 @@ export function copyLink(record: string): string {
   return `[$(copy) ${vscode.l10n.t('Copy')}](command:${COPY_TLSA_COMMAND}?${encodeURIComponent(JSON.stringify([record]))} "${vscode.l10n.t('Copy the TLSA record')}")`;
 }
 
-export function appendTlsaSection(md: vscode.MarkdownString, results: readonly FileTlsa[]): void {
+export function appendTlsaSection(md: vscode.MarkdownString, all: readonly FileTlsa[]): void {
+  const results = all.filter((r) => !r.keyOnly);
   if (results.length === 0) return;
   md.appendMarkdown(`**${vscode.l10n.t('DANE (TLSA)')}**\n\n`);
   for (const r of results) {

@@ -1,10 +1,12 @@
 // Keeps the joined (config + live result) findings current: recomputed when a config is
 // re-analysed, a probe finishes or the settings change. The tree and the diagnostics read it.
 import * as vscode from 'vscode';
+import type { DomainStore } from '../domain/domainStore';
 import type { ResultsStore } from '../probing/resultsStore';
 import { onDidChangeSettings, readSettings } from '../settings';
 import type { ConfigIndex } from '../workspace/configIndex';
 import { joinLive } from '../../core/live/joinFindings';
+import { joinTlsa } from '../../core/live/tlsaJoin';
 import type { LiveFinding } from '../../core/live/types';
 
 const EXPIRY_DOC = 'https://www.postfix.org/TLS_README.html#server_cert_key';
@@ -17,9 +19,10 @@ export class LiveFindings implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
-  constructor(private readonly index: ConfigIndex, private readonly store: ResultsStore, private readonly log: vscode.LogOutputChannel) {
+  constructor(private readonly index: ConfigIndex, private readonly store: ResultsStore, private readonly log: vscode.LogOutputChannel, private readonly domains?: DomainStore) {
     const recompute = () => this.recompute();
     this.disposables.push(index.onDidChange(recompute), store.onDidChange(recompute), onDidChangeSettings(recompute));
+    if (domains) this.disposables.push(domains.onDidChange(recompute));
   }
 
   forTarget(target: string): LiveFinding[] {
@@ -45,7 +48,18 @@ export class LiveFindings implements vscode.Disposable {
   private async compute(generation: number): Promise<void> {
     const out: LiveFinding[] = [];
     const seen = new Set<string>();
+    // Checked domains whose MX publishes TLSA: the configured certificate files are joined with them.
+    const domainResults = this.domains?.results() ?? [];
     for (const analysis of this.index.results()) {
+      if (domainResults.length > 0) {
+        for (const endpoint of analysis.joins) {
+          for (const finding of joinTlsa(endpoint, domainResults)) {
+            const key = `${finding.id}|${finding.target}|${finding.range.file}|${finding.range.start.line}`;
+            if (!seen.has(key)) out.push(finding);
+            seen.add(key);
+          }
+        }
+      }
       if (!analysis.endpoints.some((e) => this.store.get(e.target))) continue;
       const settings = readSettings(vscode.Uri.file(analysis.root));
       for (const endpoint of analysis.joins) {

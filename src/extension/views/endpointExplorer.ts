@@ -6,6 +6,8 @@ import type { MailTlsContext } from '../context';
 import { canonicalTarget } from '../probing/engine';
 import { onDidChangeSettings, readSettingsEndpoints } from '../settings';
 import type { DeclaredEndpoint } from '../workspace/configIndex';
+import { DomainsGroupNode, type DomainTreeNode } from '../domain/domainNodes';
+import { readSettingsDomains } from '../domain/domainSettings';
 import { coalesce } from '../util/coalesce';
 import {
   ChainNode, ConfigFileNode, EndpointNode, ErrorNode, FindingsNode, NegotiatedNode, SettingsGroupNode,
@@ -18,8 +20,11 @@ const AGE_REFRESH_MS = 60_000;
 /** Changes arriving within this window redraw the tree once (a large probe run sends hundreds). */
 const REFRESH_COALESCE_MS = 100;
 
-export class EndpointExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
+/** The view's nodes: the endpoint nodes and the domain nodes. */
+export type TreeNode = ExplorerNode | DomainTreeNode;
+
+export class EndpointExplorer implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
@@ -30,6 +35,7 @@ export class EndpointExplorer implements vscode.TreeDataProvider<ExplorerNode>, 
       ctx.store.onDidChange(refresh),
       ctx.index.onDidChange(refresh),
       ctx.live.onDidChange(refresh),
+      ctx.domains.onDidChange(refresh),
       onDidChangeSettings(refresh),
     );
     const timer = setInterval(() => {
@@ -40,16 +46,17 @@ export class EndpointExplorer implements vscode.TreeDataProvider<ExplorerNode>, 
     }));
   }
 
-  getTreeItem(element: ExplorerNode): vscode.TreeItem {
+  getTreeItem(element: TreeNode): vscode.TreeItem {
     return element;
   }
 
-  getParent(element: ExplorerNode): ExplorerNode | undefined {
+  getParent(element: TreeNode): TreeNode | undefined {
     return element.parent;
   }
 
-  getChildren(element?: ExplorerNode): ExplorerNode[] {
+  getChildren(element?: TreeNode): TreeNode[] {
     if (!element) return this.roots();
+    if (element.kind === 'domainsGroup' || element.kind === 'domain' || element.kind === 'domainDetail') return element.children();
     switch (element.kind) {
       case 'settingsGroup':
         return element.endpoints.map((target) => new EndpointNode(element, this.endpointData(target, undefined)));
@@ -66,10 +73,12 @@ export class EndpointExplorer implements vscode.TreeDataProvider<ExplorerNode>, 
     }
   }
 
-  private roots(): ExplorerNode[] {
-    const roots: ExplorerNode[] = [];
+  private roots(): TreeNode[] {
+    const roots: TreeNode[] = [];
     const fromSettings = [...new Set(readSettingsEndpoints().map((e) => canonicalTarget(e.target) ?? e.target))];
     if (fromSettings.length > 0) roots.push(new SettingsGroupNode(fromSettings));
+    const domains = this.domainsGroup();
+    if (domains) roots.push(domains);
     const byFile = new Map<string, { uri: vscode.Uri; endpoints: DeclaredEndpoint[] }>();
     for (const endpoint of this.ctx.index.endpoints()) {
       const key = endpoint.fileUri.toString();
@@ -80,6 +89,15 @@ export class EndpointExplorer implements vscode.TreeDataProvider<ExplorerNode>, 
     const groups = [...byFile.values()].sort((a, b) => a.uri.fsPath.localeCompare(b.uri.fsPath));
     for (const group of groups) roots.push(new ConfigFileNode(group.uri, group.endpoints));
     return roots;
+  }
+
+  /** The domains from the settings, then those checked by hand; none: no group. */
+  private domainsGroup(): DomainsGroupNode | undefined {
+    const listed = readSettingsDomains().map((d) => ({ ...d, entry: this.ctx.domains.get(d.domain) }));
+    const known = new Set(listed.map((d) => d.domain));
+    const typed = this.ctx.domains.all().filter((e) => !known.has(e.domain)).map((entry) => ({ domain: entry.domain, origin: 'typed' as const, entry }));
+    const all = [...listed, ...typed];
+    return all.length > 0 ? new DomainsGroupNode(all) : undefined;
   }
 
   private endpointData(target: string, declaration: DeclaredEndpoint | undefined): EndpointData {

@@ -4,11 +4,13 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { analyzePath, type ConfigAnalysis } from '../../core/config';
+import { insideRoots, notCheckedMessage } from '../../core/config/readScope';
 import type { ConfigEndpoint, ConfigFinding } from '../../core/config/types';
 import { SEVERITY_ORDER } from '../../core/findings';
 import { MAX_CONFIG_BYTES } from '../../core/defaults';
 import type { JoinEndpoint } from '../../core/live/joinFindings';
 import { buildJoinEndpoints } from '../../core/live/joinInputs';
+import type { OutboundDane } from '../../core/live/daneResolverJoin';
 
 /** Larger files are not analysed; a warning at their first line says so. */
 /** Past this many findings in one file, a note says how many more there are. */
@@ -20,6 +22,8 @@ export interface AnalysisRequest {
   /** Unsaved editor buffers by absolute path: they win over the disk. */
   overrides: Record<string, string>;
   expiryWarningDays: number;
+  /** Restricted mode: only files under these folders are opened. Absent: every file. */
+  readableRoots?: string[];
 }
 
 export interface AnalysisData {
@@ -30,6 +34,8 @@ export interface AnalysisData {
   endpoints: ConfigEndpoint[];
   /** What each declared endpoint's config says, for joining with its live result. */
   joins: JoinEndpoint[];
+  /** Postfix main.cf's outbound DANE level and where it is set, when it is dane or dane-only. */
+  outboundDane?: OutboundDane;
   elapsedMs: number;
 }
 
@@ -37,8 +43,15 @@ export function runAnalysis(request: AnalysisRequest): { data: AnalysisData; ana
   const started = performance.now();
   const reads = new Set<string>();
   const tooLarge = new Map<string, number>();
+  const mayRead = request.readableRoots ? insideRoots(request.readableRoots) : undefined;
+  const outside = new Set<string>();
   const readText = (path: string): string | undefined => {
     reads.add(path);
+    // A config file reached through a link out of the workspace is not opened either.
+    if (mayRead && !mayRead(path)) {
+      outside.add(path);
+      return '';
+    }
     const buffered = request.overrides[path];
     if (buffered !== undefined) {
       if (buffered.length <= MAX_CONFIG_BYTES) return buffered;
@@ -57,12 +70,15 @@ export function runAnalysis(request: AnalysisRequest): { data: AnalysisData; ana
       return undefined;
     }
   };
-  const analyses = analyzePath(request.root, { readText, expiryWarningDays: request.expiryWarningDays });
+  const analyses = analyzePath(request.root, { readText, expiryWarningDays: request.expiryWarningDays, ...(mayRead ? { mayRead } : {}) });
   const endpoints = analyses.flatMap((a) => a.endpoints);
   const findings = capPerFile(analyses.flatMap((a) => a.findings));
   for (const [file, size] of tooLarge) findings.unshift(tooLargeFinding(file, size));
+  for (const file of outside) findings.unshift({ id: 'config-not-checked', severity: 'info', message: notCheckedMessage(file), range: firstLine(file), docUrl: serverDocs(file) });
   const joins = buildJoinEndpoints({ analyses }, endpoints);
   const data: AnalysisData = { root: request.root, reads: [...reads], findings, endpoints, joins, elapsedMs: Math.round(performance.now() - started) };
+  const outboundDane = outboundDaneOf(analyses);
+  if (outboundDane) data.outboundDane = outboundDane;
   return { data, analyses };
 }
 
@@ -107,4 +123,13 @@ const firstLine = (file: string) => ({ file, start: { line: 0, character: 0 }, e
 
 function serverDocs(file: string): string {
   return /^(main|master)\.cf/.test(basename(file)) ? 'https://www.postfix.org/postconf.5.html' : 'https://doc.dovecot.org/';
+}
+
+function outboundDaneOf(analyses: readonly ConfigAnalysis[]): OutboundDane | undefined {
+  for (const a of analyses) {
+    const level = a.postfix?.global.effective('smtp_tls_security_level');
+    const word = level?.expanded.trim().toLowerCase();
+    if (level?.range && (word === 'dane' || word === 'dane-only')) return { level: word, range: level.range };
+  }
+  return undefined;
 }

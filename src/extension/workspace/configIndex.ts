@@ -25,6 +25,13 @@ interface RootState {
   reads: Set<string>;
 }
 
+/** Which files the analyses may open: everything when trusted, the workspace folders when not. */
+export interface ReadTrust {
+  /** Undefined when trusted; otherwise the only folders files are opened in. */
+  readableRoots(): string[] | undefined;
+  readonly onDidChange: vscode.Event<void>;
+}
+
 export class ConfigIndex implements vscode.Disposable {
   private readonly roots = new Map<string, RootState>();
   private readonly pending = new Map<string, { timer: NodeJS.Timeout; abort: AbortController }>();
@@ -36,7 +43,11 @@ export class ConfigIndex implements vscode.Disposable {
   private readonly worker: ConfigWorkerClient;
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly log: vscode.LogOutputChannel, workerPath: string) {
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    workerPath: string,
+    private readonly trust: ReadTrust,
+  ) {
     this.worker = new ConfigWorkerClient({
       workerPath,
       onRestart: (reason) => {
@@ -56,6 +67,10 @@ export class ConfigIndex implements vscode.Disposable {
       vscode.workspace.onDidSaveTextDocument((doc) => this.onDocument(doc, 0)),
       vscode.workspace.onDidCloseTextDocument((doc) => this.onDocument(doc, 0)),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rescan()),
+      // Granted trust lets the certificate checks open files outside the workspace.
+      trust.onDidChange(() => {
+        for (const root of this.roots.values()) this.schedule(root.uri, 0);
+      }),
       // The static certificate checks use mailTls.expiryWarningDays.
       onDidChangeSettings(() => {
         for (const root of this.roots.values()) this.schedule(root.uri, 0);
@@ -186,7 +201,7 @@ export class ConfigIndex implements vscode.Disposable {
   private async analyse(uri: vscode.Uri, signal: AbortSignal): Promise<void> {
     try {
       const started = Date.now();
-      const result = await analyzeConfig(this.worker, uri.fsPath, signal);
+      const result = await analyzeConfig(this.worker, uri.fsPath, signal, this.trust.readableRoots());
       if (!result || signal.aborted) return;
       this.roots.set(uri.fsPath, { uri, result, reads: new Set(result.reads) });
       this.log.debug(`analysed ${uri.fsPath} in ${Date.now() - started} ms (worker ${result.elapsedMs} ms, ${result.reads.length} file(s))`);

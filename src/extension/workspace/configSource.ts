@@ -14,7 +14,11 @@ export interface AnalysisResult extends AnalysisData {
 }
 
 /** Resolves undefined when the signal aborted (a newer analysis of the same root is due). */
-export async function analyzeConfig(worker: ConfigWorkerClient, fsPath: string, signal: AbortSignal): Promise<AnalysisResult | undefined> {
+/**
+ * `readableRoots`: in an untrusted workspace, the workspace folders, the only places files are
+ * opened (a config naming /etc/shadow as its certificate gets "not checked" instead).
+ */
+export async function analyzeConfig(worker: ConfigWorkerClient, fsPath: string, signal: AbortSignal, readableRoots?: string[]): Promise<AnalysisResult | undefined> {
   const overrides: Record<string, string> = {};
   const versions = new Map<string, number>();
   for (const doc of vscode.workspace.textDocuments) {
@@ -24,7 +28,7 @@ export async function analyzeConfig(worker: ConfigWorkerClient, fsPath: string, 
     if (doc.isDirty || doc.isUntitled) overrides[doc.uri.fsPath] = doc.getText();
   }
   const { expiryWarningDays } = readSettings(vscode.Uri.file(fsPath));
-  const data = await worker.analyze({ root: fsPath, overrides, expiryWarningDays }, signal);
+  const data = await worker.analyze({ root: fsPath, overrides, expiryWarningDays, ...(readableRoots ? { readableRoots } : {}) }, signal);
   if (!data) return undefined;
   const documentVersions = new Map<string, number>();
   for (const path of data.reads) {

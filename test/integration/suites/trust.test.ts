@@ -4,12 +4,15 @@
 // in a run of its own where VS Code really does not trust the workspace (MAIL_TLS_RESTRICTED).
 // Both replace the consent dialog with a scripted answer.
 import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { ProbeResult } from '../../../src/core/probe/types';
 import type { MailTlsApi } from '../../../src/extension/api';
+import { makeDanePki } from '../../support/certs/danePki';
 import { getApi, removeGenerated, setSetting, waitFor, workspaceRoot, writeGenerated } from './support';
 
 const REALLY_RESTRICTED = process.env.MAIL_TLS_RESTRICTED === '1';
@@ -128,5 +131,91 @@ describe(REALLY_RESTRICTED ? 'untrusted workspace (VS Code restricted mode)' : '
     } finally {
       await new Promise((resolve) => other.close(resolve));
     }
+  });
+});
+
+// The DANE and domain features under the same rules: a certificate file outside the workspace
+// is not read for the hover, and a domain a workspace setting lists gets no DNS query until the
+// person consents; a domain typed (or passed) by the person needs none. A UDP resolver on
+// loopback counts the queries and answers REFUSED at once.
+describe(REALLY_RESTRICTED ? 'untrusted workspace: domains and certificate files (VS Code restricted mode)' : 'untrusted workspace: domains and certificate files (simulated)', function () {
+  this.timeout(120_000);
+  let api: MailTlsApi;
+  let resolver: ReturnType<typeof createSocket>;
+  let queries = 0;
+  const asked: string[][] = [];
+  const pki = makeDanePki();
+
+  before(async function () {
+    api = await getApi();
+    resolver = createSocket('udp4', (msg, peer) => {
+      queries++;
+      // The query, turned into a REFUSED response: QR set, RCODE 5.
+      const reply = Buffer.from(msg);
+      reply[2] = (reply[2]! | 0x80) & 0xfb;
+      reply[3] = (reply[3]! & 0xf0) | 5;
+      resolver.send(reply, peer.port, peer.address);
+    });
+    await new Promise<void>((resolve) => resolver.bind(0, '127.0.0.1', resolve));
+    await setSetting('resolver', `127.0.0.1:${resolver.address().port}`);
+    await vscode.workspace.getConfiguration('mailTls').update('domains', ['listed-by-workspace.example'], vscode.ConfigurationTarget.Workspace);
+    api.testing!.setTrustHooks({
+      simulateUntrusted: !REALLY_RESTRICTED,
+      prompt: async (subjects) => {
+        asked.push([...subjects]);
+        return false;
+      },
+    });
+  });
+
+  after(async () => {
+    api?.testing?.setTrustHooks({ simulateUntrusted: false, prompt: null });
+    await setSetting('resolver', undefined);
+    await vscode.workspace.getConfiguration('mailTls').update('domains', undefined, vscode.ConfigurationTarget.Workspace);
+    resolver?.close();
+    removeGenerated('trust-dane');
+  });
+
+  it('the TLSA hover reads a certificate file inside the workspace, not one outside it', async () => {
+    const inside = writeGenerated('trust-dane/postfix/cert.pem', readFileSync(pki.file('leaf'), 'utf8'));
+    const mainCf = writeGenerated('trust-dane/postfix/main.cf', `smtpd_tls_security_level = may\nsmtpd_tls_cert_file = ${inside}\nsmtpd_tls_eccert_file = ${pki.file('renewed-new-key')}\n`);
+    writeGenerated('trust-dane/postfix/master.cf', 'smtp inet n - n - - smtpd\n');
+    await vscode.commands.executeCommand('mailTls.refreshExplorer');
+    await api.whenIdle();
+    const hover = async (line: number) => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', vscode.Uri.file(mainCf), new vscode.Position(line, 3));
+      return hovers.flatMap((h) => h.contents).map((c) => (c instanceof vscode.MarkdownString ? c.value : String(c))).join('\n');
+    };
+    const insideText = await waitFor('the hover on the workspace certificate', async () => {
+      const text = await hover(1);
+      return text.includes('3 1 1 ') ? text : undefined;
+    });
+    assert.ok(insideText.includes(inside));
+    const outsideText = await waitFor('the hover on the outside certificate', async () => {
+      const text = await hover(2);
+      return text.includes('DANE (TLSA)') ? text : undefined;
+    });
+    assert.match(outsideText, /not read: the file is outside the workspace, and the workspace is not trusted/);
+    assert.doesNotMatch(outsideText, /3 1 1 /);
+  });
+
+  it('checking a domain the workspace settings list asks first; declined, no DNS query is sent', async () => {
+    const group = await waitFor('the Domains group', async () => ((await api.explorer.getChildren()) ?? []).find((n) => String((n as vscode.TreeItem).label) === 'Domains'));
+    const node = ((await api.explorer.getChildren(group)) ?? []).find((n) => String((n as vscode.TreeItem).label) === 'listed-by-workspace.example');
+    assert.ok(node, 'the workspace-listed domain is shown');
+    assert.match(String((node as vscode.TreeItem).contextValue), /:workspace$/);
+    const result = await vscode.commands.executeCommand('mailTls.checkDomain', node);
+    assert.equal(result, undefined);
+    assert.deepEqual(asked.at(-1), ['listed-by-workspace.example']);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(queries, 0, 'a DNS query was sent without consent');
+  });
+
+  it('a domain the person passes in needs no consent, and the resolver is asked (so the zero above means something)', async () => {
+    const asksBefore = asked.length;
+    const result = await vscode.commands.executeCommand<{ domain: string } | undefined>('mailTls.checkDomain', 'typed-by-person.example');
+    assert.equal(asked.length, asksBefore, 'no prompt for a domain the person gave');
+    assert.ok(queries > 0, 'the check asked the configured resolver');
+    assert.equal(result?.domain, 'typed-by-person.example');
   });
 });

@@ -30,6 +30,7 @@ export const TEST_DOMAINS = {
   nullMx: 'nullmx.test',
   unsigned: 'unsigned.test',
   bogus: 'bogus.test',
+  taNames: 'tanames.test',
 } as const;
 
 export interface DomainEnvironment {
@@ -61,7 +62,7 @@ const spki = (c: X509Certificate) => createHash('sha256').update(c.publicKey.exp
 
 /** A leaf for every test host name, issued by the test intermediate; and a next key for rollover. */
 async function domainCertificate(dir: string, pki: TestPki): Promise<{ key: string; chain: string; leaf: X509Certificate; next: X509Certificate }> {
-  const names = ['mx1.good.test', 'mx2.good.test', 'mx.badtlsa.test', 'mx.stsbad.test', 'mx.unsigned.test', 'mx.bogus.test', 'mta-sts.good.test', 'mta-sts.stsbad.test'];
+  const names = ['mx1.good.test', 'mx2.good.test', 'mx.badtlsa.test', 'mx.stsbad.test', 'mx.unsigned.test', 'mx.bogus.test', 'mta-sts.good.test', 'mta-sts.stsbad.test', 'mta-sts.redirect.test', 'mta-sts.large.test'];
   const ext = join(dir, 'leaf.ext');
   writeFileSync(ext, `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${names.map((n) => `DNS:${n}`).join(',')}\n`);
   for (const k of ['leaf', 'next']) await run('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', join(dir, `${k}.key`)]);
@@ -99,7 +100,7 @@ export async function startDomainEnvironment(): Promise<DomainEnvironment> {
   const pki = await ensurePki(PKI_ROOT);
   const [block, cert] = await Promise.all([chooseBlock(), domainCertificate(dir, pki)]);
   const addresses: ZoneAddresses = {
-    mx1: `${block}.1`, mx2: `${block}.2`, badTlsa: `${block}.3`, stsBad: `${block}.4`, unsigned: `${block}.5`, bogus: `${block}.6`, web: `${block}.10`, resolver: `${block}.53`,
+    mx1: `${block}.1`, mx2: `${block}.2`, badTlsa: `${block}.3`, stsBad: `${block}.4`, unsigned: `${block}.5`, bogus: `${block}.6`, taNames: `${block}.7`, web: `${block}.10`, resolver: `${block}.53`,
   };
   const plainAddress = `${block}.54`;
   const servers: HostileServer[] = [];
@@ -114,7 +115,7 @@ export async function startDomainEnvironment(): Promise<DomainEnvironment> {
   };
   try {
     const tls = { key: readFileSync(cert.key), cert: readFileSync(cert.chain) };
-    for (const host of [addresses.mx1, addresses.mx2, addresses.badTlsa, addresses.stsBad, addresses.unsigned, addresses.bogus]) {
+    for (const host of [addresses.mx1, addresses.mx2, addresses.badTlsa, addresses.stsBad, addresses.unsigned, addresses.bogus, addresses.taNames]) {
       servers.push(await startMailServer({ dialect: 'smtp', host, port: 25, tls }));
     }
     const submission = await startMailServer({ dialect: 'smtp', scheme: 'submission', host: addresses.mx1, tls });
@@ -123,7 +124,10 @@ export async function startDomainEnvironment(): Promise<DomainEnvironment> {
 
     const policies = testPolicies();
     web = https.createServer({ ...tls }, (req, res) => {
-      const policy = policies[String(req.headers.host ?? '').toLowerCase()];
+      const name = String(req.headers.host ?? '').toLowerCase();
+      // A redirect that RFC 8461 §3.3 says not to follow.
+      if (name === 'mta-sts.redirect.test') return void res.writeHead(301, { location: 'https://mta-sts.good.test/.well-known/mta-sts.txt' }).end();
+      const policy = policies[name];
       if (req.url !== '/.well-known/mta-sts.txt' || !policy) return void res.writeHead(404).end();
       res.writeHead(200, { 'content-type': 'text/plain' }).end(policy);
     });

@@ -11,6 +11,7 @@ export interface ZoneAddresses {
   stsBad: string;
   unsigned: string;
   bogus: string;
+  taNames: string;
   web: string;
   resolver: string;
 }
@@ -39,7 +40,7 @@ const WRONG = 'ff'.repeat(32);
 
 export function testZones(z: ZoneInputs): ZoneText[] {
   const a = z.addresses;
-  const children = ['good.test.', 'badtlsa.test.', 'stsbad.test.', 'nullmx.test.', 'unsigned.test.', 'bogus.test.'];
+  const children = ['good.test.', 'badtlsa.test.', 'stsbad.test.', 'nullmx.test.', 'unsigned.test.', 'bogus.test.', 'tanames.test.'];
   const delegations = children.map((c) => `${c} NS ns.test.`).join('\n');
   return [
     { origin: 'test.', signed: true, children: children.filter((c) => c !== 'unsigned.test.'), text: `${SOA('test.')}ns A ${a.resolver}\n${delegations}\n` },
@@ -89,6 +90,13 @@ _pop3._tcp SRV 0 0 0 .
       // The TLSA data is changed after signing (see ./unbound): its signature no longer fits.
       text: `${SOA('bogus.test.')}@ MX 10 mx.bogus.test.\nmx A ${a.bogus}\n_25._tcp.mx TLSA 3 1 1 ${z.leafSpki}\n_25._tcp.mx TLSA 2 1 1 ${z.issuerSpki}\n`,
     },
+    {
+      origin: 'tanames.test.',
+      signed: true,
+      children: [],
+      // Only the issuer's key: DANE-TA, so the certificate must name mx.tanames.test; it does not.
+      text: `${SOA('tanames.test.')}@ MX 10 mx.tanames.test.\nmx A ${a.taNames}\n_25._tcp.mx TLSA 2 1 1 ${z.issuerSpki}\n`,
+    },
   ];
 }
 
@@ -97,5 +105,7 @@ export function testPolicies(): Record<string, string> {
   return {
     'mta-sts.good.test': 'version: STSv1\r\nmode: enforce\r\nmx: mx1.good.test\r\nmx: *.good.test\r\nmax_age: 86400\r\n',
     'mta-sts.stsbad.test': 'version: STSv1\r\nmode: enforce\r\nmx: mail.elsewhere.test\r\nmax_age: 86400\r\n',
+    // Served by host name only to fetchPolicy tests: over the 64 KB cap.
+    'mta-sts.large.test': `version: STSv1\r\nmode: testing\r\nmax_age: 86400\r\n${'mx: filler.example\r\n'.repeat(4000)}`,
   };
 }

@@ -46,6 +46,8 @@ test('files: not allowed, missing, too large, no certificate', () => {
   assert.equal(tlsaOfCertificateFile(join(dir, 'nope.pem')).error, 'no such file');
   assert.match(tlsaOfCertificateFile(join(dir, 'big.pem')).error!, /too large/);
   assert.match(tlsaOfCertificateFile(join(dir, 'empty.pem')).error!, /no PEM certificate/);
+  writeFileSync(join(dir, 'key.pem'), pem('leaf.key'));
+  assert.deepEqual(tlsaOfCertificateFile(join(dir, 'key.pem')), { file: join(dir, 'key.pem'), leaves: [], keyOnly: true }, 'a key file of a chain-files list is no error');
   assert.equal(tlsaOfCertificateFile(join(dir, 'x.pem'), { readText: () => pem('leaf') }).leaves.length, 1, 'unsaved text wins');
 });
 

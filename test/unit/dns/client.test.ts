@@ -2,46 +2,15 @@
 // cancellation and ignoring answers that do not belong to the question. A small in-test DNS
 // server stands in for the resolver; the real unbound runs in test/real/domain.
 import assert from 'node:assert/strict';
-import * as dgram from 'node:dgram';
-import * as net from 'node:net';
 import { after, test } from 'node:test';
 import * as packet from 'dns-packet';
 import { DnsClient, DnsError, parseResolver } from '../../../src/core/dns/client';
+import { fakeResolver, response } from '../../support/fakeResolver';
 
-type Reply = (q: packet.DecodedPacket, via: 'udp' | 'tcp') => packet.Packet | null;
-
-async function server(reply: Reply) {
-  const udp = dgram.createSocket('udp4');
-  const seen = { udp: 0, tcp: 0 };
-  udp.on('message', (msg, from) => {
-    seen.udp++;
-    const answer = reply(packet.decode(msg), 'udp');
-    if (answer) udp.send(packet.encode(answer), from.port, from.address);
-  });
-  await new Promise<void>((r) => udp.bind(0, '127.0.0.1', r));
-  const port = udp.address().port;
-  const tcp = net.createServer((s) => {
-    s.on('data', (buf) => {
-      seen.tcp++;
-      const answer = reply(packet.decode(buf.subarray(2)), 'tcp');
-      if (!answer) return;
-      const body = packet.encode(answer);
-      const len = Buffer.alloc(2);
-      len.writeUInt16BE(body.length);
-      s.end(Buffer.concat([len, body]));
-    });
-  });
-  await new Promise<void>((r) => tcp.listen(port, '127.0.0.1', r));
-  const close = () => new Promise<void>((r) => { udp.close(); tcp.close(() => r()); });
-  return { address: `127.0.0.1:${port}`, seen, close };
-}
+const server = fakeResolver;
 
 const closers: (() => Promise<void>)[] = [];
 after(() => Promise.all(closers.map((c) => c())));
-
-function response(q: packet.DecodedPacket, flags: number, answers: packet.Answer[], rcode = 0): packet.Packet {
-  return { type: 'response', id: q.id, flags: flags | rcode, questions: q.questions, answers };
-}
 
 test('parseResolver reads IP, IP:PORT and [IPv6]:PORT and rejects names', () => {
   assert.deepEqual(parseResolver('127.0.0.1'), { host: '127.0.0.1', port: 53 });

@@ -8,6 +8,9 @@ import type { DovecotDocument } from './document';
 import { FILTER_TYPES, type Assignment, type EffectiveConfig } from './effective';
 import type { DovecotListener } from './listeners';
 import { CHILD_SECTIONS_23, KNOWN_SETTINGS_23, OBSOLETE_23, SECTION_FIELDS_23, TOP_SECTIONS_23 } from './known23';
+import { invalidBoolean24, sectionChecks24, unknownSetting24 } from './checks24';
+import { scopeOf, scopedSeverity } from './scope';
+import { isTemplateValue } from '../templates';
 import { closestName, invalidNetwork, invalidValue, parseDovecotBool } from './values';
 import { sectionPath, visitSections, visitSettings, type SettingVisit } from './visit';
 import { ONLY_24, RENAME_24_BY_NAME, SERVICE_DOC_23, SERVICE_DOC_24, SYNTAX_DOC_23, UPGRADE_DOC_24, settingDocUrl } from './settingsDocs';
@@ -37,7 +40,7 @@ export function runChecks({ doc, config, version, listeners }: CheckInput): Conf
 
   for (const { node, sections } of settings) {
     const n = node.name;
-    const invalid = invalidValue(node, sections);
+    const invalid = invalidValue(node, sections) ?? (version === '2.4' ? invalidBoolean24(node, sections) : undefined);
     if (invalid) add({ id: 'dovecot-invalid-value', severity: 'error', message: invalid, range: node.valueRange, docUrl: url(n) });
     if (version === '2.4') {
       const rename = RENAME_24_BY_NAME.get(n);
@@ -64,8 +67,12 @@ export function runChecks({ doc, config, version, listeners }: CheckInput): Conf
           fix: { title: 'Remove the "<"', range: node.valueRange, newText: node.value },
         });
       }
-      if (node.valueKind !== 'quoted' && /%[a-zA-Z]/.test(node.value.replace(/%%/g, ''))) {
+      if (node.valueKind !== 'quoted' && /%[a-zA-Z]/.test(node.value.replace(/%%/g, '')) && !isTemplateValue(node.value)) {
         add({ id: 'dovecot-24-old-variable', severity: 'error', message: `Dovecot 2.4 removed one-letter %variables: write %{user}, %{user | domain}, ... instead.`, range: node.valueRange, docUrl: UPGRADE_DOC_24 });
+      }
+      if (!rename) {
+        const unknown = unknownSetting24(node, sections);
+        if (unknown) add(unknown);
       }
     } else {
       if (ONLY_24.has(n)) {
@@ -98,7 +105,11 @@ export function runChecks({ doc, config, version, listeners }: CheckInput): Conf
       }
     }
     if (n === 'ssl' && node.value === 'no') {
-      add({ id: 'dovecot-ssl-disabled', severity: 'warning', message: 'ssl = no: no STARTTLS and no implicit-TLS listeners; passwords and mail cross the network in clear text.', range: node.range, docUrl: url('ssl') });
+      const scope = scopeOf(sections, config);
+      const proto = scope.criteria.protocol;
+      const where = proto ? ` for protocol ${proto}` : '';
+      const who = scope.reach === 'everyone' ? '' : ` (${scope.why})`;
+      add({ id: 'dovecot-ssl-disabled', severity: scopedSeverity('warning', scope.reach), message: `ssl = no${where}${who}: no STARTTLS and no implicit TLS${proto ? ` for ${proto}` : ''}; passwords and mail cross the network in clear text unless a proxy in front terminates TLS.`, range: node.range, docUrl: url('ssl') });
     }
     if (n === 'ssl_min_protocol' && WEAK_PROTOCOLS.has(node.value)) {
       const where = tlsMandatory ? ' where TLS is mandatory (ssl = required)' : implicitListeners.length > 0 ? ` on implicit-TLS listeners (${implicitListeners.join(', ')})` : '';
@@ -118,7 +129,7 @@ export function runChecks({ doc, config, version, listeners }: CheckInput): Conf
     }
     if ((n === 'ssl_prefer_server_ciphers' && parseDovecotBool(node.value) === true) || (n === 'ssl_server_prefer_ciphers' && node.value === 'server')) {
       const better = n === 'ssl_prefer_server_ciphers' ? 'no' : 'client';
-      add({ id: 'dovecot-prefer-server-ciphers', severity: 'info', message: `With only strong ciphers enabled, letting clients choose (${n} = ${better}) lets them pick what their hardware runs fastest (Mozilla guidance).`, range: node.valueRange, docUrl: url(n), fix: { title: `Set ${better}`, range: node.valueRange, newText: better } });
+      add({ id: 'dovecot-prefer-server-ciphers', severity: 'info', message: `${n} = ${node.value} makes the server choose the cipher; Mozilla's guidance is ${better}: with only strong ciphers enabled, clients pick what their hardware runs fastest.`, range: node.valueRange, docUrl: url(n), fix: { title: `Set ${better}`, range: node.valueRange, newText: better } });
     }
     if (n === 'ssl_cipher_list') {
       const weak = node.value.split(/[:\s,]+/).filter((t) => t && !/^[!-]/.test(t) && WEAK_CIPHER_TOKENS.test(t.replace(/^\+/, '')));
@@ -129,9 +140,16 @@ export function runChecks({ doc, config, version, listeners }: CheckInput): Conf
       if (everyone.length > 0) add({ id: 'dovecot-trusted-networks-all', severity: 'error', message: `login_trusted_networks includes ${everyone.join(', ')}: every client may claim another address and counts as secured, so plaintext authentication is allowed without TLS.`, range: node.valueRange, docUrl: url(n) });
     }
     const plaintextOn = (n === 'disable_plaintext_auth' && parseDovecotBool(node.value) === false) || (n === 'auth_allow_cleartext' && parseDovecotBool(node.value) === true);
+    if (plaintextOn && tlsMandatory && version === '2.4' && sections.length === 0) {
+      add({ id: 'dovecot-invalid-value', severity: 'error', message: `${n} = ${node.value} with ssl = required: Dovecot 2.4 refuses to start ("has no effect with ssl=required"). Allow cleartext inside a local or remote block instead.`, range: node.range, docUrl: url(n) });
+    }
     if (plaintextOn && !tlsMandatory) {
       const fixed = n === 'disable_plaintext_auth' ? 'yes' : 'no';
-      add({ id: 'dovecot-plaintext-auth', severity: 'error', message: `${n} = ${node.value} lets clients send passwords before TLS.`, range: node.range, docUrl: url(n), fix: { title: `Set ${fixed}`, range: node.valueRange, newText: fixed } });
+      // Severity follows who can reach the block the setting is written in.
+      const scope = scopeOf(sections, config);
+      const who = scope.reach === 'everyone' ? 'clients' : scope.why;
+      const harmless = scope.reach === 'loopback' ? ': their passwords never cross the network, so this is harmless' : scope.reach === 'trusted' ? ', so this changes nothing' : '';
+      add({ id: 'dovecot-plaintext-auth', severity: scopedSeverity('error', scope.reach), message: `${n} = ${node.value} lets ${who} send passwords before TLS${harmless}.`, range: node.range, docUrl: url(n), fix: { title: `Set ${fixed}`, range: node.valueRange, newText: fixed } });
     }
   }
 
@@ -147,7 +165,8 @@ function versionChecks(findings: ConfigFinding[], settings: SettingVisit[], conf
   const first = settings[0]?.node;
   const versionSetting = config.get('dovecot_config_version');
   if (version === '2.4' && versionSetting && first && first !== versionSetting.node) {
-    findings.push({ id: 'dovecot-config-version-not-first', severity: 'error', message: 'dovecot_config_version must be the first setting of dovecot.conf.', range: versionSetting.node.range, docUrl: settingDocUrl('dovecot_config_version', '2.4') });
+    // Blamed where Dovecot blames it: the setting that comes first.
+    findings.push({ id: 'dovecot-config-version-not-first', severity: 'error', message: `dovecot_config_version must be the first setting of dovecot.conf; ${first.name} comes before it (line ${versionSetting.node.range.start.line + 1} sets the version).`, range: first.range, docUrl: settingDocUrl('dovecot_config_version', '2.4') });
   }
   if (version === '2.4' && !config.get('dovecot_storage_version') && versionSetting) {
     findings.push({ id: 'dovecot-missing-storage-version', severity: 'warning', message: 'Dovecot 2.4 requires dovecot_storage_version (e.g. the version the mail storage was created with).', range: versionSetting.node.range, docUrl: settingDocUrl('dovecot_storage_version', '2.4') });
@@ -158,22 +177,13 @@ function versionChecks(findings: ConfigFinding[], settings: SettingVisit[], conf
       findings.push({
         id: 'dovecot-missing-config-version',
         severity: 'error',
-        message: `${evidence.node.name} is Dovecot 2.4 syntax, but there is no dovecot_config_version: 2.4 refuses to start, 2.3 does not know the setting.`,
-        range: evidence.node.nameRange,
+        message: `${evidence.node.name} (line ${evidence.node.range.start.line + 1}) is Dovecot 2.4 syntax, but there is no dovecot_config_version: 2.4 refuses to start, 2.3 does not know the setting.`,
+        // Where Dovecot 2.4 blames it: the first setting, which should have been the version.
+        range: settings[0]!.node.nameRange,
         docUrl: settingDocUrl('dovecot_config_version', '2.4'),
         fix: { title: 'Add dovecot_config_version = 2.4.0 at the top of dovecot.conf', range: startOf(doc.root), newText: 'dovecot_config_version = 2.4.0\n' },
       });
     }
-  }
-}
-
-/** 2.4 names every passdb/userdb and drops `plugin { }` (plugin settings are global now). */
-function sectionChecks24(findings: ConfigFinding[], doc: DovecotDocument): void {
-  for (const { node: section } of visitSections(doc.children)) {
-    let message: string | undefined;
-    if ((section.type === 'passdb' || section.type === 'userdb') && section.name === '') message = `Dovecot 2.4 requires a name for every ${section.type}: write "${section.type} <name> {" (e.g. the driver name).`;
-    else if (section.type === 'plugin' && section.name === '') message = 'Dovecot 2.4 has no plugin { } section: plugin settings are written as global settings.';
-    if (message) findings.push({ id: 'dovecot-24-section-syntax', severity: 'error', message, range: section.headerRange, docUrl: UPGRADE_DOC_24 });
   }
 }
 
@@ -215,7 +225,7 @@ function certificateSettingChecks(findings: ConfigFinding[], config: EffectiveCo
     // Set under the other version's name: the rename finding already says what to do.
     if (config.get(otherVersionName[name]!)) continue;
     if (!a || a.value === '' || a.value === '<') {
-      findings.push({ id: 'dovecot-ssl-cert-missing', severity: 'error', message: `ssl = ${sslValue} but ${name} is not set: the login processes refuse to start, so clients cannot connect.`, range: where(a), docUrl: settingDocUrl(name, version) });
+      findings.push({ id: 'dovecot-ssl-cert-missing', severity: 'error', message: `ssl = ${sslValue} but ${name} is not set: Dovecot logs "SSL context initialization failed" and serves no TLS, so STARTTLS is not offered and implicit-TLS listeners fail.`, range: where(a), docUrl: settingDocUrl(name, version) });
     }
   }
 }

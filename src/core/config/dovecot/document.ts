@@ -4,7 +4,9 @@
  * unbalanced braces and absurd nesting become problems with a range.
  */
 import { readFileSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Severity } from '../../findings';
+import { notCheckedMessage } from '../readScope';
 import type { SourceRange } from '../types';
 import { expandBraces, expandInclude, hasGlob } from './glob';
 import { lexDovecot, type ValueKind } from './lexer';
@@ -60,11 +62,20 @@ export interface DovecotDocument {
   problems: DocumentProblem[];
   /** Set when the caller's signal stopped the reading early. */
   aborted: boolean;
+  /** Absolute includes of a copied config that are not on this machine (settings may hide there). */
+  notHere: string[];
 }
 
 export interface ReadOptions {
   readText?: (absPath: string) => string | undefined;
+  /** Includes outside what may be read (restricted mode) are reported, not opened. */
+  mayRead?: (absPath: string) => boolean;
   signal?: AbortSignal;
+  /**
+   * The config was copied from another machine: a missing absolute include is a file that
+   * exists only on the server (information), not a Dovecot that refuses to start.
+   */
+  copied?: boolean;
 }
 
 /** Deeper sections are skipped (and reported): Dovecot's own configs nest 4 levels. */
@@ -75,7 +86,7 @@ const MAX_FILES = 2000;
 const lineRange = (file: string, line: number): SourceRange => ({ file, start: { line, character: 0 }, end: { line, character: 0 } });
 
 export function readDovecotDocument(root: string, options: ReadOptions = {}): DovecotDocument {
-  const doc: DovecotDocument = { root, files: [], children: [], problems: [], aborted: false };
+  const doc: DovecotDocument = { root, files: [], children: [], problems: [], aborted: false, notHere: [] };
   const problem = (id: string, severity: Severity, message: string, range: SourceRange) => doc.problems.push({ id, severity, message, range });
 
   const readText = (path: string): string | undefined => {
@@ -165,9 +176,18 @@ export function readDovecotDocument(root: string, options: ReadOptions = {}): Do
       problem('dovecot-syntax-error', 'error', 'The include names no file.', st.range);
       return node;
     }
+    const target = isAbsolute(st.pattern) ? st.pattern : resolve(dirname(from), st.pattern);
+    if (options.mayRead && !options.mayRead(target)) {
+      problem('dovecot-file-not-checked', 'info', notCheckedMessage(target), st.patternRange);
+      return node;
+    }
     const matches = expandInclude(st.pattern, from);
     const glob = hasGlob(st.pattern) || expandBraces(st.pattern).length > 1;
-    if (glob && matches.length === 0 && !st.optional) {
+    const notHere = options.copied === true && st.pattern.startsWith('/');
+    if (glob && matches.length === 0 && notHere) doc.notHere.push(st.pattern);
+    if (glob && matches.length === 0 && !st.optional && notHere) {
+      problem('dovecot-include-not-here', 'info', `No file matches "${st.pattern}" on this machine; the server has them, so what they set is not analysed here.`, st.patternRange);
+    } else if (glob && matches.length === 0 && !st.optional) {
       problem('dovecot-include-missing', 'error', `No file matches "${st.pattern}"; Dovecot refuses to start (use !include_try for optional files).`, st.patternRange);
     }
     for (const file of matches) {
@@ -184,9 +204,15 @@ export function readDovecotDocument(root: string, options: ReadOptions = {}): Do
         problem('dovecot-include-cycle', 'error', `Includes nest too deeply at ${file}; it is not analysed.`, st.patternRange);
         continue;
       }
+      if (options.mayRead && !options.mayRead(file)) {
+        problem('dovecot-file-not-checked', 'info', notCheckedMessage(file), st.patternRange);
+        continue;
+      }
       const text = readText(file);
       if (text === undefined) {
-        if (!st.optional) problem('dovecot-include-missing', 'error', `${file} cannot be read; Dovecot refuses to start (use !include_try for optional files).`, st.patternRange);
+        if (notHere) doc.notHere.push(file);
+        if (!st.optional && notHere) problem('dovecot-include-not-here', 'info', `${file} is not on this machine; the server has it, so what it sets is not analysed here.`, st.patternRange);
+        else if (!st.optional) problem('dovecot-include-missing', 'error', `${file} cannot be read; Dovecot refuses to start (use !include_try for optional files).`, st.patternRange);
         continue;
       }
       node.files.push({ file, children: parseFile(file, text, [...chain, id], depth) });

@@ -3,21 +3,27 @@
  * includes, folds the effective settings, lists listeners and probe endpoints, and runs the
  * TLS checks. Pure Node; never throws on bad input.
  */
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { compareByLocation } from '../order';
 import { checkCertificateFiles, type CertFileRef, type LeafCertificateInfo } from '../certFiles';
 import type { AnalyzeOptions } from '../options';
-import { certificateNames, describeHost, hostFromCertificate, type DescribedHost } from '../host';
+import { certificateNames, describeHost, hostFromCertificate, isLiveRoot, type DescribedHost } from '../host';
+import { templateFinding } from '../templates';
+import { ONLY_24 } from './settingsDocs';
 import type { ConfigEndpoint, ConfigFinding, SourceRange } from '../types';
 import { runChecks } from './checks';
 import { visitSettings } from './visit';
 import { readDovecotDocument, type DovecotDocument } from './document';
-import { EffectiveConfig, type Assignment, type LookupContext } from './effective';
+import { EffectiveConfig, type Assignment, type FilterCriteria, type LookupContext } from './effective';
+import type { SettingNode } from './document';
+import { valueWhereWritten } from './scope';
 import { endpointsOf, findListeners, type DovecotListener } from './listeners';
 import { SYNTAX_DOC_23, SYNTAX_DOC_24, settingDocUrl } from './settingsDocs';
 
 export type { DovecotDocument, DovecotNode, SectionNode, SettingNode, IncludeNode } from './document';
-export type { Assignment, LookupContext, EffectiveSection } from './effective';
+export type { Assignment, LookupContext, EffectiveSection, FilterCriteria } from './effective';
+export { scopeOf, type SettingScope, type Reach } from './scope';
 export type { DovecotListener } from './listeners';
 export { settingDoc, SETTING_DOCS, RENAMES_24, type DovecotSettingDoc } from './settingsDocs';
 export type { AnalyzeOptions } from '../options';
@@ -38,7 +44,15 @@ export interface DovecotAnalysis {
   certificates: LeafCertificateInfo[];
   /** The host this config describes (see ../host.ts). */
   host: DescribedHost;
+  /**
+   * For a setting written inside `local`/`remote`/`protocol` blocks: the blocks and the value in
+   * force there (the hover shows it instead of the global value). Undefined for a global setting.
+   */
+  scopedValue(node: SettingNode): { criteria: FilterCriteria; assignment?: Assignment } | undefined;
 }
+
+/** Findings about what the parser read: unreliable where a template engine rewrites the lines. */
+const SYNTAX_IDS = new Set(['dovecot-syntax-error', 'dovecot-unknown-setting', 'dovecot-ambiguous-comment', 'dovecot-continuation-dropped']);
 
 const zeroRange = (file: string): SourceRange => ({ file, start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
 
@@ -47,19 +61,34 @@ export function analyzeDovecot(file: string, options: AnalyzeOptions = {}): Dove
   const readOptions: Parameters<typeof readDovecotDocument>[1] = {};
   if (options.readText) readOptions.readText = options.readText;
   if (options.signal) readOptions.signal = options.signal;
+  if (options.mayRead) readOptions.mayRead = options.mayRead;
+  const copied = !isLiveRoot(root, 'dovecot', options);
+  readOptions.copied = copied;
   const document = readDovecotDocument(root, readOptions);
-  const version = visitSettings(document.children).some((s) => s.node.name === 'dovecot_config_version') ? '2.4' : '2.3';
+  const settingsSeen = visitSettings(document.children);
+  // A conf.d file linted on its own (no dovecot.conf beside it) is 2.4 when it uses 2.4 names:
+  // dovecot_config_version is in the dovecot.conf that includes it.
+  const fragment24 = basename(root) !== 'dovecot.conf' && settingsSeen.some((s) => ONLY_24.has(s.node.name));
+  const version = fragment24 || settingsSeen.some((s) => s.node.name === 'dovecot_config_version') ? '2.4' : '2.3';
   const config = new EffectiveConfig(document.children, version);
   const listeners = findListeners(config, zeroRange(root));
   const syntaxDoc = version === '2.4' ? SYNTAX_DOC_24 : SYNTAX_DOC_23;
   const findings: ConfigFinding[] = document.problems.map((p) => ({ ...p, docUrl: syntaxDoc }));
   let certificates: LeafCertificateInfo[] = [];
+  const templateFiles = new Set<string>();
   const hostSetting = config.get('hostname');
   let host = describeHost(root, 'dovecot', hostSetting ? { setting: 'hostname', value: hostSetting.expanded, range: hostSetting.node.valueRange } : undefined, options);
   try {
     findings.push(...runChecks({ doc: document, config, version, listeners }));
+    for (const f of document.files) {
+      const t = templateFinding(readForTemplate(f, options), f, 'dovecot', syntaxDoc);
+      if (t) {
+        findings.push(t);
+        templateFiles.add(f);
+      }
+    }
     if (options.checkCertificateFiles !== false && !options.signal?.aborted) {
-      const report = certificateReport(config, version, options, host);
+      const report = certificateReport(config, version, options, host, copied);
       findings.push(...report.findings);
       certificates = report.leaves;
       host = hostFromCertificate(host, certificates.map((l) => l.subjectAltNames));
@@ -69,6 +98,15 @@ export function analyzeDovecot(file: string, options: AnalyzeOptions = {}): Dove
     findings.push({ id: 'dovecot-internal-error', severity: 'info', message: `A check failed: ${(err as Error).message}`, range: zeroRange(root), docUrl: syntaxDoc });
   }
   findings.sort(compareByLocation);
+  const adjusted = findings.map((f) => {
+    // Settings may be set in an include that exists only on the server.
+    if (f.id === 'dovecot-ssl-cert-missing' && document.notHere.length > 0) {
+      return { ...f, severity: 'info' as const, message: `${f.message} It may be set in ${document.notHere[0]}, which is not on this machine.` };
+    }
+    return templateFiles.has(f.range.file) && SYNTAX_IDS.has(f.id) && f.severity !== 'info'
+      ? { ...f, severity: 'info' as const, message: `${f.message} (In a template: the rendered file may differ.)` }
+      : f;
+  });
   return {
     version,
     root,
@@ -77,10 +115,11 @@ export function analyzeDovecot(file: string, options: AnalyzeOptions = {}): Dove
     effective: (name, context) => config.get(name, context),
     config,
     listeners,
-    findings,
+    findings: adjusted,
     endpoints: endpointsOf(listeners, host),
     certificates,
     host,
+    scopedValue: (node) => valueWhereWritten(node, config, document.children),
   };
 }
 
@@ -88,7 +127,7 @@ export function analyzeDovecot(file: string, options: AnalyzeOptions = {}): Dove
  * The certificate/key pairs in force: the global one and each filter's (`local`,
  * `local_name`, `protocol`) that names its own, checked once per distinct pair.
  */
-function certificateReport(config: EffectiveConfig, version: '2.3' | '2.4', options: AnalyzeOptions, host: DescribedHost): { findings: ConfigFinding[]; leaves: LeafCertificateInfo[] } {
+function certificateReport(config: EffectiveConfig, version: '2.3' | '2.4', options: AnalyzeOptions, host: DescribedHost, copied: boolean): { findings: ConfigFinding[]; leaves: LeafCertificateInfo[] } {
   const findings: ConfigFinding[] = [];
   const leaves: LeafCertificateInfo[] = [];
   if ((config.get('ssl')?.value ?? 'yes') === 'no') return { findings, leaves };
@@ -124,8 +163,11 @@ function certificateReport(config: EffectiveConfig, version: '2.3' | '2.4', opti
       cert,
       ...(key ? { key } : {}),
       hostnames: scope.names,
+      copied,
+      ...(options.caPem ? { caPem: options.caPem } : {}),
       ...(options.expiryWarningDays !== undefined ? { expiryWarningDays: options.expiryWarningDays } : {}),
       ...(options.now ? { now: options.now } : {}),
+      ...(options.mayRead ? { mayRead: options.mayRead } : {}),
     });
     findings.push(...report.findings);
     leaves.push(...report.leaves);
@@ -137,4 +179,12 @@ function certificateReport(config: EffectiveConfig, version: '2.3' | '2.4', opti
 export function settingFilePath(a: Assignment): string {
   const raw = a.node.value.replace(/^<\s*/, '');
   return isAbsolute(raw) ? raw : resolve(dirname(a.file), raw);
+}
+
+function readForTemplate(file: string, options: AnalyzeOptions): string {
+  try {
+    return options.readText?.(file) ?? readFileSync(file, 'latin1');
+  } catch {
+    return '';
+  }
 }

@@ -3,6 +3,7 @@
  * 2.3's `config_parse_line()`: one statement per line, `#` comments outside quotes, a trailing
  * backslash continues the line, `key = value`, `type [name] {`, `}` and `!include[_try]`.
  */
+import { isTemplateDirectiveLine } from '../templates';
 import type { Position, SourceRange } from '../types';
 
 export type ValueKind = 'plain' | 'quoted' | 'file' | 'variable';
@@ -75,7 +76,7 @@ export function lexDovecot(text: string, file: string): Statement[] {
     if (phys.endsWith('\r')) phys = phys.slice(0, -1);
     let start = 0;
     while (isWhite(phys[start])) start++;
-    if (start >= phys.length || phys[start] === '#') {
+    if (start >= phys.length || phys[start] === '#' || isTemplateDirectiveLine(phys.slice(start))) {
       // Dovecot resets the pending continuation on a blank or comment line: its text is lost.
       if (pending.length > 0) out.push(droppedContinuation(pending, file));
       pending = [];

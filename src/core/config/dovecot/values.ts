@@ -1,4 +1,5 @@
 /** Value validation as Dovecot 2.3 does it, and did-you-mean for misspelt setting names. */
+import { isTemplateValue } from '../templates';
 import { isIP } from 'node:net';
 import type { SectionNode, SettingNode } from './document';
 import { KNOWN_SETTINGS_23 } from './known23';
@@ -18,6 +19,7 @@ export function parseDovecotBool(value: string): boolean | undefined {
 export function invalidValue(node: SettingNode, sections: SectionNode[]): string | undefined {
   const n = node.name;
   const inListener = sections[sections.length - 1]?.type === 'inet_listener';
+  if (isTemplateValue(node.value)) return undefined;
   // Only a token starting with `$` is a reference; `10$993` stays literal text.
   if (node.valueKind === 'variable' && node.value.split(/[ \t]+/).some((t) => t.startsWith('$'))) return undefined;
   if (inListener && n === 'port') {

@@ -14,8 +14,12 @@ export interface CertCheckOptions {
   baseDir: string;
   expiryWarningDays?: number;
   now?: Date;
+  mayRead?: (absPath: string) => boolean;
   /** Names to check when myhostname is not set: the user's host, or this machine's for the live folder. */
   defaultNames?: { name: string }[];
+  /** Not this machine's live config: missing files are on the server. */
+  copied?: boolean;
+  caPem?: string;
 }
 
 function paths(value: string): string[] {
@@ -67,6 +71,9 @@ export function checkServiceCertificates(services: PostfixService[], opts: CertC
         baseDir: opts.baseDir,
         expiryWarningDays: opts.expiryWarningDays,
         now: opts.now,
+        copied: opts.copied,
+        caPem: opts.caPem,
+        mayRead: opts.mayRead,
       });
       findings.push(...report.findings);
       entry.leaves.push(...report.leaves);

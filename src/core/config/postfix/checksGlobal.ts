@@ -11,7 +11,7 @@ export function checkGlobal(scope: ParamScope, fallback: SourceRange | undefined
 
   const preempt = scope.effective('tls_preempt_cipherlist');
   if (preempt.range && preempt.expanded.trim().toLowerCase() === 'yes') {
-    out.push(finding('postfix-preempt-cipherlist', 'info', "tls_preempt_cipherlist = yes: current Mozilla guidance leaves the choice to the client ('no'), as every offered suite is strong.", preempt.range, paramDoc('tls_preempt_cipherlist'), { title: 'Let the client choose (no)', range: preempt.range, newText: 'no' }));
+    out.push(finding('postfix-preempt-cipherlist', 'info', "tls_preempt_cipherlist = yes makes the server choose the cipher; Mozilla's guidance is 'no' (let the client choose), as every offered suite is strong.", preempt.range, paramDoc('tls_preempt_cipherlist'), { title: 'Let the client choose (no)', range: preempt.range, newText: 'no' }));
   }
 
   const outbound = scope.effective('smtp_tls_security_level');

@@ -1,4 +1,5 @@
 /** Checks on main.cf and master.cf as written: syntax, duplicates, deprecated names, expansion. */
+import { isTemplateValue } from '../templates';
 import type { ConfigFinding } from '../types';
 import type { ParamScope } from './effective';
 import type { MainCfDocument, MainCfEntry } from './mainCf';
@@ -51,7 +52,7 @@ export function checkMainCfSyntax(main: MainCfDocument): ConfigFinding[] {
 export function checkMasterCfSyntax(master: MasterCfDocument, services: PostfixService[]): ConfigFinding[] {
   const out: ConfigFinding[] = master.problems.map((p) => finding('postfix-syntax', 'error', p.message, p.range, MASTER_DOC));
   for (const s of services) {
-    if (s.type === 'inet' && s.port === undefined) {
+    if (s.type === 'inet' && s.port === undefined && !isTemplateValue(s.name)) {
       out.push(finding('postfix-unknown-service', 'warning', `The service name ${s.name} does not resolve to a TCP port.`, s.entry.serviceRange, MASTER_DOC));
     }
   }
@@ -108,6 +109,12 @@ function deprecatedFinding(
   return finding('postfix-deprecated-parameter', 'warning', message, at.nameRange, paramDoc(name), fix);
 }
 
+/**
+ * Names Postfix's own defaults reference without defining (virtual_alias_maps = $virtual_maps,
+ * kept from Postfix 1.x): `postconf -x` expands them to nothing without a warning.
+ */
+const LEGACY_REFERENCED = new Set(['virtual_maps']);
+
 /** Undefined references and loops, for every value written in main.cf or an `-o`. */
 export function checkExpansion(main: MainCfDocument | undefined, services: PostfixService[], mainScope: ParamScope): ConfigFinding[] {
   const out: ConfigFinding[] = [];
@@ -116,7 +123,7 @@ export function checkExpansion(main: MainCfDocument | undefined, services: Postf
     if (!value.includes('$')) return;
     const x = scope.effective(name).expansion;
     if (x.loop) out.push(finding('postfix-expansion-loop', 'error', `Expanding ${name} runs into a $name loop (or nesting deeper than Postfix allows).`, range, paramDoc(name)));
-    for (const u of x.undefinedNames.slice(0, 5)) {
+    for (const u of x.undefinedNames.filter((n) => !LEGACY_REFERENCED.has(n)).slice(0, 5)) {
       out.push(finding('postfix-undefined-parameter', 'warning', `${name} refers to $${u}, which is defined nowhere and expands to nothing.`, range, paramDoc(name)));
     }
   };

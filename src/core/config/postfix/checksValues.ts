@@ -1,5 +1,6 @@
 /** Values Postfix rejects (a daemon stops with a fatal error): checked where they are written. */
 import type { ConfigFinding, SourceRange } from '../types';
+import { isTemplateValue } from '../templates';
 import { expandValue } from './expand';
 import type { MainCfDocument } from './mainCf';
 import { finding, paramDoc } from './rules';
@@ -31,7 +32,8 @@ export function checkValues(main: MainCfDocument | undefined, services: PostfixS
   const out: ConfigFinding[] = [];
   const check = (name: string, value: string, range: SourceRange, lookup: (n: string) => string | undefined) => {
     const allowed = Object.hasOwn(ALLOWED, name) ? ALLOWED[name] : undefined;
-    if (!allowed) return;
+    // A deploy-time placeholder ({{ var }}, PH_VAR, %VAR%) is filled in later: not a value to judge.
+    if (!allowed || isTemplateValue(value)) return;
     const v = expandValue(value, lookup).value.trim().toLowerCase();
     if (allowed.includes(v)) return;
     const choices = allowed.filter(Boolean).join(', ');

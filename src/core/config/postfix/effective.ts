@@ -96,6 +96,8 @@ export class ParamScope {
   }
 
   private builtin(name: string): string | undefined {
+    // Read-only: every Postfix process knows its own PID (debugger_command uses $process_id).
+    if (name === 'process_id') return '0';
     if (!this.service) return undefined;
     if (name === 'service_name') return this.service.name;
     if (name === 'process_name') return this.service.command;

@@ -3,6 +3,7 @@
  * character is `#` is a comment, blank lines are skipped, and a line that starts with white
  * space continues the previous logical line (comments and blank lines in between do not end it).
  */
+import { isTemplateDirectiveLine } from '../templates';
 import type { Position, SourceRange } from '../types';
 
 /** One physical line's share of a logical line, trimmed of surrounding white space. */
@@ -27,6 +28,11 @@ export interface LineSplit {
 }
 
 /** Space, tab, vertical tab, form feed, carriage return. */
+/** `{`, `%` or `<`: the only first characters of a template line. */
+function isTemplateStart(c: number): boolean {
+  return c === 123 || c === 37 || c === 60;
+}
+
 function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 11 || c === 12 || c === 13;
 }
@@ -46,7 +52,7 @@ export function splitLogicalLines(text: string): LineSplit {
     lineLengths.push(lineEnd - lineStart);
     let s = lineStart;
     while (s < lineEnd && isBlank(text.charCodeAt(s))) s++;
-    if (s < lineEnd && text.charCodeAt(s) !== 35 /* # */) {
+    if (s < lineEnd && text.charCodeAt(s) !== 35 /* # */ && !(isTemplateStart(text.charCodeAt(s)) && isTemplateDirectiveLine(text.slice(s, lineEnd)))) {
       let e = lineEnd;
       while (e > s && isBlank(text.charCodeAt(e - 1))) e--;
       const piece: Piece = { line: n, start: s - lineStart, end: e - lineStart, text: text.slice(s, e) };

@@ -53,6 +53,11 @@ export const POSTFIX_RULES: Readonly<Record<string, string>> = {
   'postfix-cert-not-yet-valid': 'The configured certificate is not valid yet.',
   'postfix-cert-hostname-mismatch': 'The certificate does not cover `myhostname`.',
   'postfix-cert-chain-incomplete': "The leaf's issuer is missing from the file.",
+  'postfix-latent-weak-protocols': 'main.cf allows old TLS versions for services that require TLS, and none does yet (information).',
+  'postfix-latent-weak-ciphers': 'main.cf sets a weak mandatory cipher grade, and no service requires TLS yet (information).',
+  'postfix-stock-master-cf': "No master.cf beside main.cf: Postfix's stock master.cf is assumed.",
+  'postfix-template': 'The file is a template; placeholder lines and values are not checked.',
+  'postfix-cert-file-not-here': 'A certificate or key file of a copied config is not on this machine (information).',
   'postfix-internal-error': 'A check failed on unexpected input (reported instead of crashing).',
 };
 

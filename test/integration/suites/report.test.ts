@@ -1,0 +1,130 @@
+// The report webview against the real test Postfix and a server that speaks markup: the
+// webview draws the grade, the timeline bars and the chain boxes (it reports what is in its
+// own DOM), survives being hidden, and the exported file and PNG are written.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { after, before, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import type { ProbeResult } from '../../../src/core/probe/types';
+import type { MailTlsApi } from '../../../src/extension/api';
+import type { DrawnSummary } from '../../../src/webview/messages';
+import { MARKUP, markupServer, type MarkupServer } from '../../support/mailServers/markup';
+import { getApi, report, setSetting, testServers, useTestServerSettings } from './support';
+
+type Drawn = DrawnSummary & { roundTripMs: number };
+
+/** The next drawing the webview reports, matching `accept`. */
+function nextDraw(api: MailTlsApi, accept: (d: Drawn) => boolean = () => true, timeoutMs = 30_000): Promise<Drawn> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      listener.dispose();
+      reject(new Error(`the report webview did not draw within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const listener = api.testing!.onDidDrawReport((d) => {
+      if (!accept(d)) return;
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(d);
+    });
+  });
+}
+
+describe('Mail TLS report', function () {
+  const state = testServers();
+  let api: MailTlsApi;
+  let dir: string;
+
+  before(async function () {
+    if (!state) return this.skip();
+    api = await getApi();
+    assert.ok(api.testing, 'the extension runs in test mode');
+    await useTestServerSettings(state);
+    dir = mkdtempSync(join(tmpdir(), 'mail-tls-report-'));
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('draws the real Postfix probe: grade A-, timeline bars to scale, three chain boxes (and measures the time)', async () => {
+    const smtp = state!.endpoints.smtp;
+    const result = await vscode.commands.executeCommand<ProbeResult>('mailTls.probeEndpoint', smtp);
+    assert.equal(result.ok, true);
+    const drawn = nextDraw(api, (d) => d.letters.length === 1);
+    const started = performance.now();
+    await vscode.commands.executeCommand('mailTls.showReport', smtp);
+    const d = await drawn;
+    const ms = performance.now() - started;
+    report(`    command to drawn report: ${ms.toFixed(0)} ms (first open: webview created, script loaded, DOM built in ${d.drawMs.toFixed(1)} ms)`);
+    // Port 25 with TLS 1.0 and 1.1 accepted: A- (not B: opportunistic), the cap naming its finding.
+    assert.deepEqual(d.letters, ['A-']);
+    assert.match(d.text, /capped at A-: TLS 1\.0 and TLS 1\.1 accepted; on port 25 .*\(tls-legacy-version\)/);
+    const phases = d.bars.map((b) => b.phase);
+    for (const p of ['connect', 'greeting', 'command', 'starttls', 'handshake', 'checks']) assert.ok(phases.includes(p), `no ${p} bar: ${phases.join(', ')}`);
+    for (const b of d.bars) assert.match(b.width, /^\d+(\.\d+)?%$/, `bar ${b.phase} has no width`);
+    const handshake = d.bars.find((b) => b.phase === 'handshake')!;
+    const expected = (result.timings.handshake! / result.timings.total) * 100;
+    assert.ok(Math.abs(parseFloat(handshake.width) - expected) < 0.5, `handshake bar ${handshake.width}, expected about ${expected.toFixed(2)}%`);
+    assert.deepEqual(d.chainBoxes.map((c) => c.role), ['leaf', 'intermediate', 'root']);
+    assert.equal(d.chainBoxes[0]!.name, 'mail.test.example');
+    assert.equal(d.scriptsInReport, 0);
+  });
+
+  it('comes back from its saved state when hidden and shown again', async () => {
+    // An empty editor in front of the panel hides it (its webview is discarded); closing the
+    // editor shows the panel again, which draws from its saved state before any new message.
+    await vscode.commands.executeCommand('workbench.action.files.newUntitledFile');
+    const restored = nextDraw(api, (d) => d.restored);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    const d = await restored;
+    assert.deepEqual(d.letters, ['A-']);
+  });
+
+  it('exports one self-contained HTML file and the grade card as PNG (and measures their size)', async () => {
+    const smtp = state!.endpoints.smtp;
+    const htmlFile = join(dir, 'one.html');
+    await vscode.commands.executeCommand('mailTls.exportReportHtml', smtp, htmlFile);
+    const html = readFileSync(htmlFile, 'utf8');
+    assert.match(html, /data-grade="A-"/);
+    assert.doesNotMatch(html, /<script|\bsrc=|href=/i);
+    const pngFile = join(dir, 'card.png');
+    await vscode.commands.executeCommand('mailTls.exportReportPng', smtp, pngFile);
+    const png = readFileSync(pngFile);
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
+    assert.ok(png.length > 2000, `the PNG is only ${png.length} bytes`);
+    report(`    exported report for one endpoint: ${statSync(htmlFile).size} bytes; grade card PNG ${png.length} bytes`);
+  });
+
+  describe('a server whose greeting, EHLO reply and certificate subject are markup', () => {
+    let server: MarkupServer;
+
+    before(async () => {
+      server = await markupServer();
+      await setSetting('caFile', server.certFile);
+    });
+    after(async () => {
+      await server?.close();
+      if (state) await useTestServerSettings(state);
+    });
+
+    it('the webview shows the markup as text and has no element of it; the exported file neither', async () => {
+      const result = await vscode.commands.executeCommand<ProbeResult>('mailTls.probeEndpoint', server.url);
+      assert.equal(result.ok, true, JSON.stringify(result.findings));
+      const drawn = nextDraw(api, (d) => d.text.includes('__pwned'));
+      await vscode.commands.executeCommand('mailTls.showReport', server.url);
+      const d = await drawn;
+      for (const text of [MARKUP.greeting, MARKUP.ehlo, result.certificate!.chain[0]!.subject]) assert.ok(d.text.includes(text), `not shown as text: ${text}`);
+      assert.equal(d.scriptsInReport, 0, 'a script element in the report');
+      assert.equal(d.imagesInReport, 0, 'an img/iframe element in the report');
+      const file = join(dir, 'markup.html');
+      await vscode.commands.executeCommand('mailTls.exportReportHtml', server.url, file);
+      const html = readFileSync(file, 'utf8');
+      assert.ok(html.includes('&lt;script&gt;window.__pwned=1&lt;/script&gt;'));
+      assert.doesNotMatch(html, /<script|<img|<iframe/i);
+    });
+  });
+});

@@ -1,0 +1,109 @@
+/* global document, getComputedStyle -- readReport's callback runs in the page */
+// The UI smoke test's report steps: the report panel after a real probe, looked at in the
+// light, dark and high-contrast themes, and the exported file read with JavaScript off.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { repoRoot } from '../support/codeServer.mjs';
+import { paletteCommands, selectors } from './selectors.mjs';
+
+const WAIT = 30_000;
+
+/** What a report page shows, read the same way in the webview and in the exported file. */
+function readReport(root) {
+  return root.evaluate((main) => ({
+    letters: [...main.querySelectorAll('.card-letter')].map((e) => e.textContent),
+    phases: [...main.querySelectorAll('[data-phase]')].map((e) => e.getAttribute('data-phase')),
+    bars: [...main.querySelectorAll('.bar')].map((b) => b.getBoundingClientRect().width),
+    chain: [...main.querySelectorAll('.cert')].map((c) => c.getAttribute('data-role')),
+    reasons: [...main.querySelectorAll('.reason')].map((r) => r.textContent),
+    background: getComputedStyle(document.body).backgroundColor,
+  }));
+}
+
+export async function runReportSteps({ page, ctx, step, shot, screenshotDir, commandTitle, chooseRow, runCommand }) {
+  const target = ctx.endpoints[0];
+  const show = commandTitle('.showReport');
+  const frame = page.frameLocator(selectors.webviewFrame).frameLocator(selectors.webviewContent);
+  let inPanel = null;
+
+  await step(`"Show Report" draws ${target ?? 'the probed endpoint'}: grade, timeline bars, chain boxes`, async () => {
+    if (!target || !show) return 'skip';
+    const started = performance.now();
+    await runCommand(page, show);
+    // Two endpoints were probed: the command asks which one.
+    await chooseRow(page, target);
+    const main = frame.locator('main.report');
+    await main.locator('.card-letter').first().waitFor({ timeout: WAIT });
+    const drawnMs = performance.now() - started;
+    inPanel = await readReport(main);
+    assert.deepEqual(inPanel.letters, ['A-'], `grade: ${inPanel.letters}`);
+    assert.ok(inPanel.reasons.some((r) => /capped at A-: TLS 1\.0 and TLS 1\.1 accepted.*\(tls-legacy-version\)/.test(r)), inPanel.reasons.join(' | '));
+    for (const p of ['connect', 'greeting', 'starttls', 'handshake']) assert.ok(inPanel.phases.includes(p), `no ${p} row: ${inPanel.phases}`);
+    assert.ok(inPanel.bars.every((w) => w > 0), `a bar without width: ${inPanel.bars}`);
+    assert.deepEqual(inPanel.chain, ['leaf', 'intermediate', 'root']);
+    // The first row's transcript opens without any script of ours: it is a <details>.
+    await frame.locator('details[data-phase="greeting"] > summary').click();
+    await frame.locator('details[data-phase="greeting"] .lines').waitFor({ timeout: WAIT });
+    return `palette to drawn report ${Math.round(drawnMs)} ms; ${inPanel.letters[0]}, ${inPanel.bars.length} bars, chain ${inPanel.chain.join(' → ')}`;
+  });
+
+  await step('the report follows the theme: dark, light, high contrast (screenshots)', async () => {
+    if (!inPanel) return 'skip';
+    const backgrounds = [];
+    for (const [theme, name] of [['Dark Modern', 'dark'], ['Light Modern', 'light'], ['Dark High Contrast', 'hc']]) {
+      await runCommand(page, paletteCommands.colorTheme);
+      const input = page.locator(selectors.quickInput);
+      for (const deadline = Date.now() + WAIT; (await input.inputValue()).startsWith('>'); await sleep(200)) {
+        assert.ok(Date.now() < deadline, 'the theme picker did not open');
+      }
+      await input.fill(theme);
+      await chooseRow(page, theme);
+      await sleep(1200);
+      const now = await readReport(frame.locator('main.report'));
+      backgrounds.push(now.background);
+      await page.locator(selectors.webviewFrame).screenshot({ path: join(screenshotDir, `report-${name}.png`) });
+      await shot(`report-workbench-${name}`);
+    }
+    assert.equal(new Set(backgrounds).size, 3, `the webview's background did not change with the theme: ${backgrounds.join(', ')}`);
+    return `backgrounds ${backgrounds.join(' / ')}`;
+  });
+
+  await step('the exported report reads the same with JavaScript off, and matches the panel', async () => {
+    const state = process.env.MAIL_TLS_TEST_SERVERS ? JSON.parse(readFileSync(process.env.MAIL_TLS_TEST_SERVERS, 'utf8')) : null;
+    if (!inPanel || !state) return 'skip';
+    const file = join(screenshotDir, 'report-export.html');
+    const cli = spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'probe', '--html', file, '--ca', state.caFile, target], { encoding: 'utf8' });
+    assert.ok(existsSync(file), `mail-tls probe --html wrote nothing: ${cli.stderr}`);
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: process.env.MAIL_TLS_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'] });
+    try {
+      const looks = {};
+      for (const javaScriptEnabled of [true, false]) {
+        for (const colorScheme of ['light', 'dark']) {
+          const context = await browser.newContext({ javaScriptEnabled, colorScheme, viewport: { width: 1100, height: 1400 } });
+          const p = await context.newPage();
+          await p.goto(pathToFileURL(file).href);
+          looks[`${javaScriptEnabled ? 'js' : 'nojs'}-${colorScheme}`] = { dom: await readReport(p.locator('main.report')), png: await p.screenshot({ fullPage: true }) };
+          if (!javaScriptEnabled) await p.screenshot({ path: join(screenshotDir, `report-export-${colorScheme}.png`), fullPage: true });
+          await context.close();
+        }
+      }
+      for (const scheme of ['light', 'dark']) {
+        assert.deepEqual(looks[`nojs-${scheme}`].dom, looks[`js-${scheme}`].dom, `${scheme}: the page differs with JavaScript off`);
+        assert.ok(looks[`nojs-${scheme}`].png.equals(looks[`js-${scheme}`].png), `${scheme}: the screenshots differ with JavaScript off`);
+      }
+      assert.notEqual(looks['nojs-light'].dom.background, looks['nojs-dark'].dom.background, 'no dark variant');
+      const exported = looks['nojs-light'].dom;
+      assert.deepEqual(exported.letters, inPanel.letters);
+      assert.deepEqual(exported.chain, inPanel.chain);
+      assert.deepEqual(exported.phases, inPanel.phases, 'the same dialog rows as in the panel');
+      return `${statSync(file).size} bytes; identical with JavaScript on and off (pixels and DOM), light and dark`;
+    } finally {
+      await browser.close();
+    }
+  });
+}

@@ -1,0 +1,73 @@
+// checkDomain's DNS side against a scripted resolver (no probes): every A and AAAA of an MX,
+// the implicit MX, SRV "not offered", and SERVFAIL told apart as bogus with Checking Disabled.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import * as packet from 'dns-packet';
+import { checkDomain } from '../../../src/core/domain';
+import { fakeResolver, FakeResolver, response } from '../../support/fakeResolver';
+
+const ZONE: Record<string, packet.Answer[]> = {
+  'example.test MX': [{ type: 'MX', name: 'example.test', data: { preference: 10, exchange: 'mx.example.test' } }],
+  'mx.example.test A': [{ type: 'A', name: 'mx.example.test', data: '192.0.2.1' }],
+  'mx.example.test AAAA': [{ type: 'AAAA', name: 'mx.example.test', data: '2001:db8::1' }, { type: 'AAAA', name: 'mx.example.test', data: '2001:db8::2' }],
+  '_imap._tcp.example.test SRV': [{ type: 'SRV', name: '_imap._tcp.example.test', data: { priority: 0, weight: 0, port: 0, target: '.' } }],
+  'implicit.test A': [{ type: 'A', name: 'implicit.test', data: '192.0.2.9' }],
+  'bogus.test MX': [{ type: 'MX', name: 'bogus.test', data: { preference: 10, exchange: 'mx.bogus.test' } }],
+};
+
+let resolver: FakeResolver;
+const asked: string[] = [];
+after(() => resolver?.close());
+
+async function start() {
+  resolver ??= await fakeResolver((q) => {
+    const question = q.questions![0]!;
+    const key = `${question.name} ${question.type}`;
+    asked.push(key);
+    const cd = Boolean((q.flags ?? 0) & packet.CHECKING_DISABLED);
+    // A TLSA whose signatures fail: SERVFAIL, unless validation is switched off.
+    if (key === '_25._tcp.mx.bogus.test TLSA') {
+      return cd ? response(q, 0, [{ type: 'TLSA', name: question.name, data: { usage: 3, selector: 1, matchingType: 1, certificate: Buffer.alloc(32, 1) } } as unknown as packet.Answer]) : response(q, 0, [], 2);
+    }
+    const known = Object.keys(ZONE).some((k) => k.split(' ')[0] === question.name);
+    return response(q, packet.AUTHENTIC_DATA, ZONE[key] ?? [], known || question.name.endsWith('.test') || question.name === 'test' ? 0 : 3);
+  });
+  return resolver.address;
+}
+
+test('every A and AAAA of an MX host, and a SRV with target "." as not offered', async () => {
+  const r = await checkDomain('Example.Test.', { resolvers: [await start()], probe: false, fetchMtaSts: false });
+  assert.equal(r.domain, 'example.test');
+  assert.equal(r.dnssec, 'secure');
+  assert.deepEqual(r.mx[0]!.addresses.map((a) => [a.address, a.family]), [['192.0.2.1', 4], ['2001:db8::1', 6], ['2001:db8::2', 6]]);
+  assert.equal(r.srv.find((s) => s.service === '_imap')!.notOffered, true);
+  assert.equal(r.stats.connections, 0);
+  assert.equal(new Set(asked).size, asked.length, 'no question asked twice');
+});
+
+test('no MX but an address: the implicit MX is the domain itself', async () => {
+  const r = await checkDomain('implicit.test', { resolvers: [await start()], probe: false });
+  assert.equal(r.mxKind, 'implicit');
+  assert.deepEqual(r.mx.map((h) => [h.host, h.addresses.map((a) => a.address)]), [['implicit.test', ['192.0.2.9']]]);
+  assert.ok(r.findings.some((f) => f.id === 'mx-implicit'));
+});
+
+test('SERVFAIL that answers with Checking Disabled is bogus', async () => {
+  const r = await checkDomain('bogus.test', { resolvers: [await start()], probe: false });
+  assert.equal(r.mx[0]!.dane.lookup.dnssec, 'bogus');
+  assert.equal(r.mx[0]!.dane.state, 'bogus');
+  assert.ok(r.findings.some((f) => f.id === 'dane-tlsa-bogus'));
+});
+
+test('a resolver that never answers: lookups fail with TIMEOUT, bounded by the DNS timeout', async () => {
+  const silent = await fakeResolver(() => null);
+  try {
+    const t0 = Date.now();
+    const r = await checkDomain('example.test', { resolvers: [silent.address], dnsTimeout: 100, probe: false });
+    assert.equal(r.mxLookup.rcode, 'TIMEOUT');
+    assert.ok(r.findings.some((f) => f.id === 'mx-lookup-failed'));
+    assert.ok(Date.now() - t0 < 20_000);
+  } finally {
+    await silent.close();
+  }
+});
