@@ -1,9 +1,9 @@
 // Option handling shared by the commands that probe (`probe`, `domain`): each bad value is a
 // one-line UsageError (exit 2).
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { PhaseTimeouts } from '../core/probe/types';
-import { UsageError } from './io';
+import { type CliIo, UsageError } from './io';
 
 /** parseArgs, with its complaints turned into usage errors. */
 export function parseCommandLine<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
@@ -44,4 +44,14 @@ export function checkEhlo(ehlo: string | undefined): void {
 export function timeoutOption(name: string, text: string | undefined): PhaseTimeouts | undefined {
   const ms = positiveInteger(name, text);
   return ms === undefined ? undefined : { connect: ms, greeting: ms, command: ms, handshake: ms, total: ms * 4 };
+}
+
+/** `--html FILE`: writes the report; a file that cannot be written is a runtime failure (exit 3). */
+export function writeHtmlReport(path: string, html: string, io: CliIo): void {
+  try {
+    writeFileSync(path, html);
+  } catch (err) {
+    throw new Error(`cannot write the report to '${path}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+  }
+  io.stderr(`report written to ${path} (${Buffer.byteLength(html)} bytes)\n`);
 }

@@ -1,11 +1,10 @@
 // `mail-tls domain <domain...>`: a domain's mail (MX, SRV, DNSSEC, DANE, MTA-STS, TLS-RPT).
-import { writeFileSync } from 'node:fs';
 import { parseResolver } from '../../core/dns/client';
 import { checkDomain, everyFinding, normalDomain } from '../../core/domain';
 import type { DomainResult } from '../../core/domain/types';
 import { domainReportInput, renderReportHtml } from '../../core/report';
 import { CliIo, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
-import { caOption, checkEhlo, parseCommandLine, positiveInteger, timeoutOption } from '../options';
+import { caOption, checkEhlo, parseCommandLine, positiveInteger, timeoutOption, writeHtmlReport } from '../options';
 import { formatDomain } from '../domainReport';
 
 const HELP = `usage: mail-tls domain <domain...> [options]
@@ -94,15 +93,7 @@ export async function domainCommand(args: string[], io: CliIo): Promise<number> 
       timeouts,
     }));
   }
-  if (values.html !== undefined) {
-    const html = renderReportHtml(domainReportInput(results));
-    try {
-      writeFileSync(values.html, html);
-    } catch (err) {
-      throw new Error(`cannot write the report to '${values.html}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
-    }
-    io.stderr(`report written to ${values.html} (${Buffer.byteLength(html)} bytes)\n`);
-  }
+  if (values.html !== undefined) writeHtmlReport(values.html, renderReportHtml(domainReportInput(results)), io);
   if (values.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
   else io.stdout(results.map(formatDomain).join('\n'));
   return results.some((r) => everyFinding(r).some((f) => f.severity === 'error')) ? EXIT_FINDINGS : EXIT_OK;

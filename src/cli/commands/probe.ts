@@ -1,11 +1,10 @@
 // `mail-tls probe <target...>`: probes mail endpoints and prints a report or JSON.
-import { writeFileSync } from 'node:fs';
 import { hasError } from '../../core/findings';
 import { parseTarget, probeMany } from '../../core/probe';
 import type { ProbeResult, ProbeTarget } from '../../core/probe/types';
 import { renderReportHtml, reportInput } from '../../core/report';
 import { CliIo, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
-import { caOption, checkEhlo, parseCommandLine, positiveInteger, timeoutOption } from '../options';
+import { caOption, checkEhlo, parseCommandLine, positiveInteger, timeoutOption, writeHtmlReport } from '../options';
 import { formatResult } from '../probeReport';
 
 const HELP = `usage: mail-tls probe <target...> [options]
@@ -92,15 +91,7 @@ export async function probeCommand(args: string[], io: CliIo): Promise<number> {
     timeouts,
   });
 
-  if (values.html !== undefined) {
-    const html = renderReportHtml(reportInput(results));
-    try {
-      writeFileSync(values.html, html);
-    } catch (err) {
-      throw new Error(`cannot write the report to '${values.html}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
-    }
-    io.stderr(`report written to ${values.html} (${Buffer.byteLength(html)} bytes)\n`);
-  }
+  if (values.html !== undefined) writeHtmlReport(values.html, renderReportHtml(reportInput(results)), io);
   if (values.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
   else io.stdout(results.map(formatResult).join('\n'));
   return results.some((r) => hasError(r.findings)) ? EXIT_FINDINGS : EXIT_OK;
