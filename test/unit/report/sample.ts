@@ -22,6 +22,7 @@ export function sample(overrides: Partial<ProbeResult> = {}): ProbeResult {
     greeting: '220 mx.example.org ESMTP',
     capabilities: { beforeTls: ['PIPELINING', 'STARTTLS'], afterTls: ['PIPELINING'] },
     tls: { version: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', cipherStandardName: 'TLS_AES_256_GCM_SHA384', group: 'X25519', alpn: null },
+    ocsp: null,
     certificate: {
       chain: [cert(), cert({ subject: 'CN=Example CA', issuer: 'CN=Example Root', keyBits: 4096 })],
       trusted: true, validationError: null, hostnameMatches: true, daysLeft: 300,
