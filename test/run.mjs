@@ -37,19 +37,19 @@ function testFiles(dir) {
   return out.sort();
 }
 
-rmSync('out', { recursive: true, force: true });
-step('type-check and compile (tsc)', process.execPath, ['node_modules/@typescript/native/bin/tsc', '-p', '.']);
-// The report webview's script is browser code: its own project, with the DOM's types.
-step('type-check the report webview (tsc)', process.execPath, ['node_modules/@typescript/native/bin/tsc', '-p', 'src/webview']);
-step('lint (eslint)', process.execPath, ['node_modules/eslint/bin/eslint.js', '.']);
-step('bundle (esbuild)', process.execPath, ['esbuild.mjs']);
-
 // The editor tiers probe the test servers; without them their suites would skip, and a tier
 // that skips its suites fails. Say so before the minutes of building and starting.
 if (!unitOnly && process.env.MAIL_TLS_SKIP_SERVERS === '1' && process.env.MAIL_TLS_SKIP_VSCODE !== '1') {
   console.error('MAIL_TLS_SKIP_SERVERS=1 needs MAIL_TLS_SKIP_VSCODE=1 too: the editor tiers run against the test servers. For the tests that need neither: npm run test:unit.');
   process.exit(2);
 }
+
+rmSync('out', { recursive: true, force: true });
+step('type-check and compile (tsc)', process.execPath, ['node_modules/@typescript/native/bin/tsc', '-p', '.']);
+// The report webview's script is browser code: its own project, with the DOM's types.
+step('type-check the report webview (tsc)', process.execPath, ['node_modules/@typescript/native/bin/tsc', '-p', 'src/webview']);
+step('lint (eslint)', process.execPath, ['node_modules/eslint/bin/eslint.js', '.']);
+step('bundle (esbuild)', process.execPath, ['esbuild.mjs']);
 
 const runDir = resolve('.test-run');
 mkdirSync(runDir, { recursive: true });
