@@ -2,15 +2,15 @@
 // scenarios, with `sslscan --xml` as the oracle: the same suites per version, the same DH
 // sizes and groups, and the same preferred suite where the server enforces its order.
 import assert from 'node:assert/strict';
-import { execFile, spawn, ChildProcess, execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
 import { after, describe, it } from 'node:test';
 import { cipherFindings, probe, scanCipherSuites } from '../../src/core/probe';
 import type { CipherScan } from '../../src/core/probe/types';
 import { getTestServers, skipWithoutServers } from '../servers/fixture';
+import { startSServer } from '../servers/sserver';
 
 interface Oracle {
   /** Suite code points (`0xC030`) per version, sslscan's order. */
@@ -101,29 +101,17 @@ describe('cipher scan against the real Postfix and Dovecot, sslscan as the oracl
 // openssl s_server as an implicit-TLS endpoint for what Postfix and Dovecot will not do on request.
 describe('cipher scan against openssl s_server scenarios', skipWithoutServers(), () => {
   const dir = mkdtempSync(join(tmpdir(), 'mail-tls-sserver-'));
-  const children: ChildProcess[] = [];
+  const stops: (() => void)[] = [];
   after(() => {
-    for (const c of children) c.kill();
+    for (const stop of stops) stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
   async function sServer(args: string[]): Promise<string> {
     const s = getTestServers()!;
-    const port = await new Promise<number>((resolve) => {
-      const probeSocket = net.createServer().listen(0, '127.0.0.1', () => {
-        const p = (probeSocket.address() as net.AddressInfo).port;
-        probeSocket.close(() => resolve(p));
-      });
-    });
-    const cert = s.certificates.good;
-    const child = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', cert.cert, '-key', cert.key, '-cert_chain', cert.chain, '-quiet', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    children.push(child);
-    for (let i = 0; i < 100; i++) {
-      const up = await new Promise<boolean>((resolve) => net.connect(port, '127.0.0.1').on('connect', function (this: net.Socket) { this.destroy(); resolve(true); }).on('error', () => resolve(false)));
-      if (up) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return `smtps://127.0.0.1:${port}`;
+    const server = await startSServer(s.certificates.good, args);
+    stops.push(server.stop);
+    return server.url;
   }
 
   const LIST = 'ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES128-GCM-SHA256:AES128-SHA:@SECLEVEL=0';

@@ -63,31 +63,35 @@ export async function checkDomain(input: string, options: DomainCheckOptions = {
   const rptLookup = dns.lookup(`_smtp._tls.${domain}`, 'TXT');
   const srvLookups = SRV_SERVICES.map((s) => dns.lookup(srvName(s.service, domain), 'SRV'));
 
-  const mxAnswer = await mxLookup;
-  const implicit = recordsOf(mxAnswer, 'MX').length === 0 && mxAnswer.response?.rcode === 'NOERROR' ? await addressesOf(dns, domain) : null;
-  const plan = planMx(domain, mxAnswer, implicit ? implicit.addresses.length > 0 : null);
-
   // The lookups behind each host and service, summarised again once DNSSEC states are known.
   const behind = new Map<object, { own: Lookup; addresses: Lookup[] }>();
-  const mx: MxHostCheck[] = await Promise.all(
-    plan.hosts.map(async (h) => {
-      const tlsaName = `_25._tcp.${h.host}`;
-      const [addrs, tlsa] = await Promise.all([addressesOf(dns, h.host), dns.lookup(tlsaName, 'TLSA')]);
-      const records = recordsOf(tlsa, 'TLSA').map(({ usage, selector, matchingType, data }) => ({ usage, selector, matchingType, data }));
-      const check: MxHostCheck = {
-        preference: h.preference,
-        host: h.host,
-        lookups: [],
-        addresses: addrs.addresses.map(addressCheck),
-        dane: { name: tlsaName, lookup: dns.summary(tlsa), records, state: 'unknown' },
-        mtaStsCovered: null,
-      };
-      behind.set(check, { own: tlsa, addresses: addrs.lookups });
-      return check;
-    }),
-  );
 
-  const srv: SrvCheck[] = await Promise.all(
+  // The MX branch (MX, then each host's addresses and TLSA) and the SRV branch run side by side.
+  const mxBranch = async () => {
+    const mxAnswer = await mxLookup;
+    const implicit = recordsOf(mxAnswer, 'MX').length === 0 && mxAnswer.response?.rcode === 'NOERROR' ? await addressesOf(dns, domain) : null;
+    const plan = planMx(domain, mxAnswer, implicit ? implicit.addresses.length > 0 : null);
+    const hosts = await Promise.all(
+      plan.hosts.map(async (h) => {
+        const tlsaName = `_25._tcp.${h.host}`;
+        const [addrs, tlsa] = await Promise.all([addressesOf(dns, h.host), dns.lookup(tlsaName, 'TLSA')]);
+        const records = recordsOf(tlsa, 'TLSA').map(({ usage, selector, matchingType, data }) => ({ usage, selector, matchingType, data }));
+        const check: MxHostCheck = {
+          preference: h.preference,
+          host: h.host,
+          lookups: [],
+          addresses: addrs.addresses.map(addressCheck),
+          dane: { name: tlsaName, lookup: dns.summary(tlsa), records, state: 'unknown' },
+          mtaStsCovered: null,
+        };
+        behind.set(check, { own: tlsa, addresses: addrs.lookups });
+        return check;
+      }),
+    );
+    return { mxAnswer, implicit, plan, hosts };
+  };
+
+  const srvBranch = () => Promise.all(
     SRV_SERVICES.map(async (s, i) => {
       const lookup = await srvLookups[i]!;
       const records = recordsOf(lookup, 'SRV').sort((a, b) => a.priority - b.priority || b.weight - a.weight);
@@ -105,9 +109,14 @@ export async function checkDomain(input: string, options: DomainCheckOptions = {
     }),
   );
 
+  const branches = Promise.all([mxBranch(), srvBranch()]);
+  // Only a cancel rejects these; whichever is awaited first reports it.
+  branches.catch(() => undefined);
+
   // MTA-STS: the policy host resolved through our resolver, fetched beside the probes.
-  const stsTxt = parseStsTxt(recordsOf(await stsLookup, 'TXT').map((r) => r.text));
-  const mtaSts: MtaStsCheck = { lookup: dns.summary(await stsLookup), records: stsTxt.records, id: stsTxt.id, policyUrl: null, httpStatus: null, fetchError: null, policy: null };
+  const stsAnswer = await stsLookup;
+  const stsTxt = parseStsTxt(recordsOf(stsAnswer, 'TXT').map((r) => r.text));
+  const mtaSts: MtaStsCheck = { lookup: dns.summary(stsAnswer), records: stsTxt.records, id: stsTxt.id, policyUrl: null, httpStatus: null, fetchError: null, policy: null };
   let policyProblems: string[] = [];
   const stsFetch = (async () => {
     // Several records mean no policy (RFC 8461 §3.1): nothing to fetch.
@@ -120,6 +129,7 @@ export async function checkDomain(input: string, options: DomainCheckOptions = {
       mtaSts.fetchError = `${policyHost} has no address`;
       return;
     }
+    if (signal?.aborted) return;
     connections++;
     const got = await fetchPolicy(domain, { address: first.address, caPem, timeout: options.timeouts?.total ?? 10_000, signal });
     mtaSts.httpStatus = got.status;
@@ -130,6 +140,8 @@ export async function checkDomain(input: string, options: DomainCheckOptions = {
       policyProblems = parsed.problems;
     }
   })();
+  stsFetch.catch(() => undefined);
+  const [{ mxAnswer, implicit, plan, hosts: mx }, srv] = await branches;
 
   const jobs: ProbeJob[] = [];
   if (options.probe !== false) {
@@ -159,8 +171,11 @@ export async function checkDomain(input: string, options: DomainCheckOptions = {
       job.check.probe = await probe(job.target, { ...probeOptions, servername: job.servername, limiter: counted });
     }
   };
-  await Promise.all([stsFetch, ...Array.from({ length: Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, jobs.length) }, worker)]);
+  // Settled, not raced: on a cancel every probe has closed its sockets before this returns.
+  const settled = await Promise.allSettled([stsFetch, ...Array.from({ length: Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, jobs.length) }, worker)]);
   if (signal?.aborted) throw signal.reason;
+  const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+  if (failed) throw failed.reason;
 
   // Every answer is in: decide whether the resolver validates, then each answer's state.
   await dns.settle(domain);
@@ -172,7 +187,7 @@ export async function checkDomain(input: string, options: DomainCheckOptions = {
     h.dane.state = daneState(h.dane.lookup, h.dane.records);
   }
   for (const s of srv) s.lookup = dns.summary(behind.get(s)!.own);
-  mtaSts.lookup = dns.summary(await stsLookup);
+  mtaSts.lookup = dns.summary(stsAnswer);
   const rptAnswer = await rptLookup;
   const rpt = parseTlsRpt(recordsOf(rptAnswer, 'TXT').map((r) => r.text));
 

@@ -41,19 +41,22 @@ function chainOf(der: readonly string[] | undefined): X509Certificate[] {
 }
 
 /**
- * Whether a config's port-25 listener is this MX: its `myhostname` is the MX name, or its
- * certificate is valid for the MX name (the name a DANE-TA client checks too).
+ * Whether a config's port-25 listener is this MX: its `myhostname` is the MX name; or, when
+ * `myhostname` names none of the checked MX hosts, its certificate is valid for the MX name
+ * (a certificate often covers several hosts: the name the config gives wins).
  */
-export function servesMx(endpoint: JoinEndpoint, leaf: X509Certificate | undefined, mxHost: string): boolean {
+export function servesMx(endpoint: JoinEndpoint, leaf: X509Certificate | undefined, mxHost: string, namedMxExists: boolean): boolean {
   const host = bare(mxHost);
   if ((endpoint.serverNames ?? []).some((n) => bare(n) === host)) return true;
-  return leaf !== undefined && leaf.checkHost(host) !== undefined;
+  return !namedMxExists && leaf !== undefined && leaf.checkHost(host) !== undefined;
 }
 
 export function joinTlsa(endpoint: JoinEndpoint, domains: readonly DomainTlsaView[]): LiveFinding[] {
   if (portOf(endpoint.target) !== 25 || !endpoint.certificates?.length) return [];
   const findings: LiveFinding[] = [];
   const seen = new Set<string>();
+  const names = new Set((endpoint.serverNames ?? []).map(bare));
+  const namedMxExists = domains.some((d) => d.mx.some((mx) => names.has(bare(mx.host))));
   for (const domain of domains) {
     for (const mx of domain.mx) {
       // Only records a DANE sender uses: DNSSEC-secure, usage 2 or 3.
@@ -61,7 +64,7 @@ export function joinTlsa(endpoint: JoinEndpoint, domains: readonly DomainTlsaVie
       for (const configured of endpoint.certificates) {
         const chain = chainOf(configured.chainDer);
         const leaf = chain[0];
-        if (!leaf || !servesMx(endpoint, leaf, mx.host)) continue;
+        if (!leaf || !servesMx(endpoint, leaf, mx.host, namedMxExists)) continue;
         const verdict = matchTlsa([...mx.dane.records], chain, [bare(mx.host), bare(domain.domain)]);
         if (verdict.status !== 'no-match') continue;
         const key = `${mx.dane.name}|${configured.file}`;

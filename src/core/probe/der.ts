@@ -1,13 +1,13 @@
 // Just enough DER to read a certificate's signature algorithm, which Node 20's
 // X509Certificate does not expose.
 
-interface Tlv {
+export interface Tlv {
   tag: number;
   start: number;
   end: number;
 }
 
-function readTlv(der: Uint8Array, offset: number): Tlv {
+export function readTlv(der: Uint8Array, offset: number): Tlv {
   const tag = der[offset];
   let length = der[offset + 1];
   if (tag === undefined || length === undefined) throw new Error('truncated DER');
@@ -23,7 +23,7 @@ function readTlv(der: Uint8Array, offset: number): Tlv {
   return { tag, start, end: start + length };
 }
 
-function decodeOid(bytes: Uint8Array): string {
+export function decodeOid(bytes: Uint8Array): string {
   const first = bytes[0] ?? 0;
   const parts = [Math.floor(first / 40), first % 40];
   let value = 0;

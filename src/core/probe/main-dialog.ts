@@ -6,6 +6,7 @@ import { analyseChain } from './certificate';
 import { ConnectionSettings, LMTP, SMTP, STARTTLS_COMMAND, connect, driverFor, handshakeOptions, openContext } from './drivers';
 import { certificateFindings, finding, plaintextAuthFinding, starttlsNotOfferedFinding } from './findings';
 import type { ProbeResult, TlsInfo } from './types';
+import { ocspFindings, ocspInfo } from './ocspFindings';
 import { Recorder, Wire } from './wire';
 
 const QUIT_WAIT_MS = 100;
@@ -23,6 +24,8 @@ export interface MainDialogHooks {
   onHandshake(version: string): void;
   /** Called with the capabilities seen before STARTTLS (not called for implicit TLS). */
   onCapabilities?(before: string[]): void;
+  /** The full TLS report (cipher scan on): also say when no OCSP staple came. */
+  fullReport?: boolean;
 }
 
 export function tlsInfo(socket: tls.TLSSocket): TlsInfo {
@@ -53,7 +56,12 @@ export async function runMainDialog(s: ConnectionSettings, result: ProbeResult, 
 
     const handshake = async () => {
       const t0 = Date.now();
-      const socket = await wire!.startTls(handshakeOptions(s, undefined, hooks.secureContext), s.timeouts.handshake, target.tlsMode === 'starttls');
+      // A staple is asked for on the main handshake only ('OCSPResponse' comes before secureConnect).
+      let staple: Buffer | null = null;
+      const socket = await wire!.startTls({ ...handshakeOptions(s, undefined, hooks.secureContext), requestOCSP: true } as tls.ConnectionOptions, s.timeouts.handshake, target.tlsMode === 'starttls',
+        (secure) => secure.once('OCSPResponse', (der: Buffer | null) => (staple = der && der.length ? der : null)));
+      result.ocsp = ocspInfo(socket, staple);
+      result.findings.push(...ocspFindings(target.protocol, result.ocsp, hooks.fullReport ?? false));
       result.timings.handshake = Date.now() - t0;
       result.tls = tlsInfo(socket);
       hooks.record('info', `TLS established: ${result.tls.version} ${result.tls.cipher}${result.tls.group ? ` (${result.tls.group})` : ''}`);

@@ -49,6 +49,7 @@ export function emptyResult(target: ProbeTarget, startedAt: Date): ProbeResult {
     certificate: null,
     versions: { TLSv1: null, 'TLSv1.1': null, 'TLSv1.2': null, 'TLSv1.3': null },
     pipeliningGuard: null,
+    ocsp: null,
     ciphers: null,
     connections: 0,
     findings: [],
@@ -197,6 +198,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
       onGreeting: greeted,
       onHandshake: handshaken,
       onCapabilities: capabilitiesSeen,
+      fullReport: options.ciphers ?? false,
     }))
     .catch((err: unknown) => {
       if (!controller.signal.aborted || controller.signal.reason instanceof TotalTimeout) {

@@ -161,6 +161,8 @@ export interface ProbeResult {
    * pipelines) was skipped so as not to be logged as a bot.
    */
   pipeliningGuard: { postscreen: boolean; reason: string } | null;
+  /** OCSP stapling on the main handshake; null when no handshake completed. */
+  ocsp: OcspInfo | null;
   /** The cipher scan (`ciphers` option); null when not run. */
   ciphers: CipherScan | null;
   /** TCP connections this probe opened, the main one included. */
@@ -220,4 +222,20 @@ export interface CipherScan {
   connections: number;
   /** Why parts are missing, in words. */
   notes: string[];
+}
+
+export interface OcspInfo {
+  /** The server stapled a response (requested with status_request on the main handshake). */
+  stapled: boolean;
+  /** The certificate carries the TLS Feature extension with status_request (RFC 7633). */
+  mustStaple: boolean;
+  /** The rest are null without a staple. */
+  responseStatus: string | null;
+  certStatus: 'good' | 'revoked' | 'unknown' | null;
+  thisUpdate: string | null;
+  nextUpdate: string | null;
+  producedAt: string | null;
+  /** The signature verifies against the issuer (or a responder it delegated to). */
+  verified: boolean | null;
+  problem: string | null;
 }

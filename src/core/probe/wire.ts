@@ -140,10 +140,10 @@ export class Wire {
    * our next command then acknowledges it, and a server that leaves Nagle on (Postfix) does
    * not hold its reply back until our delayed ACK, 40 ms later.
    */
-  async startTls(options: tls.ConnectionOptions, timeoutMs: number, beforeWriting = false): Promise<tls.TLSSocket> {
+  async startTls(options: tls.ConnectionOptions, timeoutMs: number, beforeWriting = false, onSocket?: (secure: tls.TLSSocket) => void): Promise<tls.TLSSocket> {
     let ticket = false;
     const started = Date.now();
-    const secure = await this.handshake(options, timeoutMs, () => (ticket = true));
+    const secure = await this.handshake(options, timeoutMs, () => (ticket = true), onSocket);
     if (beforeWriting && !ticket && secure.getProtocol() === 'TLSv1.3') {
       const ms = Math.min(200, Math.max(5, Date.now() - started));
       await new Promise<void>((resolve) => {
@@ -162,7 +162,7 @@ export class Wire {
     return secure;
   }
 
-  private handshake(options: tls.ConnectionOptions, timeoutMs: number, onSession: () => void): Promise<tls.TLSSocket> {
+  private handshake(options: tls.ConnectionOptions, timeoutMs: number, onSession: () => void, onSocket?: (secure: tls.TLSSocket) => void): Promise<tls.TLSSocket> {
     if (this.ended) return Promise.reject(this.ended);
     const plain = this.socket;
     if (this.pendingLines > 0) {
@@ -178,6 +178,7 @@ export class Wire {
     this.track(secure);
     secure.on('error', () => {});
     secure.once('session', onSession);
+    onSocket?.(secure);
     return new Promise((resolve, reject) => {
       const finish = (err: WireError | null) => {
         clearTimeout(timer);

@@ -62,11 +62,11 @@ async function runCheck(ctx: MailTlsContext, domain: string): Promise<DomainResu
   ctx.domains.setRunning(domain, true);
   void vscode.commands.executeCommand('mailTls.endpoints.focus');
   const started = Date.now();
+  const abort = new AbortController();
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking {0}…', domain), cancellable: true },
       async (progress, token) => {
-        const abort = new AbortController();
         const subscription = token.onCancellationRequested(() => abort.abort());
         progress.report({ message: vscode.l10n.t('DNS, then every MX and SRV host') });
         try {
@@ -80,8 +80,7 @@ async function runCheck(ctx: MailTlsContext, domain: string): Promise<DomainResu
     ctx.log.info(`Checked ${domain}: ${result.mx.length} MX, ${result.findings.length} finding(s), ${result.stats.dnsQueries} DNS queries, ${result.stats.connections} connections, ${result.stats.ms} ms`);
     return result;
   } catch (err) {
-    const aborted = err instanceof Error && (err.name === 'AbortError' || /abort/i.test(err.message));
-    if (aborted) {
+    if (abort.signal.aborted) {
       ctx.domains.setRunning(domain, false);
       ctx.log.info(`Check of ${domain} cancelled after ${Date.now() - started} ms`);
       return undefined;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { analyzePath } from '../../../src/core/config';
 import { formatTlsa, tlsaForCertificate, type TlsaRecord } from '../../../src/core/dns/tlsa';
 import { buildJoinEndpoints } from '../../../src/core/live/joinInputs';
-import { joinTlsa, type DomainTlsaView } from '../../../src/core/live/tlsaJoin';
+import { joinTlsa, servesMx, type DomainTlsaView } from '../../../src/core/live/tlsaJoin';
 import { DANE_MX, makeDanePki } from '../../support/certs/danePki';
 
 const pki = makeDanePki();
@@ -65,6 +65,17 @@ test('tying the config to the MX: by myhostname or by the certificate names; ano
   assert.equal(joinTlsa(configServing('renewed-new-key', 'other.example').port25, [domain([rec('leaf')])]).length, 1);
   // Neither myhostname nor the certificate is for this MX.
   assert.deepEqual(joinTlsa(configServing('renewed-new-key', 'other.example').port25, [domain([rec('leaf')], 'usable', 'mx2.elsewhere.test')]), []);
+});
+
+test('tying: myhostname wins; the certificate names count only when myhostname names no checked MX', () => {
+  const leaf = pki.cert('leaf');
+  const named = { target: 'smtp://x:25', declaredAt: configServing('leaf').port25.declaredAt };
+  assert.equal(servesMx({ ...named, serverNames: [`${DANE_MX.toUpperCase()}.`] }, leaf, DANE_MX, true), true, 'myhostname, any spelling');
+  // myhostname names another checked MX: this certificate also covering mx.dane.test does not make this server that MX.
+  assert.equal(servesMx({ ...named, serverNames: ['mx1.other.test'] }, leaf, DANE_MX, true), false);
+  // myhostname names no checked MX: the certificate's names decide.
+  assert.equal(servesMx({ ...named, serverNames: ['unrelated.example'] }, leaf, DANE_MX, false), true);
+  assert.equal(servesMx({ ...named, serverNames: ['unrelated.example'] }, leaf, 'mx.elsewhere.test', false), false);
 });
 
 test('only the port-25 listener is joined (TLSA at _25._tcp)', () => {

@@ -113,7 +113,7 @@ describe('mail-tls probe: results', () => {
     const results = JSON.parse(r.stdout) as ProbeResult[];
     assert.deepEqual(results.map((x) => x.target), targets);
     const [first, second, third] = results as [ProbeResult, ProbeResult, ProbeResult];
-    assert.deepEqual(Object.keys(first).sort(), ['address', 'capabilities', 'certificate', 'ciphers', 'connections', 'findings', 'greeting', 'ok', 'pipeliningGuard', 'protocol', 'startedAt', 'target', 'timings', 'tls', 'tlsMode', 'transcript', 'versions']);
+    assert.deepEqual(Object.keys(first).sort(), ['address', 'capabilities', 'certificate', 'ciphers', 'connections', 'findings', 'greeting', 'ocsp', 'ok', 'pipeliningGuard', 'protocol', 'startedAt', 'target', 'timings', 'tls', 'tlsMode', 'transcript', 'versions']);
     assert.deepEqual(Object.keys(first.tls!).sort(), ['alpn', 'cipher', 'cipherStandardName', 'group', 'version']);
     assert.deepEqual(Object.keys(first.certificate!).sort(), ['chain', 'daysLeft', 'hostnameMatches', 'trusted', 'validationError']);
     assert.deepEqual(Object.keys(first.certificate!.chain[0]!).sort(), ['fingerprint256', 'issuer', 'keyBits', 'keyType', 'notAfter', 'notBefore', 'selfSigned', 'serialNumber', 'signatureAlgorithm', 'subject', 'subjectAltNames']);

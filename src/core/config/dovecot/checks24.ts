@@ -33,12 +33,15 @@ export function invalidBoolean24(node: SettingNode, sections: SectionNode[]): st
 
 export function unknownSetting24(node: SettingNode, sections: SectionNode[]): ConfigFinding | undefined {
   const n = node.name;
+  // `@group = name` includes a settings group (2.4's @metric_defaults and the like); a `%name`
+  // is a template placeholder (modoboa), filled in at deploy time.
+  if (n.startsWith('@') || n.startsWith('%')) return undefined;
   const section = innermost(sections);
   if (section && isListSection(section)) return undefined;
   // Inside a section Dovecot does not know, the section's own error says it all.
   if (section && !NAMED_SECTIONS_24.has(section.type) && !GROUP_SECTIONS_24.has(section.type)) return undefined;
   const tried = candidates(n, section);
-  if (tried.some((c) => KNOWN_SETTINGS_24.has(c))) return undefined;
+  if (tried.some((c) => KNOWN_SETTINGS_24.has(c) || PACKAGE_SETTINGS_24.has(c))) return undefined;
   const prefix = section ? `${section.type}_` : '';
   const guess = closestName(prefix + n, KNOWN_SETTINGS_24) ?? (prefix ? closestName(n, KNOWN_SETTINGS_24) : undefined);
   const shown = guess && prefix && guess.startsWith(prefix) ? guess.slice(prefix.length) : guess;
@@ -54,9 +57,37 @@ export function unknownSetting24(node: SettingNode, sections: SectionNode[]): Co
   return finding;
 }
 
+/**
+ * Sections that packages the oracle's doveconf lacks register (the SQL drivers of dovecot-mysql,
+ * -pgsql, -sqlite, Cassandra), and filter sections doveconf -a does not list.
+ */
+const PACKAGE_SECTIONS_24 = new Set(['mysql', 'pgsql', 'sqlite', 'cassandra', 'mail_attribute', 'dict_server', 'acl_sharing_map']);
+
+/** Settings of plugins the oracle's doveconf has not loaded (fts-flatcurve). */
+const PACKAGE_SETTINGS_24 = new Set(['fts_flatcurve_commit_limit', 'fts_flatcurve_max_term_size', 'fts_flatcurve_min_term_size', 'fts_flatcurve_optimize_limit', 'fts_flatcurve_rotate_count', 'fts_flatcurve_rotate_time', 'fts_flatcurve_substring_search']);
+
+const knownSection = (t: string) => NAMED_SECTIONS_24.has(t) || GROUP_SECTIONS_24.has(t) || KNOWN_SETTINGS_24.has(t) || PACKAGE_SECTIONS_24.has(t);
+
+/**
+ * The type Dovecot 2.4 resolves a section to: inside `metric`, `group_by` is `metric_group_by`;
+ * inside that, `method` is `metric_group_by_method`; inside `quota`, `warning` is `quota_warning`.
+ */
+function resolvedType(section: SectionNode, parents: SectionNode[]): string {
+  if (knownSection(section.type)) return section.type;
+  for (let i = parents.length - 1; i >= 0; i--) {
+    const parent = parents[i]!;
+    if (FILTER_TYPES.has(parent.type)) continue;
+    const prefixed = `${resolvedType(parent, parents.slice(0, i))}_${section.type}`;
+    return knownSection(prefixed) ? prefixed : section.type;
+  }
+  return section.type;
+}
+
 export function sectionChecks24(findings: ConfigFinding[], doc: DovecotDocument): void {
   for (const { node: section, parents } of visitSections(doc.children)) {
-    const { type, name } = section;
+    const { name } = section;
+    const type = resolvedType(section, parents);
+    if (PACKAGE_SECTIONS_24.has(type)) continue;
     // Usually a closing brace lost above: the section opened inside its own kind.
     if (NAMED_SECTIONS_24.has(type) && parents.some((p) => p.type === type)) {
       findings.push({ id: 'dovecot-24-section-syntax', severity: 'error', message: `A ${type} section inside another ${type} section: Dovecot refuses it (is a closing brace missing above?).`, range: section.headerRange, docUrl: SYNTAX_DOC_24 });

@@ -1,7 +1,7 @@
 // Probe results shaped like the engine's, for the report's pure functions: a clean STARTTLS
 // SMTP session by default, with overrides per test. (The real-server suite renders real ones.)
-import type { Finding } from '../../../src/core/findings';
-import type { CertificateInfo, ProbeResult } from '../../../src/core/probe/types';
+import type { Finding } from '../../src/core/findings';
+import type { CertificateInfo, ProbeResult } from '../../src/core/probe/types';
 
 export function cert(overrides: Partial<CertificateInfo> = {}): CertificateInfo {
   return {
@@ -22,6 +22,7 @@ export function sample(overrides: Partial<ProbeResult> = {}): ProbeResult {
     greeting: '220 mx.example.org ESMTP',
     capabilities: { beforeTls: ['PIPELINING', 'STARTTLS'], afterTls: ['PIPELINING'] },
     tls: { version: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', cipherStandardName: 'TLS_AES_256_GCM_SHA384', group: 'X25519', alpn: null },
+    ocsp: null,
     certificate: {
       chain: [cert(), cert({ subject: 'CN=Example CA', issuer: 'CN=Example Root', keyBits: 4096 })],
       trusted: true, validationError: null, hostnameMatches: true, daysLeft: 300,
