@@ -14,6 +14,8 @@ export interface MailTlsSettings {
   probeOnOpen: boolean;
   probeOnSave: boolean;
   checkInjection: boolean;
+  /** When the cipher scan runs: for a probe of one endpoint only (default), always, or never. */
+  cipherScan: 'single' | 'always' | 'never';
 }
 
 /** An endpoint listed in the `mailTls.endpoints` setting, and who listed it. */
@@ -34,6 +36,7 @@ export function readSettings(resource?: vscode.Uri): MailTlsSettings {
     probeOnOpen: config.get<boolean>('probeOnOpen', false),
     probeOnSave: config.get<boolean>('probeOnSave', false),
     checkInjection: config.get<boolean>('checkInjection', true),
+    cipherScan: (['single', 'always', 'never'] as const).find((v) => v === config.get<string>('cipherScan', 'single')) ?? 'single',
   };
 }
 
