@@ -3,9 +3,11 @@
  * Dovecot, compares the probe engine with openssl s_client and sslscan on the same endpoints,
  * prints one table and writes the samples to bench/results/.
  */
+import { cipherScanVersusSslscan } from './cipherCases';
 import { join } from 'node:path';
 import { REPO_ROOT, startServers, stopServers } from '../test/servers/instance';
 import { cliProcess, eightAtOnce, fullProbeVersusSslscan, starttlsVersusOpenssl, type BenchContext, type CaseResult } from './cases';
+import { bigMasterVersusPostconf, pathologicalConfigs } from './configCases';
 import { loadProbe } from './engine';
 import { environment, formatTable, writeResults } from './report';
 
@@ -31,6 +33,12 @@ async function main(args: string[]): Promise<number> {
     for (const run of [starttlsVersusOpenssl, cliProcess, fullProbeVersusSslscan, eightAtOnce]) {
       process.stdout.write(`measuring: ${run.name} ...\n`);
       results.push(await run(ctx, results));
+    }
+    process.stdout.write('measuring: cipherScanVersusSslscan (and testssl.sh once) ...\n');
+    results.push(...(await cipherScanVersusSslscan(ctx)));
+    for (const run of [bigMasterVersusPostconf, pathologicalConfigs]) {
+      process.stdout.write(`measuring: ${run.name} ...\n`);
+      results.push(await run(Math.max(5, Math.ceil(runs / 3))));
     }
   } finally {
     await stop();

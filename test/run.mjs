@@ -2,12 +2,15 @@
 // run the unit and real-server suites with node's test runner, then (unless
 // MAIL_TLS_SKIP_VSCODE=1) the integration suites and the UI smoke test inside code-server, then
 // tear the servers down. Closes with one line counting every tier: `N passed, N failed`.
+// `--unit` (npm run test:unit): only the build and the tests under test/unit, which need no
+// test mail server and no editor.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 process.chdir(root);
+const unitOnly = process.argv.includes('--unit');
 
 function step(title, command, args, options = {}) {
   console.log(`\n== ${title}`);
@@ -34,6 +37,13 @@ function testFiles(dir) {
   return out.sort();
 }
 
+// The editor tiers probe the test servers; without them their suites would skip, and a tier
+// that skips its suites fails. Say so before the minutes of building and starting.
+if (!unitOnly && process.env.MAIL_TLS_SKIP_SERVERS === '1' && process.env.MAIL_TLS_SKIP_VSCODE !== '1') {
+  console.error('MAIL_TLS_SKIP_SERVERS=1 needs MAIL_TLS_SKIP_VSCODE=1 too: the editor tiers run against the test servers. For the tests that need neither: npm run test:unit.');
+  process.exit(2);
+}
+
 rmSync('out', { recursive: true, force: true });
 step('type-check and compile (tsc)', process.execPath, ['node_modules/@typescript/native/bin/tsc', '-p', '.']);
 // The report webview's script is browser code: its own project, with the DOM's types.
@@ -47,7 +57,7 @@ mkdirSync(runDir, { recursive: true });
 // Real Postfix and Dovecot for the suites under test/real; see test/servers.
 let servers = null;
 const serverCli = 'out/test/servers/cli.js';
-const serversWanted = process.env.MAIL_TLS_SKIP_SERVERS !== '1';
+const serversWanted = !unitOnly && process.env.MAIL_TLS_SKIP_SERVERS !== '1';
 if (serversWanted) {
   console.log('\n== start the test mail servers');
   const stateFile = join(runDir, 'servers.json');
@@ -89,6 +99,10 @@ if (serversWanted) {
 
 const files = [...testFiles('out/test/unit'), ...(serversWanted ? testFiles('out/test/real') : [])];
 console.log(`\n== node --test (${files.length} files)`);
+if (files.length === 0) {
+  console.error('node --test: no test files under out/test/unit (did tsc emit?)');
+  process.exit(1);
+}
 const env = { ...process.env };
 if (servers) env.MAIL_TLS_TEST_SERVERS = servers;
 // Spec output for people, TAP to a file for the closing count.
@@ -101,23 +115,36 @@ totals.passed += tapCount('pass');
 totals.failed += tapCount('fail') + tapCount('cancelled');
 totals.skipped += tapCount('skipped') + tapCount('todo');
 if (nodeCode !== 0) failedTiers++;
+// A tier that ran nothing proves nothing: no files found, or none of their tests passed.
+if (tapCount('pass') === 0) {
+  console.error(`node --test: ${tapCount('tests')} tests ran, none passed: the tier fails`);
+  failedTiers++;
+  totals.failed++;
+}
 
 /** Runs one editor tier, which writes its counts to a summary file, and adds them up. */
 async function editorTier(title, script, ...args) {
   console.log(`\n== ${title}`);
   const summaryFile = join(runDir, `${script.split('/')[1]}${args.join('')}-summary.json`);
   rmSync(summaryFile, { force: true });
-  const code = await run(process.execPath, [script, '--summary', summaryFile, ...args], env);
+  const exitCode = await run(process.execPath, [script, '--summary', summaryFile, ...args], env);
   const summary = readJson(summaryFile) ?? {};
+  // Exit 0 is not enough: the tier must have written its counts and passed at least one test
+  // (a tier whose suites all skipped in their `before` hooks passes none).
+  const problem = exitCode !== 0 ? `exit ${exitCode}`
+    : !readJson(summaryFile) ? 'it wrote no summary'
+    : !(summary.passed > 0) ? `no test passed (${summary.pending ?? summary.skipped ?? 0} skipped)`
+    : null;
+  if (problem) console.error(`${title} failed: ${problem}`);
   totals.passed += summary.passed ?? 0;
   // A tier that failed without counting a failure (a timeout, a harness error) still counts one.
-  totals.failed += Math.max(summary.failed ?? 0, code !== 0 ? 1 : 0);
+  totals.failed += Math.max(summary.failed ?? 0, problem ? 1 : 0);
   totals.skipped += (summary.pending ?? 0) + (summary.skipped ?? 0);
-  if (code !== 0) failedTiers++;
+  if (problem) failedTiers++;
 }
 
 // Inside a real VS Code (code-server in Chromium), while the mail servers are still up.
-if (process.env.MAIL_TLS_SKIP_VSCODE !== '1') {
+if (!unitOnly && process.env.MAIL_TLS_SKIP_VSCODE !== '1') {
   console.log('\n== code-server (installed once per machine into ~/.cache)');
   if (spawnSync('bash', ['scripts/install-code-server.sh'], { stdio: ['ignore', 'inherit', 'inherit'] }).status !== 0) {
     console.error('Installing code-server failed (see above). Set MAIL_TLS_SKIP_VSCODE=1 to skip the editor tiers.');

@@ -43,12 +43,25 @@ export async function run(): Promise<void> {
     if (!restricted || file.endsWith('trust.test.js')) mocha.addFile(file);
   }
 
+  let runner: Mocha.Runner | undefined;
   const failures = await new Promise<number>((resolve, reject) => {
     try {
-      mocha.run((count) => resolve(count));
+      runner = mocha.run((count) => resolve(count));
     } catch (err) {
       reject(err);
     }
   });
   if (failures > 0) throw new Error(`${failures} integration test(s) failed`);
+  // A run that passes nothing, or a suite whose tests were all skipped (its `before` hook called
+  // this.skip()), proves nothing about the feature it names: the run fails.
+  const passed = runner?.stats?.passes ?? 0;
+  if (passed === 0) throw new Error('no integration test passed');
+  const skipped = grep ? [] : skippedSuites(mocha.suite);
+  if (skipped.length > 0) throw new Error(`every test was skipped in: ${skipped.join('; ')} (are the test servers running? MAIL_TLS_TEST_SERVERS)`);
+}
+
+/** Suites with tests of their own, none of which ran. */
+function skippedSuites(suite: Mocha.Suite): string[] {
+  const own = suite.tests.length > 0 && suite.tests.every((t) => t.isPending()) ? [suite.fullTitle()] : [];
+  return own.concat(...suite.suites.map(skippedSuites));
 }

@@ -136,6 +136,12 @@ async function main() {
     }
     // A suite that threw before mocha counted anything still fails the run.
     if (result.code !== 0 && result.code !== 124 && counts.failed === 0) counts.failed = 1;
+    // So does a run that passed nothing, whatever the workbench said.
+    if (result.code === 0 && counts.passed === 0) {
+      console.error('integration: no test passed');
+      counts.failed = Math.max(counts.failed, 1);
+      return 1;
+    }
     return result.code === 0 ? 0 : result.code === 124 ? 124 : 1;
   } finally {
     await cleanup();

@@ -1,6 +1,7 @@
 // The probe engine against the real Postfix 3.7 and Dovecot 2.3 test instances, with
 // `openssl s_client` as the independent oracle for version, cipher and certificate.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { probe } from '../../src/core/probe';
@@ -16,6 +17,12 @@ const trust = (s: TestServersState): ProbeOptions => ({ caFile: s.caFile, server
 const MAIN = ['smtp', 'submission', 'smtps', 'lmtp', 'imap', 'imaps', 'pop3', 'pop3s', 'sieve',
   'lmtpRemote', 'imapRemote', 'imapsRemote', 'pop3Remote', 'pop3sRemote', 'sieveRemote'] as const;
 const POSTFIX = new Set(['smtp', 'submission', 'smtps']);
+
+/** OpenSSL's own table of suite names: its name -> the IANA (RFC) name. */
+function opensslStandardNames(): Map<string, string> {
+  const out = execFileSync('openssl', ['ciphers', '-stdname', 'ALL:COMPLEMENTOFALL:@SECLEVEL=0'], { encoding: 'utf8' });
+  return new Map(out.split('\n').map((line) => /^(\S+)\s+-\s+(\S+)/.exec(line)).filter((m) => m !== null).map((m) => [m[2]!, m[1]!]));
+}
 
 describe('probe against real Postfix and Dovecot', skipWithoutServers(), () => {
   it('every endpoint: TLS, capabilities after TLS, a trusted certificate that matches, no injection', async (t) => {
@@ -93,20 +100,20 @@ describe('probe against real Postfix and Dovecot', skipWithoutServers(), () => {
     if (!s) return;
     const o = await sClient(s.endpoints.imaps, { args: ['-tls1_2'] });
     const cipher = /^New, TLSv1\.2, Cipher is (\S+)/m.exec(o.output)?.[1];
-    assert.ok(cipher);
-    // The probe negotiates 1.3 by default; the version handshake for 1.2 proves acceptance,
-    // and the name mapping is checked on Node's own TLS 1.2 session here.
-    const tls = await import('node:tls');
-    const u = new URL(s.endpoints.imaps);
-    const names: { name: string; standardName: string } = await new Promise((resolve, reject) => {
-      const socket = tls.connect({ host: u.hostname, port: Number(u.port), maxVersion: 'TLSv1.2', ciphers: cipher, rejectUnauthorized: false }, () => {
-        resolve(socket.getCipher());
-        socket.destroy();
-      });
-      socket.on('error', reject);
-    });
-    assert.equal(names.name, cipher);
-    assert.match(names.standardName, /^TLS_/);
+    assert.ok(cipher, 'openssl s_client negotiated no TLS 1.2 suite');
+    // The probe negotiates 1.3 by default; its cipher scan handshakes each TLS 1.2 suite and
+    // names it both ways. The oracle for the mapping: `openssl ciphers -stdname`.
+    const r = await probe(s.endpoints.imaps, { ...trust(s), ciphers: true, checkInjection: false });
+    const tls12 = r.ciphers?.versions.find((v) => v.version === 'TLSv1.2');
+    assert.equal(tls12?.accepted, true, `TLS 1.2 in the probe's scan: ${JSON.stringify(r.ciphers?.notes ?? r.findings)}`);
+    const names = opensslStandardNames();
+    const negotiated = tls12.suites.find((x) => x.openssl === cipher);
+    assert.ok(negotiated, `${cipher} is not among the probe's TLS 1.2 suites: ${tls12.suites.map((x) => x.openssl).join(', ')}`);
+    assert.equal(negotiated.iana, names.get(cipher));
+    for (const suite of tls12.suites) {
+      assert.match(suite.iana, /^TLS_/, suite.openssl);
+      if (names.has(suite.openssl)) assert.equal(suite.iana, names.get(suite.openssl), suite.openssl);
+    }
   });
 
   it('Dovecot on 127.0.0.1 offers plaintext auth before TLS (it counts loopback as secure); on 127.0.0.2 it does not', async (t) => {

@@ -46,8 +46,12 @@ function attempt(l: Listener, timeoutMs: number): Promise<void> {
   });
 }
 
-/** Resolves when every listener answers; rejects naming the ones that did not by the deadline. */
-export async function waitForListeners(urls: string[], deadlineMs = 10_000): Promise<void> {
+/**
+ * Resolves when every listener answers; rejects naming the ones that did not by the deadline.
+ * Dozens of first handshakes at once on a busy two-core machine (each Dovecot login process
+ * starting) can take well over ten seconds, hence the wide deadline.
+ */
+export async function waitForListeners(urls: string[], deadlineMs = 45_000): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   const failures: string[] = [];
   await Promise.all(

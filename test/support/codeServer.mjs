@@ -175,7 +175,7 @@ function killGroup(child, signal = 'SIGKILL') {
 /** Debian's Chromium, headless, with everything that would reach the internet turned off. */
 export async function launchChromium(run) {
   const { chromium } = await import('playwright-core');
-  return chromium.launchPersistentContext(run.profile, {
+  const context = await chromium.launchPersistentContext(run.profile, {
     executablePath: chromiumPath,
     headless: true,
     env: isolatedEnv(run),
@@ -192,6 +192,10 @@ export async function launchChromium(run) {
       '--disable-dev-shm-usage',
     ],
   });
+  // Loading the workbench is not what is tested: on a machine busy with other builds its first
+  // load has taken more than playwright's default 30 s. The tiers keep their own overall limits.
+  context.setDefaultNavigationTimeout(180_000);
+  return context;
 }
 
 /** The workbench URL for a folder, with the optional test payload (list of [key, value]). */

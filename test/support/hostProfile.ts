@@ -50,7 +50,14 @@ export interface ProfileSummary {
   window: Window | undefined;
   /** The script's functions that window's samples were in most, innermost first. */
   ownHotspots: string[];
+  /** All the thread's CPU time in that window, whoever ran (ms). */
+  windowCpuMs: number;
+  /** Of which native work with no JavaScript on the stack, V8's `(program)` (ms). */
+  windowNativeMs: number;
 }
+
+/** Frames of Node's own TLS layer, which runs from libuv callbacks for a script's sockets. */
+export const isNodeTlsFrame = (url: string): boolean => /^node:(_tls_wrap|_tls_common|tls|internal\/tls\/)/.test(url);
 
 /** A stretch of the thread's time, in the profile's clock (microseconds). */
 export interface Window {
@@ -67,9 +74,10 @@ export function profileClock(): (performanceNowMs: number) => number {
 /**
  * How much CPU time the script at `scriptUrl` (the extension's bundle, as a file URL) used in
  * each window: the event loop's turns as the ticker saw them, so that the work of many short
- * tasks in a row is not added up as if it were one.
+ * tasks in a row is not added up as if it were one. `alsoOurs` names more frames to count as
+ * the script's work wherever they run (e.g. Node's TLS layer, called from libuv, not from it).
  */
-export function summarise(profile: CpuProfile, scriptUrl: string, samplingIntervalUs: number, windows: readonly Window[]): ProfileSummary {
+export function summarise(profile: CpuProfile, scriptUrl: string, samplingIntervalUs: number, windows: readonly Window[], alsoOurs: (url: string) => boolean = () => false): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -78,8 +86,8 @@ export function summarise(profile: CpuProfile, scriptUrl: string, samplingInterv
     const known = ownFrame.get(id);
     if (known !== undefined) return known;
     const node = byId.get(id)!;
-    const own = node.callFrame.url === scriptUrl
-      ? `${node.callFrame.functionName || '(anonymous)'}:${node.callFrame.lineNumber + 1}`
+    const own = node.callFrame.url === scriptUrl || alsoOurs(node.callFrame.url)
+      ? `${node.callFrame.url === scriptUrl ? '' : `${node.callFrame.url} `}${node.callFrame.functionName || '(anonymous)'}:${node.callFrame.lineNumber + 1}`
       : parent.has(id) ? ownFrameOf(parent.get(id)!) : null;
     ownFrame.set(id, own);
     return own;
@@ -88,12 +96,13 @@ export function summarise(profile: CpuProfile, scriptUrl: string, samplingInterv
   const sorted = [...windows].sort((a, b) => a.start - b.start);
   const ownUs = new Array<number>(sorted.length).fill(0);
   const ownIds: number[][] = sorted.map(() => []);
+  const cpuUs = new Array<number>(sorted.length).fill(0);
+  const nativeUs = new Array<number>(sorted.length).fill(0);
   let w = 0;
   let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
     at += profile.timeDeltas[i] ?? 0;
     const id = profile.samples[i]!;
-    if (ownFrameOf(id) === null) continue;
     while (w < sorted.length && sorted[w]!.end <= at) w++;
     if (w >= sorted.length) break;
     if (at < sorted[w]!.start) continue;
@@ -101,7 +110,13 @@ export function summarise(profile: CpuProfile, scriptUrl: string, samplingInterv
     // the thread was not running (the OS ran another process on a busy machine): the sampler's
     // signal waits for the thread. So a sample counts for one interval at most: the figure is the
     // thread's CPU time, as the ticker's is.
-    ownUs[w]! += Math.min(profile.timeDeltas[i + 1] ?? samplingIntervalUs, samplingIntervalUs);
+    const us = Math.min(profile.timeDeltas[i + 1] ?? samplingIntervalUs, samplingIntervalUs);
+    const name = byId.get(id)?.callFrame.functionName;
+    if (name === '(idle)') continue;
+    cpuUs[w]! += us;
+    if (name === '(program)') nativeUs[w]! += us;
+    if (ownFrameOf(id) === null) continue;
+    ownUs[w]! += us;
     ownIds[w]!.push(id);
   }
   let best = -1;
@@ -115,5 +130,7 @@ export function summarise(profile: CpuProfile, scriptUrl: string, samplingInterv
     longestOwnMs: best >= 0 ? ownUs[best]! / 1000 : 0,
     window: best >= 0 ? sorted[best] : undefined,
     ownHotspots: [...counts].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, n]) => `${k} (${n})`),
+    windowCpuMs: best >= 0 ? cpuUs[best]! / 1000 : 0,
+    windowNativeMs: best >= 0 ? nativeUs[best]! / 1000 : 0,
   };
 }

@@ -5,9 +5,11 @@
 //
 //   node test/ui/smoke.mjs [--vsix FILE] [--update-screenshot] [--summary FILE] [--keep]
 //
-// --update-screenshot also writes media/screenshot.png and media/report.png (the README's pictures); CI never does.
-// With MAIL_TLS_TEST_SERVERS set, the workspace lists the real test servers' endpoints, so
-// the explorer shows real probe results.
+// --update-screenshot also writes media/screenshot.png and media/report.png (the README's
+// pictures); CI never does. Needs the real test servers (MAIL_TLS_TEST_SERVERS, as npm test
+// sets it): the workspace lists their endpoints, so the explorer shows real probe results.
+// Every step must pass: a step whose feature is missing fails, and the run fails unless every
+// step ran and passed.
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -42,20 +44,20 @@ function prepareWorkspace(run) {
   const dir = join(run.dir, 'workspace');
   cpSync(fixturesWorkspace, dir, { recursive: true, filter: (src) => !src.startsWith(join(fixturesWorkspace, 'generated')) });
   const stateFile = process.env.MAIL_TLS_TEST_SERVERS;
-  if (stateFile && existsSync(stateFile)) {
-    const state = JSON.parse(readFileSync(stateFile, 'utf8'));
-    mkdirSync(join(dir, '.vscode'), { recursive: true });
-    const settings = {
-      'mailTls.endpoints': [state.endpoints.smtp, state.endpoints.submission, state.endpoints.imaps, state.endpoints.sieve],
-      'mailTls.caFile': state.caFile,
-    };
-    writeFileSync(join(dir, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
-    return { dir, endpoints: settings['mailTls.endpoints'] };
+  if (!stateFile || !existsSync(stateFile)) {
+    throw new Error('the UI smoke test probes the test servers: start them (node out/test/servers/cli.js start --state F) and set MAIL_TLS_TEST_SERVERS=F');
   }
-  return { dir, endpoints: [] };
+  const state = JSON.parse(readFileSync(stateFile, 'utf8'));
+  mkdirSync(join(dir, '.vscode'), { recursive: true });
+  const settings = {
+    'mailTls.endpoints': [state.endpoints.smtp, state.endpoints.submission, state.endpoints.imaps, state.endpoints.sieve],
+    'mailTls.caFile': state.caFile,
+  };
+  writeFileSync(join(dir, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
+  return { dir, endpoints: settings['mailTls.endpoints'] };
 }
 
-/** What the installed bundle registers: steps for features not yet built are skipped, not failed. */
+/** What the installed bundle registers: a step whose feature is missing fails on it. */
 function installedFeatures(run) {
   const folder = readdirSync(run.extensions).find((name) => name.toLowerCase().startsWith(`${extensionId}-`));
   if (!folder) throw new Error(`${extensionId} is not in the extensions dir after --install-extension`);
@@ -129,6 +131,9 @@ try {
   console.error(`UI smoke test error: ${err?.stack ?? err}`);
 }
 const ms = Math.round(performance.now() - started);
-console.log(`\nUI smoke: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (${ms} ms); screenshots in .test-run/screenshots/`);
+console.log(`\nUI smoke: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} not run (${ms} ms); screenshots in .test-run/screenshots/`);
+// A step not run (after an earlier failure) or a run with no step passed fails as well.
+const ok = counts.failed === 0 && counts.skipped === 0 && counts.passed > 0;
+if (!ok && counts.failed === 0) console.error('UI smoke: not every step ran and passed');
 if (opts.summary) writeFileSync(opts.summary, JSON.stringify({ ...counts, ms }, null, 2));
-process.exit(counts.failed > 0 ? 1 : 0);
+process.exit(ok ? 0 : 1);

@@ -1,5 +1,5 @@
 // The UI smoke test's steps, in the order a person would go: each one asserts what is on screen
-// and leaves a screenshot. A step for a feature the installed bundle does not have is skipped.
+// and leaves a screenshot. A step whose feature the installed bundle lacks fails; none is skipped.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -38,11 +38,16 @@ async function openFile(page, relativePath) {
 
 const rowTexts = (page, selector) => page.locator(selector).evaluateAll((rows) => rows.map((r) => r.innerText.replace(/\s+/g, ' ').trim()));
 
-/** A contributed command the installed bundle registers, with its palette title. */
+/** A contributed command the installed bundle registers, with its palette title, or null. */
 function registeredCommand(ctx, suffix) {
   const command = (ctx.manifest.contributes?.commands ?? []).find((c) => c.command.endsWith(suffix));
   if (!command || !ctx.features.commands.includes(command.command)) return null;
   return { id: command.command, title: `${ctx.localized(command.category)}: ${ctx.localized(command.title)}` };
+}
+
+/** Fails the step when the installed bundle lacks what it is about to use. */
+function requireFeature(present, what) {
+  assert.ok(present, `the installed bundle has no ${what}`);
 }
 
 /** Fails on what VS Code shows when a command throws or is missing: a modal dialog. */
@@ -72,11 +77,8 @@ export async function runSteps(page, ctx) {
     const started = performance.now();
     try {
       const note = await body();
-      if (note === 'skip') {
-        counts.skipped++;
-        console.log(`  - ${name} (skipped: not in the installed bundle yet)`);
-        return;
-      }
+      // Steps never skip: one that cannot do its work must say why, by failing.
+      assert.notEqual(note, 'skip', 'the step skipped itself');
       counts.passed++;
       console.log(`  ✔ ${name} (${Math.round(performance.now() - started)} ms)${note ? `\n      ${note}` : ''}`);
     } catch (err) {
@@ -114,31 +116,29 @@ export async function runSteps(page, ctx) {
     return `palette: ${texts.join(' | ')}`;
   });
 
-  // With the real test servers: probe one of them by URL, the way a person would. Without them:
-  // probe everything the workspace declares (nothing listens there, so the probes fail cleanly).
+  // Probe one of the real test servers by URL, the way a person would.
   const probeOne = registeredCommand(ctx, '.probeEndpoint');
-  const probeAll = registeredCommand(ctx, '.probeAll');
   const target = ctx.endpoints[0];
-  const probe = target && probeOne ? { ...probeOne, input: target } : probeAll;
-  await step(`the palette runs "${probe?.title ?? 'a probe command'}"${probe?.input ? ` on ${probe.input}` : ''}`, async () => {
-    if (!probe) return 'skip';
+  const probe = probeOne && target ? { ...probeOne, input: target } : null;
+  await step(`the palette runs "${probeOne?.title ?? 'Probe Endpoint…'}" on ${target ?? 'a test server'}`, async () => {
+    requireFeature(probeOne, 'probeEndpoint command');
+    assert.ok(target, 'no test server endpoint in the workspace settings');
     await runCommand(page, probe.title);
-    if (probe.input) {
-      // The command's own input box replaces the palette: wait until the '>' prefix is gone.
-      const input = page.locator(selectors.quickInput);
-      for (const deadline = Date.now() + WAIT; ; await sleep(200)) {
-        if ((await input.isVisible()) && !(await input.inputValue()).startsWith('>')) break;
-        assert.ok(Date.now() < deadline, 'the command did not ask for an endpoint');
-      }
-      await input.fill(probe.input);
-      await input.press('Enter');
+    // The command's own input box replaces the palette: wait until the '>' prefix is gone.
+    const input = page.locator(selectors.quickInput);
+    for (const deadline = Date.now() + WAIT; ; await sleep(200)) {
+      if ((await input.isVisible()) && !(await input.inputValue()).startsWith('>')) break;
+      assert.ok(Date.now() < deadline, 'the command did not ask for an endpoint');
     }
+    await input.fill(probe.input);
+    await input.press('Enter');
     await sleep(1000);
     await assertNoCommandError(page);
   });
 
   await step('the Endpoint Explorer lists the workspace endpoints and the probe result', async () => {
-    if (!ctx.features.treeView) return 'skip';
+    requireFeature(ctx.features.treeView, 'tree view');
+    assert.ok(probe, 'no probe ran (see the step above)');
     const rowsSelector = selectors.viewRows(ctx.container.id);
     await page.locator(rowsSelector).first().waitFor({ timeout: WAIT });
     // One group per config file that declares listeners, plus the endpoints from settings.
@@ -149,10 +149,6 @@ export async function runSteps(page, ctx) {
       if (wanted.every((w) => texts.some((t) => t.includes(w)))) break;
     }
     for (const w of wanted) assert.ok(texts.some((t) => t.includes(w)), `no row for ${w}; rows: ${texts.join(' | ')}`);
-    if (!probe?.input) {
-      await shot('03-explorer');
-      return `rows: ${texts.slice(0, 8).join(' | ')}${texts.length > 8 ? ` (+${texts.length - 8})` : ''}`;
-    }
     // The probed endpoint's row turns from "not probed" to a verdict, then opens on its details.
     const row = page.locator(rowsSelector).filter({ hasText: probe.input }).first();
     let icons = [];
@@ -179,7 +175,9 @@ export async function runSteps(page, ctx) {
   // The other way to name an endpoint: a host (with its port), then the protocol from a list.
   const imaps = ctx.endpoints.find((url) => url.startsWith('imaps://'));
   await step(`the palette probes ${imaps ? new URL(imaps).host : 'a host'}, then "imaps" picked from the protocol list`, async () => {
-    if (!imaps || !probeOne || !ctx.features.treeView) return 'skip';
+    requireFeature(probeOne, 'probeEndpoint command');
+    requireFeature(ctx.features.treeView, 'tree view');
+    assert.ok(imaps, `no imaps:// endpoint among the test servers: ${ctx.endpoints.join(', ')}`);
     await runCommand(page, probeOne.title);
     const input = page.locator(selectors.quickInput);
     for (const deadline = Date.now() + WAIT; ; await sleep(200)) {
@@ -214,7 +212,7 @@ export async function runSteps(page, ctx) {
   });
 
   await step('the Problems panel lists findings for main.cf', async () => {
-    if (!ctx.features.diagnostics) return 'skip';
+    requireFeature(ctx.features.diagnostics, 'diagnostic collection');
     await runCommand(page, paletteCommands.focusProblems);
     await page.locator(selectors.problemsPanel).waitFor({ state: 'visible', timeout: WAIT });
     let texts = [];
@@ -228,15 +226,30 @@ export async function runSteps(page, ctx) {
     return `rows: ${texts.slice(0, 6).join(' | ')}${texts.length > 6 ? ` (+${texts.length - 6})` : ''}`;
   });
 
-  await step('hovering smtpd_use_tls in main.cf shows its documentation', async () => {
-    if (!ctx.features.hover) return 'skip';
+  // The extension's own hover, not the diagnostic's: its title, the setting's documentation,
+  // the table of effective values per master.cf service, and the link to postconf(5).
+  await step('hovering smtpd_use_tls in main.cf shows its documentation and effective values', async () => {
+    requireFeature(ctx.features.hover, 'hover provider');
     const token = page.locator(selectors.editorToken('smtpd_use_tls')).first();
     await token.waitFor({ timeout: WAIT });
     await token.hover({ position: { x: 4, y: 4 } });
-    const hover = page.locator(selectors.hover).first();
+    const hover = page.locator(selectors.hover).filter({ has: page.locator('table') }).first();
     await hover.waitFor({ state: 'visible', timeout: WAIT });
     const text = (await hover.innerText()).replace(/\s+/g, ' ').trim();
-    assert.match(text, /smtpd_use_tls/i, `the hover does not name the setting: ${text}`);
+    assert.match(text, /smtpd_use_tls — Postfix/, `the hover has no title: ${text}`);
+    assert.match(text, /Deprecated yes\/no switch for STARTTLS/, `the hover has no documentation: ${text}`);
+    const table = await hover.locator('table').first().evaluate((t) =>
+      [...t.rows].map((r) => [...r.cells].map((c) => c.innerText.replace(/\s+/g, ' ').trim())));
+    assert.deepEqual(table[0], ['Service', 'Effective value', 'From'], `table header: ${JSON.stringify(table)}`);
+    // The fixture's master.cf runs smtpd as smtp, submission and submissions; none overrides it.
+    for (const service of ['smtp/inet', 'submission/inet', 'submissions/inet']) {
+      const row = table.find((r) => r[0] === service);
+      assert.ok(row, `no row for ${service}: ${JSON.stringify(table)}`);
+      assert.deepEqual(row.slice(0, 2), [service, 'yes'], `${service}: ${JSON.stringify(row)}`);
+      assert.match(row[2], /^main\.cf/, `${service} comes from: ${row[2]}`);
+    }
+    const links = await hover.locator('a').evaluateAll((as) => as.map((a) => [a.innerText.trim(), a.getAttribute('href') ?? a.dataset.href ?? '']));
+    assert.ok(links.some(([label, href]) => label === 'Documentation' && href.includes('smtpd_use_tls')), `documentation link: ${JSON.stringify(links)}`);
     await sleep(600); // let the hover fade in before the picture
     return `hover: ${text.slice(0, 160)}${text.length > 160 ? '…' : ''}`;
   });

@@ -1,11 +1,10 @@
 // `mail-tls domain <domain...>`: a domain's mail (MX, SRV, DNSSEC, DANE, MTA-STS, TLS-RPT).
-import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { parseResolver } from '../../core/dns/client';
 import { checkDomain, everyFinding, normalDomain } from '../../core/domain';
 import type { DomainResult } from '../../core/domain/types';
 import { domainReportInput, renderReportHtml } from '../../core/report';
 import { CliIo, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
+import { caOption, checkEhlo, parseCommandLine, positiveInteger, timeoutOption, writeHtmlReport } from '../options';
 import { formatDomain } from '../domainReport';
 
 const HELP = `usage: mail-tls domain <domain...> [options]
@@ -34,37 +33,22 @@ options:
 Exit status: 0 no error finding, 1 an error finding, 2 bad arguments, 3 a runtime failure.
 `;
 
-function positiveInteger(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${name} takes a positive whole number, not '${text}'`);
-  return Number(text);
-}
-
 function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: 'boolean' },
-        html: { type: 'string' },
-        resolver: { type: 'string' },
-        'no-probe': { type: 'boolean' },
-        ca: { type: 'string' },
-        'ca-file': { type: 'string' },
-        ehlo: { type: 'string' },
-        timeout: { type: 'string' },
-        'dns-timeout': { type: 'string' },
-        'no-versions': { type: 'boolean' },
-        'no-injection': { type: 'boolean' },
-        'max-connections': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message.split('. To specify')[0]!.replace(/\.$/, ''));
-  }
+  return parseCommandLine(args, {
+    json: { type: 'boolean' },
+    html: { type: 'string' },
+    resolver: { type: 'string' },
+    'no-probe': { type: 'boolean' },
+    ca: { type: 'string' },
+    'ca-file': { type: 'string' },
+    ehlo: { type: 'string' },
+    timeout: { type: 'string' },
+    'dns-timeout': { type: 'string' },
+    'no-versions': { type: 'boolean' },
+    'no-injection': { type: 'boolean' },
+    'max-connections': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
 }
 
 export async function domainCommand(args: string[], io: CliIo): Promise<number> {
@@ -88,19 +72,9 @@ export async function domainCommand(args: string[], io: CliIo): Promise<number> 
       throw new UsageError((err as Error).message);
     }
   }
-  if (values.ca && values['ca-file'] && values.ca !== values['ca-file']) throw new UsageError('give --ca or --ca-file, not both');
-  const caFile = values.ca ?? values['ca-file'];
-  let caPem: string | undefined;
-  if (caFile !== undefined) {
-    try {
-      caPem = readFileSync(caFile, 'utf8');
-    } catch (err) {
-      throw new UsageError(`cannot read the CA file '${caFile}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-    if (!caPem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`${caFile}: no PEM certificate in the CA file`);
-  }
-  if (values.ehlo !== undefined && !/^(?:[A-Za-z0-9-]+\.)*[A-Za-z0-9-]+$|^\[[0-9A-Fa-f.:]+\]$/.test(values.ehlo)) throw new UsageError(`--ehlo '${values.ehlo}' is not a host name`);
-  const timeout = positiveInteger('--timeout', values.timeout);
+  const { caPem } = caOption(values);
+  checkEhlo(values.ehlo);
+  const timeouts = timeoutOption('--timeout', values.timeout);
   const dnsTimeout = positiveInteger('--dns-timeout', values['dns-timeout']);
   const perHostConnections = positiveInteger('--max-connections', values['max-connections']);
 
@@ -116,18 +90,10 @@ export async function domainCommand(args: string[], io: CliIo): Promise<number> 
       enumerateVersions: !values['no-versions'],
       checkInjection: !values['no-injection'],
       perHostConnections,
-      timeouts: timeout === undefined ? undefined : { connect: timeout, greeting: timeout, command: timeout, handshake: timeout, total: timeout * 4 },
+      timeouts,
     }));
   }
-  if (values.html !== undefined) {
-    const html = renderReportHtml(domainReportInput(results));
-    try {
-      writeFileSync(values.html, html);
-    } catch (err) {
-      throw new Error(`cannot write the report to '${values.html}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
-    }
-    io.stderr(`report written to ${values.html} (${Buffer.byteLength(html)} bytes)\n`);
-  }
+  if (values.html !== undefined) writeHtmlReport(values.html, renderReportHtml(domainReportInput(results)), io);
   if (values.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
   else io.stdout(results.map(formatDomain).join('\n'));
   return results.some((r) => everyFinding(r).some((f) => f.severity === 'error')) ? EXIT_FINDINGS : EXIT_OK;

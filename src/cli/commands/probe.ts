@@ -1,11 +1,10 @@
 // `mail-tls probe <target...>`: probes mail endpoints and prints a report or JSON.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { hasError } from '../../core/findings';
 import { parseTarget, probeMany } from '../../core/probe';
 import type { ProbeResult, ProbeTarget } from '../../core/probe/types';
 import { renderReportHtml, reportInput } from '../../core/report';
 import { CliIo, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
+import { caOption, checkEhlo, parseCommandLine, positiveInteger, timeoutOption, writeHtmlReport } from '../options';
 import { formatResult } from '../probeReport';
 
 const HELP = `usage: mail-tls probe <target...> [options]
@@ -38,38 +37,22 @@ options:
 Exit status: 0 no error finding, 1 an error finding, 2 bad arguments, 3 a runtime failure.
 `;
 
-function positiveInteger(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${name} takes a positive whole number, not '${text}'`);
-  return Number(text);
-}
-
 function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: 'boolean' },
-        html: { type: 'string' },
-        ca: { type: 'string' },
-        'ca-file': { type: 'string' },
-        servername: { type: 'string' },
-        ehlo: { type: 'string' },
-        timeout: { type: 'string' },
-        'no-versions': { type: 'boolean' },
-        'no-injection': { type: 'boolean' },
-        ciphers: { type: 'boolean' },
-        'no-ciphers': { type: 'boolean' },
-        'max-connections': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    // parseArgs explains itself in one sentence; drop its hint about `--` for unknown options.
-    throw new UsageError((err as Error).message.split('. To specify')[0]!.replace(/\.$/, ''));
-  }
+  return parseCommandLine(args, {
+    json: { type: 'boolean' },
+    html: { type: 'string' },
+    ca: { type: 'string' },
+    'ca-file': { type: 'string' },
+    servername: { type: 'string' },
+    ehlo: { type: 'string' },
+    timeout: { type: 'string' },
+    'no-versions': { type: 'boolean' },
+    'no-injection': { type: 'boolean' },
+    ciphers: { type: 'boolean' },
+    'no-ciphers': { type: 'boolean' },
+    'max-connections': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
 }
 
 export async function probeCommand(args: string[], io: CliIo): Promise<number> {
@@ -86,23 +69,13 @@ export async function probeCommand(args: string[], io: CliIo): Promise<number> {
       throw new UsageError((err as Error).message);
     }
   });
-  if (values.ca && values['ca-file'] && values.ca !== values['ca-file']) throw new UsageError('give --ca or --ca-file, not both');
-  const caFile = values.ca ?? values['ca-file'];
-  let caPem: string | undefined;
-  if (caFile !== undefined) {
-    try {
-      caPem = readFileSync(caFile, 'utf8');
-    } catch (err) {
-      throw new UsageError(`cannot read the CA file '${caFile}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-    if (!caPem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`${caFile}: no PEM certificate in the CA file`);
-  }
+  const { caFile, caPem } = caOption(values);
   if (values.servername !== undefined && !/^[A-Za-z0-9_.:-]+$/.test(values.servername)) throw new UsageError(`--servername '${values.servername}' is not a host name`);
-  if (values.ehlo !== undefined && !/^(?:[A-Za-z0-9-]+\.)*[A-Za-z0-9-]+$|^\[[0-9A-Fa-f.:]+\]$/.test(values.ehlo)) throw new UsageError(`--ehlo '${values.ehlo}' is not a host name`);
+  checkEhlo(values.ehlo);
   if (values.ciphers && values['no-ciphers']) throw new UsageError('give --ciphers or --no-ciphers, not both');
   // A full scan is many connections: by default only when one endpoint was named.
   const ciphers = values.ciphers ?? (values['no-ciphers'] ? false : targets.length === 1);
-  const timeout = positiveInteger('--timeout', values.timeout);
+  const timeouts = timeoutOption('--timeout', values.timeout);
   const perHostConnections = positiveInteger('--max-connections', values['max-connections']);
 
   // Network trouble is a finding; anything thrown here is a runtime failure (exit 3).
@@ -115,18 +88,10 @@ export async function probeCommand(args: string[], io: CliIo): Promise<number> {
     checkInjection: !values['no-injection'],
     ciphers,
     perHostConnections,
-    timeouts: timeout === undefined ? undefined : { connect: timeout, greeting: timeout, command: timeout, handshake: timeout, total: timeout * 4 },
+    timeouts,
   });
 
-  if (values.html !== undefined) {
-    const html = renderReportHtml(reportInput(results));
-    try {
-      writeFileSync(values.html, html);
-    } catch (err) {
-      throw new Error(`cannot write the report to '${values.html}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
-    }
-    io.stderr(`report written to ${values.html} (${Buffer.byteLength(html)} bytes)\n`);
-  }
+  if (values.html !== undefined) writeHtmlReport(values.html, renderReportHtml(reportInput(results)), io);
   if (values.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
   else io.stdout(results.map(formatResult).join('\n'));
   return results.some((r) => hasError(r.findings)) ? EXIT_FINDINGS : EXIT_OK;

@@ -49,7 +49,8 @@ describe('hover on config settings', function () {
     const link = `command:mailTls.probeEndpoint?${encodeURIComponent(JSON.stringify([live.smtp]))}`;
     assert.ok(text.includes(link), `no probe-now link in:\n${text}`);
     const ours = markdown.find((m) => m.value.includes(link))!;
-    assert.deepEqual(ours.isTrusted, { enabledCommands: ['mailTls.probeEndpoint', 'mailTls.showTranscript'] });
+    // Only the commands its links use (the TLSA section's copy link among them), never `true`.
+    assert.deepEqual(ours.isTrusted, { enabledCommands: ['mailTls.probeEndpoint', 'mailTls.showTranscript', 'mailTls.copyTlsaRecord'] });
   });
 
   it('on a Dovecot setting: the documentation and the listener it governs', async () => {

@@ -1,9 +1,13 @@
 // The extension host stays responsive while a large probe run and the diagnostics of two 5 MB
-// configs are under way at once: measured inside the host with a CPU profile of its thread (the
-// extension's own longest task, asserted), perf_hooks' monitorEventLoopDelay (10 ms
-// resolution) and a 10 ms ticker recording the longest gap (the whole thread, reported). The
-// probes go to implicit-TLS POP3 servers this suite starts on loopback (in a child process); the configs are
-// generated into the workspace and opened in editors.
+// configs are under way at once. Measured inside the host:
+// - asserted: the CPU time with the extension's bundle on the stack within one turn of the event
+//   loop (a CPU profile of the host thread, 1 ms samples, cut at a 10 ms ticker's turns);
+// - reported: the same with Node's TLS layer counted as the extension's (it runs from libuv
+//   callbacks for the extension's sockets, with no frame of the bundle on the stack), that
+//   turn's whole CPU and its native part (handshake crypto shows there), and the whole thread's
+//   longest gaps (perf_hooks' monitorEventLoopDelay and the ticker).
+// The probes go to implicit-TLS POP3 servers this suite starts on loopback (in a child
+// process); the configs are generated into the workspace and opened in editors.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
@@ -15,7 +19,7 @@ import * as vscode from 'vscode';
 import { bigDovecotConf, bigMainCf } from '../../support/bigConfigs';
 import { selfSigned } from '../../support/certs/selfSigned';
 import { startPop3sServers, type Pop3sServers } from '../../support/mailServers/pop3sChild';
-import { profileClock, SAMPLING_INTERVAL_US, startHostProfiler, summarise } from '../../support/hostProfile';
+import { isNodeTlsFrame, profileClock, SAMPLING_INTERVAL_US, startHostProfiler, summarise } from '../../support/hostProfile';
 import { EXTENSION_ID, generatedDir, getApi, removeGenerated, report, setSetting, waitFor } from './support';
 
 const ENDPOINTS = 120;
@@ -109,7 +113,7 @@ describe('Responsiveness under load', function () {
     rmSync(certDir, { recursive: true, force: true });
   });
 
-  it(`no task of the extension holds the host for ${MAX_BLOCK_MS} ms while ${ENDPOINTS} endpoints are probed and two 5 MB configs are diagnosed`, async () => {
+  it(`the extension's JavaScript runs under ${MAX_BLOCK_MS} ms in any one turn of the host's event loop while ${ENDPOINTS} endpoints are probed and two 5 MB configs are diagnosed`, async () => {
     const api = await getApi();
     await api.whenIdle();
     const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
@@ -120,9 +124,10 @@ describe('Responsiveness under load', function () {
     const gcObserver = new PerformanceObserver((list) => addPauses(list.getEntries()));
     gcObserver.observe({ entryTypes: ['gc'] });
     let phase = 'probing';
-    const ticker = startTicker(() => phase, gcPauses);
+    // The profiler first: every turn the ticker records is then covered by samples.
     const toProfileClock = profileClock();
     const profiler = await startHostProfiler();
+    const ticker = startTicker(() => phase, gcPauses);
     const started = performance.now();
 
     let resultsSeen = 0;
@@ -171,7 +176,10 @@ describe('Responsiveness under load', function () {
     gcObserver.disconnect();
     const { maxGapMs, maxHeldMs, cpuMeasured, ticks, worst, turns } = ticker.stop();
     const bundle = pathToFileURL(join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri.fsPath, 'dist', 'extension.js')).href;
-    const profile = summarise(await profiler.stop(), bundle, SAMPLING_INTERVAL_US, turns.map((t) => ({ start: toProfileClock(t.start), end: toProfileClock(t.end) })));
+    const cpuProfile = await profiler.stop();
+    const turnWindows = turns.map((t) => ({ start: toProfileClock(t.start), end: toProfileClock(t.end) }));
+    const profile = summarise(cpuProfile, bundle, SAMPLING_INTERVAL_US, turnWindows);
+    const withTls = summarise(cpuProfile, bundle, SAMPLING_INTERVAL_US, turnWindows, isNodeTlsFrame);
     const heldTurnMs = profile.window ? (profile.window.end - profile.window.start) / 1000 : 0;
 
     // Wall-clock gaps also count the time the OS ran other processes (Chromium, the server, the
@@ -187,7 +195,10 @@ describe('Responsiveness under load', function () {
 
     report(`    responsiveness: longest gaps ${worst.join(', ')}; ${gcPauses.length} GC pauses, longest ${Math.max(0, ...gcPauses.map((p) => p.end - p.start)).toFixed(1)} ms`);
     report(`    responsiveness: the extension's most CPU in one turn of the event loop ${profile.longestOwnMs.toFixed(1)} ms, in a ${heldTurnMs.toFixed(1)} ms turn ` +
+      `with ${profile.windowCpuMs.toFixed(1)} ms CPU in all (${profile.windowNativeMs.toFixed(1)} ms native) ` +
       `(CPU profile of the host thread, 1 ms samples, cut at the ticker's turns; in ${profile.ownHotspots.join(', ') || 'nothing'})`);
+    report(`    responsiveness: counting Node's TLS layer as the extension's: ${withTls.longestOwnMs.toFixed(1)} ms in one turn, ` +
+      `whose CPU in all was ${withTls.windowCpuMs.toFixed(1)} ms (${withTls.windowNativeMs.toFixed(1)} ms native: handshake crypto among it); in ${withTls.ownHotspots.join(', ') || 'nothing'}`);
     // The limit applies to what this extension runs on the host's thread. The host-wide figures
     // above also hold VS Code's own work on the same thread (a 5 MB document arriving, remote
     // port scans), which no extension can shorten; they are reported, not asserted.

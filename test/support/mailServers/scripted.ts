@@ -14,11 +14,16 @@ export interface FakeConnection {
   secure: boolean;
   /** Whatever the handler wants to remember per connection. */
   state: Record<string, unknown>;
+  /** Order of acceptance, from 0. */
+  index: number;
 }
 
 export interface FakeServerOptions {
-  /** Lines sent on connect (after the handshake for implicit TLS); none: the server never greets. */
-  greeting?: string[];
+  /**
+   * Lines sent on connect (after the handshake for implicit TLS); none: the server never greets.
+   * A function picks them per connection (`c.index` counts from 0).
+   */
+  greeting?: string[] | ((c: FakeConnection) => string[]);
   onLine?: (line: string, c: FakeConnection) => void;
   tls?: KeyPair & { options?: tls.SecureContextOptions };
   implicitTls?: boolean;
@@ -30,6 +35,8 @@ export interface FakeServer {
   host: string;
   /** Connections accepted so far. */
   connections: number;
+  /** Connections open now, as the server sees them (closed once the client's FIN or RST is read). */
+  open: number;
   /** Every line received, across connections. */
   received: string[];
   close(): Promise<void>;
@@ -39,12 +46,24 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
   const sockets = new Set<net.Socket>();
   const context = options.tls ? tls.createSecureContext({ key: options.tls.key, cert: options.tls.cert, ...options.tls.options }) : null;
   const received: string[] = [];
-  const info = { connections: 0 };
+  const info = { connections: 0, open: 0 };
 
   const server = net.createServer((raw) => {
     info.connections++;
+    info.open++;
     sockets.add(raw);
-    raw.on('close', () => sockets.delete(raw));
+    // Counted as gone once, when the raw socket or its TLS wrapper closes (the wrapper takes
+    // over the handle, and with it the events).
+    let gone = false;
+    const onGone = () => {
+      if (gone) return;
+      gone = true;
+      info.open--;
+    };
+    raw.on('close', () => {
+      sockets.delete(raw);
+      onGone();
+    });
     raw.on('error', () => {});
     let socket: net.Socket = raw;
     let buffer = '';
@@ -52,6 +71,7 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
     const conn: FakeConnection = {
       secure: false,
       state: {},
+      index: info.connections - 1,
       send: (line) => {
         if (!socket.destroyed) socket.write(`${line}\r\n`);
       },
@@ -62,6 +82,7 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
         raw.removeListener('data', onData);
         const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: context! });
         sockets.add(secure);
+        secure.on('close', onGone);
         secure.on('error', () => {});
         secure.on('secure', () => {
           socket = secure;
@@ -86,11 +107,13 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
       drain();
     };
     const greet = () => {
-      for (const line of options.greeting ?? []) conn.send(line);
+      const lines = typeof options.greeting === 'function' ? options.greeting(conn) : options.greeting ?? [];
+      for (const line of lines) conn.send(line);
     };
     if (options.implicitTls) {
       const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: context! });
       sockets.add(secure);
+      secure.on('close', onGone);
       secure.on('error', () => {});
       secure.on('secure', () => {
         socket = secure;
@@ -111,6 +134,9 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
     host,
     get connections() {
       return info.connections;
+    },
+    get open() {
+      return info.open;
     },
     received,
     close: () =>

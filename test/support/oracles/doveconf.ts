@@ -186,8 +186,14 @@ export function compareFiltersWithDoveconf(file: string): { problems: string[]; 
     names.forEach((name, i) => {
       compared++;
       const expected = values[i];
-      const ours = analysis.effective(name, context)?.value ?? plain[i];
-      if (ours !== expected) problems.push(`${JSON.stringify(context)} ${name}: doveconf ${show(name, expected)}, ours ${show(name, ours)}`);
+      const ours = analysis.effective(name, context)?.value;
+      if (ours !== undefined) {
+        if (ours !== expected) problems.push(`${JSON.stringify(context)} ${name}: doveconf ${show(name, expected)}, ours ${show(name, ours)}`);
+        return;
+      }
+      // We find no value for the context (nor globally): doveconf must print its value without
+      // any filter, its default. Its value is never taken for ours.
+      if (expected !== plain[i]) problems.push(`${JSON.stringify(context)} ${name}: doveconf ${show(name, expected)}, ours unset (doveconf's unfiltered value ${show(name, plain[i])})`);
     });
   }
   return { problems, compared };

@@ -51,9 +51,7 @@ function mutate(text: string, r: () => number): string {
 /** Analyses in-memory files; includes resolve among them (and the disk). */
 function analyzeVirtual(files: Record<string, string>, root = '/virtual/dovecot.conf'): { a: DovecotAnalysis; texts: Map<string, string> } {
   const texts = new Map(Object.entries(files));
-  const started = Date.now();
   const a = analyzeDovecot(root, { checkCertificateFiles: false, readText: (p) => texts.get(p) });
-  assert.ok(Date.now() - started < 5000, 'analysis took more than 5 s');
   return { a, texts };
 }
 

@@ -43,16 +43,15 @@ function assertInside(r: SourceRange, files: Lines, what: string): void {
   assert.ok(r.start.line < r.end.line || (r.start.line === r.end.line && r.start.character <= r.end.character), `${what}: start after end`);
 }
 
+// How long these inputs take is measured by `npm run bench` (bench/configCases.ts), beside the
+// README's figures; a test only asserts that the analysis ends and what it says.
 function check(main: string, master: string, label: string): PostfixAnalysis {
-  const t0 = performance.now();
   let a: PostfixAnalysis;
   try {
     a = analyze(main, master);
   } catch (err) {
     assert.fail(`${label}: threw ${(err as Error).stack}`);
   }
-  const ms = performance.now() - t0;
-  assert.ok(ms < 5000, `${label}: took ${ms.toFixed(0)} ms`);
   const texts: Lines = { [MAIN]: lineLengths(main), [MASTER]: lineLengths(master) };
   assert.ok(!a.findings.some((f) => f.id === 'postfix-internal-error'), `${label}: a check threw: ${a.findings.find((f) => f.id === 'postfix-internal-error')?.message}`);
   for (const f of a.findings) {
@@ -120,7 +119,7 @@ test('a 1 MB line, in main.cf and master.cf', () => {
   check(`a = ${'${a'.repeat(100_000)}\n`, `smtp inet n - n - - smtpd -o { ${'{'.repeat(100_000)}\n`, 'unclosed nesting');
 });
 
-test('deep $ recursion, loops and exponential expansion stop quickly', () => {
+test('deep $ recursion, loops and exponential expansion stop', () => {
   const chain = Array.from({ length: 5000 }, (_, i) => `p${i} = $p${i + 1} x`).join('\n');
   check(`${chain}\nsmtpd_banner = $p0\n`, 'smtp inet n - n - - smtpd\n', 'long chain');
   const doubling = Array.from({ length: 60 }, (_, i) => `d${i} = $d${i + 1} $d${i + 1} \${d${i + 1}?{$d${i + 1}}}`).join('\n');
@@ -128,8 +127,6 @@ test('deep $ recursion, loops and exponential expansion stop quickly', () => {
   const a = check('a = $b\nb = ${a?{$a}:{$a}}\nsmtpd_tls_security_level = $a\n', 'smtp inet n - n - - smtpd -o x=$x -o smtpd_banner=$x\n', 'loop');
   assert.ok(a.findings.some((f) => f.id === 'postfix-expansion-loop'));
   const nested = `${'${x?{'.repeat(10_000)}y${'}}'.repeat(10_000)}`;
-  const t0 = performance.now();
   const x = expandValue(nested, (n) => (n === 'x' ? 'set' : undefined));
-  assert.ok(performance.now() - t0 < 2000);
   assert.ok(x.loop, 'nesting past Postfix\'s limit is flagged');
 });

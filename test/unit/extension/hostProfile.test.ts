@@ -2,7 +2,7 @@
 // loop, from a CPU profile of the extension host.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { summarise, type CpuProfile } from '../../support/hostProfile';
+import { isNodeTlsFrame, summarise, type CpuProfile } from '../../support/hostProfile';
 
 const OURS = 'file:///ext/dist/extension.js';
 
@@ -48,5 +48,30 @@ describe('summarise (host CPU profile)', () => {
     const s = summarise(profile([6, 6, 7]), OURS, 1000, [{ start: 0, end: 10_000 }]);
     assert.equal(s.window, undefined);
     assert.equal(s.longestOwnMs, 0);
+  });
+
+  it('counts Node\'s TLS layer as ours when asked, and reports the whole window\'s CPU and its native part', () => {
+    const frame = (functionName: string, url = '') => ({ functionName, url, lineNumber: 0 });
+    const tls: CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)'), children: [2, 4, 5, 6] },
+        { id: 2, callFrame: frame('onhandshakedone', 'node:_tls_wrap'), children: [3] },
+        { id: 3, callFrame: frame('onSecure', OURS) },
+        { id: 4, callFrame: frame('ssl_read', 'node:_tls_wrap') },
+        { id: 5, callFrame: frame('(program)') },
+        { id: 6, callFrame: frame('(idle)') },
+      ],
+      startTime: 0,
+      samples: [4, 4, 3, 5, 5, 6],
+      timeDeltas: [0, 1000, 1000, 1000, 1000, 1000],
+    };
+    const window = [{ start: 0, end: 10_000 }];
+    const bundleOnly = summarise(tls, OURS, 1000, window);
+    assert.equal(bundleOnly.longestOwnMs, 1);
+    assert.equal(bundleOnly.windowCpuMs, 5, 'idle is not CPU');
+    assert.equal(bundleOnly.windowNativeMs, 2);
+    const withTls = summarise(tls, OURS, 1000, window, isNodeTlsFrame);
+    assert.equal(withTls.longestOwnMs, 3);
+    assert.ok(isNodeTlsFrame('node:internal/tls/secure-context') && !isNodeTlsFrame('node:net'));
   });
 });

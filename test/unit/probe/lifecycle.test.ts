@@ -108,6 +108,13 @@ describe('timeouts', () => {
   });
 });
 
+/** Waits for `condition`; the deadline only stops a broken run from hanging. */
+async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
+  for (const deadline = Date.now() + ms; !condition(); await new Promise((r) => setTimeout(r, 10))) {
+    assert.ok(Date.now() < deadline, `gave up waiting for ${what}`);
+  }
+}
+
 describe('cancellation', () => {
   it('an abort rejects with an AbortError at once and closes every socket', async () => {
     const s = await serve({});
@@ -121,11 +128,18 @@ describe('cancellation', () => {
   });
 
   it('an abort during version enumeration stops the side connections too', async () => {
-    const s = await serve({ greeting: ['220 hi'], onLine: smtpHandler({ keywords: ['STARTTLS'] }) });
+    // The first connection gets a full STARTTLS dialog; every later one (a version handshake,
+    // the injection test) meets silence and stays open until the client closes it.
+    const s = await serve({ greeting: (c) => (c.index === 0 ? ['220 hi'] : []), onLine: smtpHandler({ keywords: ['STARTTLS'] }) });
     const controller = new AbortController();
-    const run = probe(`smtp://127.0.0.1:${s.port}`, { signal: controller.signal, servername: 'localhost' });
-    setTimeout(() => controller.abort(new Error('user pressed cancel')), 5);
-    await assert.rejects(run, /user pressed cancel/);
+    const run = probe(`smtp://127.0.0.1:${s.port}`, { signal: controller.signal, servername: 'localhost', timeouts: { greeting: 30_000, total: 60_000 } });
+    const rejected = assert.rejects(run, /user pressed cancel/);
+    await until(() => s.connections >= 2 && s.open >= 1, 'a side connection to open');
+    const sideOpen = s.open;
+    controller.abort(new Error('user pressed cancel'));
+    await rejected;
+    await until(() => s.open === 0, `the server to see every connection closed (${s.open} of ${s.connections} still open)`);
+    assert.ok(sideOpen >= 1 && s.connections >= 2, `${s.connections} connections, ${sideOpen} open at the abort`);
   });
 
   it('an already-aborted signal rejects without connecting', async () => {

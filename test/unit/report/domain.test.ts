@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { AddressCheck, DomainResult, MxHostCheck } from '../../../src/core/domain/types';
 import type { ProbeResult } from '../../../src/core/probe/types';
 import { domainReportInput, domainSection, renderReportHtml } from '../../../src/core/report';
-import { finding, sample } from './sample';
+import { finding, sample } from '../../support/sampleResults';
 
 const lookup = { name: 'x', type: 'A', rcode: 'NOERROR', dnssec: 'secure' as const };
 

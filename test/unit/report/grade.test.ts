@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { gradeEndpoint, letterForScore, worseOf } from '../../../src/core/report/grade';
 import type { SuiteResult } from '../../../src/core/probe/types';
 import { suiteFacts } from '../../../src/core/report/suites';
-import { cert, finding, sample } from './sample';
+import { cert, finding, sample } from '../../support/sampleResults';
 
 const capsOf = (g: ReturnType<typeof gradeEndpoint>) => g.reasons.filter((r) => r.kind === 'cap').map((r) => r.text);
 

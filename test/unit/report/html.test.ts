@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { renderReportHtml, reportInput } from '../../../src/core/report';
 import { buildTimeline } from '../../../src/core/report/timeline';
 import { h, toHtml } from '../../../src/core/report/vnode';
-import { cert, finding, sample } from './sample';
+import { cert, finding, sample } from '../../support/sampleResults';
 
 const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&';
 

@@ -1,7 +1,7 @@
 // Probe results shaped like the engine's, for the report's pure functions: a clean STARTTLS
 // SMTP session by default, with overrides per test. (The real-server suite renders real ones.)
-import type { Finding } from '../../../src/core/findings';
-import type { CertificateInfo, ProbeResult } from '../../../src/core/probe/types';
+import type { Finding } from '../../src/core/findings';
+import type { CertificateInfo, ProbeResult } from '../../src/core/probe/types';
 
 export function cert(overrides: Partial<CertificateInfo> = {}): CertificateInfo {
   return {
