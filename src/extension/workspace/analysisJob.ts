@@ -22,6 +22,8 @@ export interface AnalysisRequest {
   /** Unsaved editor buffers by absolute path: they win over the disk. */
   overrides: Record<string, string>;
   expiryWarningDays: number;
+  /** Finding ids to suppress everywhere (`mailTls.lint.ignore`). */
+  ignore?: string[];
   /** Restricted mode: only files under these folders are opened. Absent: every file. */
   readableRoots?: string[];
 }
@@ -70,7 +72,7 @@ export function runAnalysis(request: AnalysisRequest): { data: AnalysisData; ana
       return undefined;
     }
   };
-  const analyses = analyzePath(request.root, { readText, expiryWarningDays: request.expiryWarningDays, ...(mayRead ? { mayRead } : {}) });
+  const analyses = analyzePath(request.root, { readText, expiryWarningDays: request.expiryWarningDays, ...(request.ignore?.length ? { ignore: request.ignore } : {}), ...(mayRead ? { mayRead } : {}) });
   const endpoints = analyses.flatMap((a) => a.endpoints);
   const findings = capPerFile(analyses.flatMap((a) => a.findings));
   for (const [file, size] of tooLarge) findings.unshift(tooLargeFinding(file, size));
