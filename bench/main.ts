@@ -3,6 +3,7 @@
  * Dovecot, compares the probe engine with openssl s_client and sslscan on the same endpoints,
  * prints one table and writes the samples to bench/results/.
  */
+import { cipherScanVersusSslscan } from './cipherCases';
 import { join } from 'node:path';
 import { REPO_ROOT, startServers, stopServers } from '../test/servers/instance';
 import { cliProcess, eightAtOnce, fullProbeVersusSslscan, starttlsVersusOpenssl, type BenchContext, type CaseResult } from './cases';
@@ -33,6 +34,8 @@ async function main(args: string[]): Promise<number> {
       process.stdout.write(`measuring: ${run.name} ...\n`);
       results.push(await run(ctx, results));
     }
+    process.stdout.write('measuring: cipherScanVersusSslscan (and testssl.sh once) ...\n');
+    results.push(...(await cipherScanVersusSslscan(ctx)));
     for (const run of [bigMasterVersusPostconf, pathologicalConfigs]) {
       process.stdout.write(`measuring: ${run.name} ...\n`);
       results.push(await run(Math.max(5, Math.ceil(runs / 3))));

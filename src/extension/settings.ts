@@ -14,6 +14,10 @@ export interface MailTlsSettings {
   probeOnOpen: boolean;
   probeOnSave: boolean;
   checkInjection: boolean;
+  /** Finding ids not to show (`mailTls.lint.ignore`); the analysis counts them as suppressed. */
+  lintIgnore: string[];
+  /** When the cipher scan runs: for a probe of one endpoint only (default), always, or never. */
+  cipherScan: 'single' | 'always' | 'never';
 }
 
 /** An endpoint listed in the `mailTls.endpoints` setting, and who listed it. */
@@ -34,6 +38,8 @@ export function readSettings(resource?: vscode.Uri): MailTlsSettings {
     probeOnOpen: config.get<boolean>('probeOnOpen', false),
     probeOnSave: config.get<boolean>('probeOnSave', false),
     checkInjection: config.get<boolean>('checkInjection', true),
+    lintIgnore: (config.get<unknown[]>('lint.ignore') ?? []).filter((id): id is string => typeof id === 'string' && /^[a-z0-9-]+$/.test(id)),
+    cipherScan: (['single', 'always', 'never'] as const).find((v) => v === config.get<string>('cipherScan', 'single')) ?? 'single',
   };
 }
 

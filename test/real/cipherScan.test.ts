@@ -75,7 +75,7 @@ describe('cipher scan against the real Postfix and Dovecot, sslscan as the oracl
       const s = getTestServers(t);
       if (!s) return;
       const url = s.endpoints[name];
-      const [result, oracle] = await Promise.all([probe(url, { caFile: s.caFile, servername: s.serverName, ciphers: true, checkInjection: false }), sslscan(url)]);
+      const [result, oracle] = await Promise.all([probe(url, { caFile: s.caFile, servername: s.serverName, ciphers: true, checkInjection: false, timeouts: { total: 120_000 } }), sslscan(url)]);
       assert.ok(result.ok, JSON.stringify(result.findings));
       compare(name, result.ciphers!, oracle, false);
       assert.ok(result.ciphers!.connections > 0 && result.connections === result.ciphers!.connections + 1, `connections counted (${result.connections})`);
@@ -85,7 +85,7 @@ describe('cipher scan against the real Postfix and Dovecot, sslscan as the oracl
   it('port 25 with Postfix defaults: anonymous suites and TLS 1.0 are information with the reason; on submission they would be errors', async (t) => {
     const s = getTestServers(t);
     if (!s) return;
-    const r = await probe(s.endpoints.smtp, { caFile: s.caFile, servername: s.serverName, ciphers: true, checkInjection: false });
+    const r = await probe(s.endpoints.smtp, { caFile: s.caFile, servername: s.serverName, ciphers: true, checkInjection: false, timeouts: { total: 120_000 } });
     const anon = r.findings.find((f) => f.id === 'cipher-anonymous');
     assert.ok(anon, r.findings.map((f) => f.id).join(', '));
     assert.equal(anon.severity, 'info');
@@ -119,7 +119,7 @@ describe('cipher scan against openssl s_server scenarios', skipWithoutServers(),
   it('-serverpref: the server order is reported and its first suite is sslscan\'s preferred one', async (t) => {
     if (!getTestServers(t)) return;
     const url = await sServer(['-serverpref', '-cipher', LIST, '-no_tls1_3']);
-    const scan = await scanCipherSuites(url);
+    const scan = await scanCipherSuites(url, { timeouts: { total: 120_000 } });
     const oracle = await sslscan(url);
     compare('serverpref', scan, oracle, true);
     const tls12 = scan.versions.find((v) => v.version === 'TLSv1.2')!;
@@ -130,7 +130,7 @@ describe('cipher scan against openssl s_server scenarios', skipWithoutServers(),
   it('no -serverpref: the client\'s order wins, and weak suites accepted that way are a finding', async (t) => {
     if (!getTestServers(t)) return;
     const url = await sServer(['-cipher', LIST, '-no_tls1_3']);
-    const scan = await scanCipherSuites(url);
+    const scan = await scanCipherSuites(url, { timeouts: { total: 120_000 } });
     compare('clientpref', scan, await sslscan(url), false);
     assert.equal(scan.versions.find((v) => v.version === 'TLSv1.2')!.serverOrder, false);
     assert.ok(cipherFindings('smtps', scan).some((f) => f.id === 'cipher-order-not-enforced' && f.severity === 'warning'));
@@ -141,7 +141,7 @@ describe('cipher scan against openssl s_server scenarios', skipWithoutServers(),
     const dh = join(dir, 'dh1024.pem');
     execFileSync('openssl', ['dhparam', '-out', dh, '1024'], { stdio: 'ignore' });
     const url = await sServer(['-cipher', 'DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0', '-dhparam', dh, '-tls1_2']);
-    const scan = await scanCipherSuites(url);
+    const scan = await scanCipherSuites(url, { timeouts: { total: 120_000 } });
     compare('dh1024', scan, await sslscan(url), true);
     const suite = scan.versions.find((v) => v.version === 'TLSv1.2')!.suites[0]!;
     assert.equal(suite.dhBits, 1024);
@@ -151,7 +151,7 @@ describe('cipher scan against openssl s_server scenarios', skipWithoutServers(),
   it('a single suite, TLS 1.2 only: one suite, the other versions refused', async (t) => {
     if (!getTestServers(t)) return;
     const url = await sServer(['-cipher', 'ECDHE-RSA-AES256-GCM-SHA384', '-tls1_2']);
-    const scan = await scanCipherSuites(url);
+    const scan = await scanCipherSuites(url, { timeouts: { total: 120_000 } });
     compare('single', scan, await sslscan(url), true);
     assert.deepEqual(scan.versions.map((v) => [v.version, v.accepted, v.suites.length]), [['SSLv2', false, 0], ['SSLv3', false, 0], ['TLSv1', false, 0], ['TLSv1.1', false, 0], ['TLSv1.2', true, 1], ['TLSv1.3', false, 0]]);
     assert.equal(scan.fallbackScsv, null, 'one version: nothing to fall back to');

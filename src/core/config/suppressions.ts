@@ -28,7 +28,8 @@ interface Directive {
   kind: 'next-line' | 'line' | 'file';
   ids: string[];
   range: SourceRange;
-  /** The line the directive covers (next-line and line forms). */
+  /** The lines the directive covers (next-line and line forms), first to last. */
+  from?: number;
   target?: number;
   used: Set<string>;
 }
@@ -77,7 +78,8 @@ function parseDirectives(file: string, text: string): { directives: Directive[];
     if (m[1] === '-next-line') {
       let j = i + 1;
       while (j < lines.length && /^\s*(#.*)?\r?$/.test(lines[j]!)) j++;
-      directives.push({ kind: 'next-line', ids, range, target: j, used: new Set() });
+      // Lines in between count too: a finding about a global default sits on main.cf's first line, a comment.
+      directives.push({ kind: 'next-line', ids, range, from: i + 1, target: j, used: new Set() });
     } else {
       directives.push({ kind: 'file', ids, range, used: new Set() });
     }
@@ -116,7 +118,7 @@ export function applySuppressions(findings: ConfigFinding[], texts: ReadonlyMap<
       suppressed.push({ finding: f, by: 'ignore' });
       continue;
     }
-    const d = (byFile.get(f.range.file) ?? []).find((x) => x.ids.includes(f.id) && (x.kind === 'file' || x.target === f.range.start.line));
+    const d = (byFile.get(f.range.file) ?? []).find((x) => x.ids.includes(f.id) && (x.kind === 'file' || (f.range.start.line >= (x.from ?? x.target!) && f.range.start.line <= x.target!)));
     if (d) {
       d.used.add(f.id);
       suppressed.push({ finding: f, by: d.range });
@@ -131,7 +133,11 @@ export function applySuppressions(findings: ConfigFinding[], texts: ReadonlyMap<
   return { findings: out, suppressed };
 }
 
-/** The comment line that the editor's "Ignore this finding here" quick fix inserts above a finding. */
+/**
+ * The comment line that the editor's "Ignore this finding here" quick fix inserts above a finding.
+ * A finding on a file's first line is usually about a default that main.cf does not set (it is
+ * anchored there): the comment above would become that first line, so it covers the whole file.
+ */
 export function suppressionComment(f: ConfigFinding, indent: string): string {
-  return `${indent}# mail-tls-disable-next-line ${f.id}\n`;
+  return f.range.start.line === 0 ? `# mail-tls-disable ${f.id}\n` : `${indent}# mail-tls-disable-next-line ${f.id}\n`;
 }

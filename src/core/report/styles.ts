@@ -117,6 +117,7 @@ const WEBVIEW_COLOURS = `
 --mt-client:var(--vscode-textLink-foreground);--mt-link:var(--vscode-textLink-foreground);--mt-focus:var(--vscode-focusBorder);
 --mt-button-fg:var(--vscode-button-foreground);--mt-button-bg:var(--vscode-button-background);--mt-button-border:var(--vscode-button-border,transparent)}
 body{font-size:var(--vscode-font-size)}
+body.vscode-light{--mt-on-grade:var(--vscode-editor-foreground)}
 body.vscode-high-contrast .card,body.vscode-high-contrast .cert,body.vscode-high-contrast .bar,body.vscode-high-contrast .card-letter{outline:1px solid var(--vscode-contrastBorder)}
 body.vscode-high-contrast .track{border:1px solid var(--vscode-contrastBorder)}
 `;

@@ -41,8 +41,19 @@ function fileName(targets: readonly string[], extension: string): string {
   return `mail-tls-report-${base}.${extension}`;
 }
 
-/** `mailTls.showReport`: opens the report panel on an endpoint (node or URL) or the chosen ones. */
+/** The checked domain a domain node of the explorer stands for. */
+function domainOf(ctx: MailTlsContext, arg: unknown): string | undefined {
+  if (!arg || typeof arg !== 'object' || !('kind' in arg) || arg.kind !== 'domain' || !('domain' in arg) || typeof arg.domain !== 'string') return undefined;
+  return ctx.domains.get(arg.domain)?.result ? arg.domain : undefined;
+}
+
+/** `mailTls.showReport`: opens the report panel on an endpoint (node or URL), a checked domain (node), or the chosen ones. */
 export const showReport = (ctx: MailTlsContext) => async (arg?: unknown): Promise<string[] | undefined> => {
+  const domain = domainOf(ctx, arg);
+  if (domain) {
+    ctx.reports.show([], [domain]);
+    return [domain];
+  }
   const targets = await pickTargets(ctx, arg);
   if (!targets) return undefined;
   ctx.reports.show(targets);
@@ -52,13 +63,16 @@ export const showReport = (ctx: MailTlsContext) => async (arg?: unknown): Promis
 /** `mailTls.exportReportHtml`: one self-contained HTML file; (target, destination) skip the prompts. */
 export const exportReportHtml = (ctx: MailTlsContext) => async (arg?: unknown, destination?: unknown): Promise<vscode.Uri | undefined> => {
   const shown = ctx.reports.visibleTargets;
-  const targets = arg === undefined && shown.length > 0 ? [...shown] : await pickTargets(ctx, arg);
+  const shownDomains = ctx.reports.visibleDomains;
+  const domain = domainOf(ctx, arg);
+  const domains = domain ? [domain] : arg === undefined ? [...shownDomains] : [];
+  const targets = domains.length ? [] : arg === undefined && shown.length > 0 ? [...shown] : await pickTargets(ctx, arg);
   if (!targets) return undefined;
-  const uri = destinationOf(destination) ?? (await askDestination(fileName(targets, 'html'), { HTML: ['html'] }, vscode.l10n.t('Export Mail TLS report')));
+  const uri = destinationOf(destination) ?? (await askDestination(fileName(domains.length ? domains : targets, 'html'), { HTML: ['html'] }, vscode.l10n.t('Export Mail TLS report')));
   if (!uri) return undefined;
-  const html = renderReportHtml(ctx.reports.input(targets));
+  const html = renderReportHtml(ctx.reports.input(targets, domains));
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(html));
-  ctx.log.info(`report for ${targets.length} endpoint(s) exported to ${uri.toString(true)} (${html.length} bytes)`);
+  ctx.log.info(`report for ${domains.length ? domains.join(', ') : `${targets.length} endpoint(s)`} exported to ${uri.toString(true)} (${html.length} bytes)`);
   return uri;
 };
 

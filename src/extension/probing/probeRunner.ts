@@ -65,7 +65,10 @@ export class ProbeRunner implements vscode.Disposable {
         // Endpoints of one folder share its settings (timeouts, CA file): one engine run each.
         for (const group of bySettings(toRun)) {
           if (abort.signal.aborted) break;
-          await this.runGroup(group, abort.signal, outcome, report);
+          // The cipher scan is about one connection per accepted suite: by default only when
+          // a single endpoint is probed, not for the whole workspace.
+          const ciphers = group.settings.cipherScan === 'always' || (group.settings.cipherScan === 'single' && toRun.length === 1);
+          await this.runGroup(group, abort.signal, outcome, report, ciphers);
         }
       } finally {
         outcome.cancelled = abort.signal.aborted;
@@ -78,7 +81,7 @@ export class ProbeRunner implements vscode.Disposable {
   }
 
   /** The core's batch runner, one endpoint at a time: its start shows progress, its results go to the store. */
-  private async runGroup(group: SettingsGroup, signal: AbortSignal, outcome: BatchOutcome, report: (target: string) => void): Promise<void> {
+  private async runGroup(group: SettingsGroup, signal: AbortSignal, outcome: BatchOutcome, report: (target: string) => void, ciphers: boolean): Promise<void> {
     const { settings, requests } = group;
     const startedAt = new Map<string, number>();
     const failed = (target: string, err: unknown) => {
@@ -107,6 +110,7 @@ export class ProbeRunner implements vscode.Disposable {
         timeouts: settings.timeouts,
         expiryWarningDays: settings.expiryWarningDays,
         checkInjection: settings.checkInjection,
+        ciphers,
         ...(settings.caFile ? { caFile: settings.caFile } : {}),
         onStart: (_target, index) => {
           const target = targets[index]!;
@@ -163,7 +167,7 @@ function bySettings(requests: readonly ProbeRequest[]): SettingsGroup[] {
   const groups = new Map<string, SettingsGroup>();
   for (const request of requests) {
     const settings = readSettings(request.resource);
-    const key = JSON.stringify([settings.timeouts, settings.expiryWarningDays, settings.checkInjection, settings.caFile]);
+    const key = JSON.stringify([settings.timeouts, settings.expiryWarningDays, settings.checkInjection, settings.cipherScan, settings.caFile]);
     const group = groups.get(key) ?? { settings, requests: [] };
     group.requests.push(request);
     groups.set(key, group);

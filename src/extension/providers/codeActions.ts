@@ -1,6 +1,8 @@
 // Quick fixes for the static findings that carry a safe edit (`ConfigFinding.fix`).
 import * as vscode from 'vscode';
 import type { MailTlsContext } from '../context';
+import { suppressionComment } from '../../core/config/suppressions';
+import type { ConfigFinding } from '../../core/config/types';
 import { CONFIG_LANGUAGES } from '../workspace/configSource';
 import { DIAGNOSTIC_SOURCE, toRange } from './diagnostics';
 
@@ -13,10 +15,13 @@ export class ConfigQuickFixes implements vscode.CodeActionProvider {
     const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
     // A fix computed from older text would edit the wrong characters.
     if (ours.length === 0 || !this.ctx.index.isCurrent(document)) return [];
-    const findings = this.ctx.index.findingsIn(document.uri.fsPath).filter((f) => f.fix);
+    const all = this.ctx.index.findingsIn(document.uri.fsPath);
+    const findings = all.filter((f) => f.fix);
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of ours) {
       const id = typeof diagnostic.code === 'object' ? String(diagnostic.code.value) : String(diagnostic.code);
+      const any = all.find((f) => f.id === id && toRange(f.range).isEqual(diagnostic.range));
+      if (any && !id.startsWith('mail-tls-')) actions.push(ignoreHere(document, diagnostic, any));
       const finding = findings.find((f) => f.id === id && toRange(f.range).isEqual(diagnostic.range));
       if (!finding?.fix) continue;
       const action = new vscode.CodeAction(finding.fix.title, vscode.CodeActionKind.QuickFix);
@@ -28,6 +33,17 @@ export class ConfigQuickFixes implements vscode.CodeActionProvider {
     }
     return actions;
   }
+}
+
+/** "Ignore this finding here": a `# mail-tls-disable-next-line <id>` comment line above it. */
+function ignoreHere(document: vscode.TextDocument, diagnostic: vscode.Diagnostic, finding: ConfigFinding): vscode.CodeAction {
+  const action = new vscode.CodeAction(vscode.l10n.t('Ignore this finding here ({0})', finding.id), vscode.CodeActionKind.QuickFix);
+  action.diagnostics = [diagnostic];
+  const line = document.lineAt(Math.min(finding.range.start.line, document.lineCount - 1));
+  const indent = line.text.slice(0, line.firstNonWhitespaceCharacterIndex);
+  action.edit = new vscode.WorkspaceEdit();
+  action.edit.insert(document.uri, new vscode.Position(line.lineNumber, 0), suppressionComment(finding, indent));
+  return action;
 }
 
 export function registerCodeActions(ctx: MailTlsContext): void {

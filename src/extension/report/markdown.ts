@@ -1,5 +1,5 @@
 // Probe results as Markdown (for the clipboard) and as a plain transcript. Pure: no vscode.
-import type { ProbeResult } from '../../core/probe/types';
+import type { CipherScan, ProbeResult } from '../../core/probe/types';
 import { TLS_VERSIONS } from '../../core/probe/versions';
 
 function cell(text: string): string {
@@ -23,6 +23,11 @@ export function resultToMarkdown(result: ProbeResult): string {
     lines.push('', '| # | Subject | Issuer | Expires | SHA-256 |', '|---|---|---|---|---|');
     cert.chain.forEach((c, i) => lines.push(`| ${i} | ${cell(c.subject)} | ${cell(c.issuer)} | ${c.notAfter} | \`${c.fingerprint256}\` |`));
   }
+  if (result.ocsp) {
+    const o = result.ocsp;
+    lines.push('', `- OCSP: ${o.stapled ? `stapled, ${o.certStatus ?? o.responseStatus}, ${o.verified ? 'verified' : `not verified (${o.problem ?? '?'})`}, ${o.thisUpdate} to ${o.nextUpdate ?? '?'}` : 'no staple'}${o.mustStaple ? ' (Must-Staple certificate)' : ''}`);
+  }
+  if (result.ciphers) lines.push(...cipherMarkdown(result.ciphers));
   lines.push('', '### Findings', '');
   if (result.findings.length === 0) lines.push('None.');
   else {
@@ -45,4 +50,18 @@ export function transcriptText(result: ProbeResult): string {
   const header = `# ${result.target}  (${result.startedAt})\n`;
   const body = result.transcript.map((e) => `${String(e.at).padStart(6)} ms ${arrow[e.direction]} ${e.text}`);
   return header + body.join('\n') + '\n';
+}
+
+/** The cipher scan: one table per accepted version, suites in the server's order. */
+export function cipherMarkdown(scan: CipherScan): string[] {
+  const lines = ['', '### Cipher suites', ''];
+  const yn = (v: boolean | null) => (v === null ? 'n/a' : v ? 'yes' : 'no');
+  lines.push(`- Groups: ${scan.groups.join(', ') || 'none seen'}`, `- TLS_FALLBACK_SCSV: ${yn(scan.fallbackScsv)}; secure renegotiation: ${yn(scan.secureRenegotiation)}; ${scan.connections} connections`);
+  for (const v of scan.versions) {
+    if (!v.accepted) continue;
+    const order = v.serverOrder === null ? '' : v.serverOrder ? ' (server order)' : ' (client order)';
+    lines.push('', `**${v.version}**${order}${v.complete ? '' : ' (incomplete)'}`, '', '| Code | OpenSSL name | Key exchange | Grade |', '|---|---|---|---|');
+    for (const s of v.suites) lines.push(`| ${s.hex} | \`${cell(s.openssl)}\` | ${cell(s.keyExchange ?? s.kx)} | ${s.grade} |`);
+  }
+  return lines;
 }

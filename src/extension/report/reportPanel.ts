@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import { reportInput, type LocatedFinding, type ReportInput } from '../../core/report';
+import { domainReportInput, reportInput, type LocatedFinding, type ReportInput } from '../../core/report';
 import { WEBVIEW_CSS } from '../../core/report/styles';
 import type { DrawnSummary, FromWebview, ToWebview } from '../../webview/messages';
 import type { MailTlsContext } from '../context';
@@ -14,6 +14,8 @@ export const REPORT_VIEW_TYPE = 'mailTls.report';
 export class ReportPanels implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private targets: string[] = [];
+  /** Domains shown (their MX and SRV endpoints come with them); empty for an endpoint report. */
+  private domains: string[] = [];
   private readonly disposables: vscode.Disposable[] = [];
   private panelDisposables: vscode.Disposable[] = [];
   private readonly drawn = new vscode.EventEmitter<DrawnSummary & { roundTripMs: number }>();
@@ -31,10 +33,12 @@ export class ReportPanels implements vscode.Disposable {
         if (this.panel && targets.some((t) => this.targets.includes(t))) this.post();
       }),
       ctx.live.onDidChange(() => this.panel && this.post()),
+      ctx.domains.onDidChange((domain) => this.panel && this.domains.includes(domain) && this.post()),
       vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => {
-          const targets = (state as { input?: ReportInput } | undefined)?.input?.endpoints.map((e) => e.result.target) ?? [];
-          this.adopt(panel, targets);
+          const input = (state as { input?: ReportInput } | undefined)?.input;
+          const domains = input?.domains?.map((d) => d.domain) ?? [];
+          this.adopt(panel, domains.length ? [] : input?.endpoints.map((e) => e.result.target) ?? [], domains);
         },
       }),
     );
@@ -44,28 +48,39 @@ export class ReportPanels implements vscode.Disposable {
     return this.panel ? this.targets : [];
   }
 
-  /** Shows the report for `targets` (their stored results), reusing the open panel. */
-  show(targets: string[]): void {
+  /** Shows the report for `targets` (their stored results), or for checked domains, reusing the open panel. */
+  show(targets: string[], domains: string[] = []): void {
     if (this.panel) {
       this.targets = targets;
+      this.domains = domains;
       this.panel.title = this.title();
       this.panel.reveal(undefined, false);
       this.post();
       return;
     }
     const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, '', vscode.ViewColumn.Active, this.options());
-    this.adopt(panel, targets);
+    this.adopt(panel, targets, domains);
+  }
+
+  get visibleDomains(): readonly string[] {
+    return this.panel ? this.domains : [];
   }
 
   /** The report as the exported file shows it (same data, same renderer). */
-  input(targets: readonly string[]): ReportInput {
+  input(targets: readonly string[], domains: readonly string[] = []): ReportInput {
+    if (domains.length) {
+      const checked = domains.map((d) => this.ctx.domains.get(d)?.result).filter((r) => r !== undefined);
+      return domainReportInput(checked, { located: (target) => this.located(target) });
+    }
     const results = targets.map((t) => this.ctx.store.get(t)?.result).filter((r) => r !== undefined);
     return reportInput(results, { located: (target) => this.located(target) });
   }
 
   /** Asks the webview to draw the grade card on a canvas; resolves with the PNG bytes. */
   async cardPng(target: string): Promise<Uint8Array> {
-    this.show(this.targets.includes(target) ? this.targets : [target]);
+    const shown = this.targets.includes(target) || this.input(this.targets, this.domains).endpoints.some((e) => e.result.target === target);
+    if (shown) this.show(this.targets, this.domains);
+    else this.show([target]);
     await this.ready;
     const dataUrl = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the report did not draw the card in time')), 15_000);
@@ -87,12 +102,14 @@ export class ReportPanels implements vscode.Disposable {
   }
 
   private title(): string {
+    if (this.domains.length) return vscode.l10n.t('Report: {0}', this.domains.join(', '));
     return this.targets.length === 1 ? vscode.l10n.t('Report: {0}', this.targets[0]!) : vscode.l10n.t('Mail TLS Report ({0} endpoints)', this.targets.length);
   }
 
-  private adopt(panel: vscode.WebviewPanel, targets: string[]): void {
+  private adopt(panel: vscode.WebviewPanel, targets: string[], domains: string[] = []): void {
     this.panel = panel;
     this.targets = targets;
+    this.domains = domains;
     panel.title = this.title();
     panel.iconPath = vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'media', 'mail-tls.svg');
     panel.webview.options = this.options();
@@ -137,7 +154,7 @@ export class ReportPanels implements vscode.Disposable {
   private post(): void {
     if (!this.panel) return;
     this.sentAt = performance.now();
-    void this.panel.webview.postMessage({ type: 'render', input: this.input(this.targets), sentAt: this.sentAt } satisfies ToWebview);
+    void this.panel.webview.postMessage({ type: 'render', input: this.input(this.targets, this.domains), sentAt: this.sentAt } satisfies ToWebview);
   }
 
   private located(target: string): LocatedFinding[] {
@@ -158,14 +175,15 @@ export class ReportPanels implements vscode.Disposable {
         break;
       case 'open': {
         // Only a file one of the shown findings names: the webview cannot open anything else.
-        const known = this.targets.flatMap((t) => this.located(t)).some((l) => l.file === message.file);
+        const shown = this.input(this.targets, this.domains).endpoints;
+        const known = shown.some((e) => e.located.some((l) => l.file === message.file));
         if (!known) return this.ctx.log.warn(`report: ignored a request to open ${message.file}`);
         const line = Math.max(0, message.line - 1);
         void vscode.window.showTextDocument(vscode.Uri.file(message.file), { selection: new vscode.Range(line, 0, line, 0), viewColumn: vscode.ViewColumn.One });
         break;
       }
       case 'probe-again':
-        if (this.targets.includes(message.target)) void vscode.commands.executeCommand('mailTls.probeAgain', message.target);
+        if (this.input(this.targets, this.domains).endpoints.some((e) => e.result.target === message.target)) void vscode.commands.executeCommand('mailTls.probeAgain', message.target);
         break;
       case 'export-html':
         void vscode.commands.executeCommand('mailTls.exportReportHtml');

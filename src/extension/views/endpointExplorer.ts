@@ -11,7 +11,7 @@ import { readSettingsDomains } from '../domain/domainSettings';
 import { coalesce } from '../util/coalesce';
 import {
   ChainNode, ConfigFileNode, EndpointNode, ErrorNode, FindingsNode, NegotiatedNode, SettingsGroupNode,
-  TranscriptNode, VersionsNode, type EndpointData, type ExplorerNode,
+  TranscriptNode, VersionsNode, KeyExchangeNode, OcspNode, type EndpointData, type ExplorerNode,
 } from './explorerNodes';
 
 export const VIEW_ID = 'mailTls.endpoints';
@@ -65,6 +65,7 @@ export class EndpointExplorer implements vscode.TreeDataProvider<TreeNode>, vsco
       case 'endpoint':
         return this.endpointChildren(element);
       case 'versions':
+      case 'version':
       case 'chain':
       case 'findings':
         return element.children();
@@ -117,6 +118,8 @@ export class EndpointExplorer implements vscode.TreeDataProvider<TreeNode>, vsco
     if (!stored) return [];
     const result = stored.result;
     const children: ExplorerNode[] = [new NegotiatedNode(node, result), new VersionsNode(node, result)];
+    if (result.ciphers) children.push(new KeyExchangeNode(node, result.ciphers));
+    if (result.ocsp) children.push(new OcspNode(node, result.ocsp));
     if (result.certificate) children.push(new ChainNode(node, result));
     children.push(new FindingsNode(node, result.findings, node.data.live));
     children.push(new TranscriptNode(node, result));

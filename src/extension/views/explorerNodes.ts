@@ -6,13 +6,14 @@ import type { SourceRange } from '../../core/config/types';
 import type { Finding, Severity } from '../../core/findings';
 import type { CertificateInfo, ProbeResult, TlsVersionName } from '../../core/probe/types';
 import type { LiveFinding } from '../../core/live/types';
+import type { CipherScan, OcspInfo, ScanVersionName, SuiteResult, VersionSuites } from '../../core/probe/types';
 import { acceptedVersions, isLegacyVersion, TLS_VERSIONS } from '../../core/probe/versions';
 import type { EndpointStatus, StoredError, StoredResult } from '../probing/resultsStore';
 import { ageText } from '../report/age';
 import type { DeclaredEndpoint } from '../workspace/configIndex';
 
 export type ExplorerNode =
-  | SettingsGroupNode | ConfigFileNode | EndpointNode | NegotiatedNode | VersionsNode | VersionNode
+  | SettingsGroupNode | ConfigFileNode | EndpointNode | NegotiatedNode | VersionsNode | VersionNode | SuiteNode | KeyExchangeNode | OcspNode
   | ChainNode | CertificateNode | FindingsNode | FindingNode | TranscriptNode | ErrorNode;
 
 const STATUS_ICONS: Record<EndpointStatus, vscode.ThemeIcon> = {
@@ -116,21 +117,80 @@ export class VersionsNode extends vscode.TreeItem {
     this.contextValue = 'mailTls:versions';
   }
   children(): VersionNode[] {
-    return TLS_VERSIONS.map((v) => new VersionNode(this, v, this.result.versions[v]));
+    // With the cipher scan: SSLv2/SSLv3 too when accepted, each version with its suites.
+    const scanned = this.result.ciphers?.versions ?? [];
+    const legacy = scanned.filter((v) => (v.version === 'SSLv2' || v.version === 'SSLv3') && v.accepted);
+    return [
+      ...legacy.map((v) => new VersionNode(this, v.version, true, v)),
+      ...TLS_VERSIONS.map((v) => new VersionNode(this, v, this.result.versions[v], scanned.find((x) => x.version === v))),
+    ];
   }
 }
 
 export class VersionNode extends vscode.TreeItem {
   readonly kind = 'version';
-  constructor(readonly parent: VersionsNode, version: TlsVersionName, accepted: boolean | null) {
-    super(version, vscode.TreeItemCollapsibleState.None);
+  constructor(readonly parent: VersionsNode, version: ScanVersionName, accepted: boolean | null, readonly suites?: VersionSuites) {
+    super(version, suites?.suites.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     this.id = `${parent.id}/${version}`;
-    const weak = isLegacyVersion(version);
-    this.description = accepted === true ? vscode.l10n.t('accepted') : accepted === false ? vscode.l10n.t('refused') : vscode.l10n.t('unknown');
+    const weak = version.startsWith('SSL') || isLegacyVersion(version as TlsVersionName);
+    const order = suites?.serverOrder === true ? vscode.l10n.t('server order') : suites?.serverOrder === false ? vscode.l10n.t('client order') : '';
+    this.description = accepted === true
+      ? [suites?.suites.length ? vscode.l10n.t('{0} suites', suites.suites.length) : vscode.l10n.t('accepted'), order].filter(Boolean).join(' · ')
+      : accepted === false ? vscode.l10n.t('refused') : vscode.l10n.t('unknown');
     this.iconPath = accepted === true
       ? new vscode.ThemeIcon(weak ? 'warning' : 'check', new vscode.ThemeColor(weak ? 'list.warningForeground' : 'testing.iconPassed'))
       : new vscode.ThemeIcon(accepted === false ? 'close' : 'question');
     this.contextValue = `mailTls:version:${accepted === true ? 'accepted' : accepted === false ? 'refused' : 'unknown'}`;
+  }
+  children(): SuiteNode[] {
+    return (this.suites?.suites ?? []).map((s, i) => new SuiteNode(this, s, i));
+  }
+}
+
+const GRADE_ICONS: Record<SuiteResult['grade'], vscode.ThemeIcon> = {
+  recommended: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  acceptable: new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('testing.iconPassed')),
+  weak: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
+  insecure: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+};
+
+/** One accepted suite, in the server's order, with its grade as the icon. */
+export class SuiteNode extends vscode.TreeItem {
+  readonly kind = 'suite';
+  constructor(readonly parent: VersionNode, suite: SuiteResult, index: number) {
+    super(suite.openssl, vscode.TreeItemCollapsibleState.None);
+    this.id = `${parent.id}/${index}`;
+    this.description = [suite.hex, suite.keyExchange, suite.grade].filter(Boolean).join(' · ');
+    this.tooltip = new vscode.MarkdownString(`\`${suite.iana}\`\n\n${vscode.l10n.t('key exchange {0}, authentication {1}, {2} {3} bits, MAC {4}, forward secrecy {5}', suite.kx, suite.auth, suite.cipher, suite.bits, suite.mac, suite.forwardSecrecy ? vscode.l10n.t('yes') : vscode.l10n.t('no'))}`);
+    this.iconPath = GRADE_ICONS[suite.grade];
+    this.contextValue = `mailTls:suite:${suite.grade}`;
+  }
+}
+
+/** Groups, fallback SCSV and renegotiation from the cipher scan. */
+export class KeyExchangeNode extends vscode.TreeItem {
+  readonly kind = 'keyExchange';
+  constructor(readonly parent: EndpointNode, scan: CipherScan) {
+    super(vscode.l10n.t('Groups'), vscode.TreeItemCollapsibleState.None);
+    this.id = `${parent.id}/groups`;
+    this.description = scan.groups.join(', ') || vscode.l10n.t('none seen');
+    const yn = (v: boolean | null) => (v === null ? 'n/a' : v ? vscode.l10n.t('yes') : vscode.l10n.t('no'));
+    this.tooltip = vscode.l10n.t('TLS_FALLBACK_SCSV: {0}; secure renegotiation: {1}; {2} connections for the scan', yn(scan.fallbackScsv), yn(scan.secureRenegotiation), scan.connections);
+    this.iconPath = new vscode.ThemeIcon('key');
+    this.contextValue = 'mailTls:groups';
+  }
+}
+
+export class OcspNode extends vscode.TreeItem {
+  readonly kind = 'ocsp';
+  constructor(readonly parent: EndpointNode, ocsp: OcspInfo) {
+    super(vscode.l10n.t('OCSP'), vscode.TreeItemCollapsibleState.None);
+    this.id = `${parent.id}/ocsp`;
+    this.description = ocsp.stapled
+      ? [ocsp.certStatus ?? ocsp.responseStatus, ocsp.verified ? vscode.l10n.t('verified') : vscode.l10n.t('not verified'), ocsp.nextUpdate ? vscode.l10n.t('until {0}', ocsp.nextUpdate.slice(0, 10)) : ''].filter(Boolean).join(' · ')
+      : ocsp.mustStaple ? vscode.l10n.t('Must-Staple, but no staple') : vscode.l10n.t('no staple');
+    this.iconPath = new vscode.ThemeIcon(ocsp.stapled && ocsp.verified ? 'verified' : ocsp.mustStaple ? 'error' : 'circle-slash');
+    this.contextValue = 'mailTls:ocsp';
   }
 }
 

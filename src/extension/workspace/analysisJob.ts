@@ -24,6 +24,10 @@ export interface AnalysisRequest {
   expiryWarningDays: number;
   /** mailTls.configHosts: the host per config root (absolute directory or dovecot.conf). */
   hosts?: Record<string, string>;
+  /** Finding ids to suppress everywhere (`mailTls.lint.ignore`). */
+  ignore?: string[];
+  /** `mailTls.caFile`: private roots for the chain check of configured certificates. */
+  caFile?: string;
   /** Restricted mode: only files under these folders are opened. Absent: every file. */
   readableRoots?: string[];
 }
@@ -72,7 +76,8 @@ export function runAnalysis(request: AnalysisRequest): { data: AnalysisData; ana
       return undefined;
     }
   };
-  const analyses = analyzePath(request.root, { readText, expiryWarningDays: request.expiryWarningDays, ...(request.hosts ? { hosts: request.hosts } : {}), ...(mayRead ? { mayRead } : {}) });
+  const caPem = request.caFile ? readCaPem(request.caFile) : undefined;
+  const analyses = analyzePath(request.root, { readText, expiryWarningDays: request.expiryWarningDays, ...(caPem ? { caPem } : {}), ...(request.ignore?.length ? { ignore: request.ignore } : {}), ...(request.hosts ? { hosts: request.hosts } : {}), ...(mayRead ? { mayRead } : {}) });
   const endpoints = analyses.flatMap((a) => a.endpoints);
   const findings = capPerFile(analyses.flatMap((a) => a.findings));
   for (const [file, size] of tooLarge) findings.unshift(tooLargeFinding(file, size));
@@ -134,4 +139,15 @@ function outboundDaneOf(analyses: readonly ConfigAnalysis[]): OutboundDane | und
     if (level?.range && (word === 'dane' || word === 'dane-only')) return { level: word, range: level.range };
   }
   return undefined;
+}
+
+/** The CA file is the user's own setting (not a workspace file's): read up to 1 MiB, PEM only. */
+function readCaPem(path: string): string | undefined {
+  try {
+    if (statSync(path).size > 1024 * 1024) return undefined;
+    const text = readFileSync(path, 'latin1');
+    return text.includes('-----BEGIN CERTIFICATE-----') ? text : undefined;
+  } catch {
+    return undefined;
+  }
 }

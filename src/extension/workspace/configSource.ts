@@ -27,8 +27,8 @@ export async function analyzeConfig(worker: ConfigWorkerClient, fsPath: string, 
     // A saved document reads the same from disk: only unsaved text is copied to the worker.
     if (doc.isDirty || doc.isUntitled) overrides[doc.uri.fsPath] = doc.getText();
   }
-  const { expiryWarningDays } = readSettings(vscode.Uri.file(fsPath));
-  const data = await worker.analyze({ root: fsPath, overrides, expiryWarningDays, hosts: readConfigHosts(), ...(readableRoots ? { readableRoots } : {}) }, signal);
+  const { expiryWarningDays, lintIgnore, caFile } = readSettings(vscode.Uri.file(fsPath));
+  const data = await worker.analyze({ root: fsPath, overrides, expiryWarningDays, ...(lintIgnore.length ? { ignore: lintIgnore } : {}), ...(caFile ? { caFile } : {}), hosts: readConfigHosts(), ...(readableRoots ? { readableRoots } : {}) }, signal);
   if (!data) return undefined;
   const documentVersions = new Map<string, number>();
   for (const path of data.reads) {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
+import { analyzePath, suppressionComment } from '../../../src/core/config';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
 import { TOOL_VERSION } from '../../../src/cli/version';
@@ -117,4 +118,18 @@ test('--ca: a leaf issued directly by a private root is not "chain incomplete"',
   const bad = await run('lint', '--ca', join(d, 'ext.cnf'), d);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /holds no PEM certificate/);
+});
+
+test('the "Ignore this finding here" comment silences exactly that finding, even one placed on a comment line', async () => {
+  const text = '# main.cf of mx1\nsmtpd_tls_security_level = may\nsmtpd_tls_loglevel = 1\nsmtpd_tls_received_header = yes\n';
+  const d = postfixDir(text, 'smtp inet n - y - - smtpd\n');
+  const before = analyzePath(d, { checkCertificateFiles: false })[0]!;
+  const f = before.findings.find((x) => x.id === 'postfix-outbound-no-tls')!;
+  assert.equal(f.range.start.line, 0, 'a global default is reported on main.cf first line, here a comment');
+  const lines = text.split('\n');
+  lines.splice(f.range.start.line, 0, suppressionComment(f, '').trimEnd());
+  writeFileSync(join(d, 'main.cf'), lines.join('\n'));
+  const after = analyzePath(d, { checkCertificateFiles: false })[0]!;
+  assert.ok(!after.findings.some((x) => x.id === 'postfix-outbound-no-tls' || x.id.startsWith('mail-tls-')), JSON.stringify(after.findings.map((x) => x.id)));
+  assert.deepEqual(after.suppressed.map((s) => s.finding.id), ['postfix-outbound-no-tls']);
 });
