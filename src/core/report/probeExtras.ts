@@ -4,11 +4,6 @@
 import type { ProbeResult, SuiteResult, VersionSuites } from '../probe/types';
 import { gradeSuite, suiteFacts, type SuiteGrade, type SuiteRow, type SuiteTable } from './suites';
 
-type Loose = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
 const GRADES: Record<SuiteResult['grade'], SuiteGrade> = { recommended: 'good', acceptable: 'acceptable', weak: 'weak', insecure: 'insecure' };
 
 function row(s: SuiteResult): SuiteRow {
@@ -69,12 +64,16 @@ export interface OcspView {
   detail: string | null;
 }
 
-/** OCSP stapling, read loosely until the probe result types it. */
+/** OCSP stapling as the probe saw it; null when it did not ask. */
 export function ocspOf(result: ProbeResult): OcspView | null {
-  const raw = (result as unknown as Loose).ocsp;
-  if (!isObject(raw)) return null;
-  const stapled = raw.stapled === true || raw.present === true;
-  const parts = [str(raw.thisUpdate) && `this update ${str(raw.thisUpdate)}`, str(raw.nextUpdate) && `next update ${str(raw.nextUpdate)}`,
-    typeof raw.signatureValid === 'boolean' ? `signature ${raw.signatureValid ? 'verifies' : 'does not verify'}` : undefined].filter(Boolean);
-  return { stapled, status: str(raw.status) ?? str(raw.certStatus) ?? null, detail: parts.length ? parts.join(', ') : null };
+  const o = result.ocsp;
+  if (!o) return null;
+  const parts = [
+    o.mustStaple ? 'the certificate demands a staple (Must-Staple)' : null,
+    o.thisUpdate ? `this update ${o.thisUpdate}` : null,
+    o.nextUpdate ? `next update ${o.nextUpdate}` : null,
+    o.verified === null ? null : o.verified ? 'signature verifies' : 'signature does not verify',
+    o.problem,
+  ].filter((p): p is string => Boolean(p));
+  return { stapled: o.stapled, status: o.certStatus ?? o.responseStatus, detail: parts.length ? parts.join(', ') : null };
 }

@@ -94,3 +94,12 @@ describe('timeline', () => {
     assert.equal(longest.end - longest.start, 5020);
   });
 });
+
+describe('report HTML: OCSP', () => {
+  it('says whether a staple came, its status and whether it verifies', () => {
+    const ocsp = { stapled: true, mustStaple: false, responseStatus: 'successful', certStatus: 'good' as const, thisUpdate: '2026-12-01T00:00:00Z', nextUpdate: '2026-12-08T00:00:00Z', producedAt: null, verified: true, problem: null };
+    const html = renderReportHtml(reportInput([sample({ ocsp })]));
+    assert.match(html, /<strong>OCSP stapling: <\/strong>stapled, good \(this update 2026-12-01T00:00:00Z, next update 2026-12-08T00:00:00Z, signature verifies\)/);
+    assert.doesNotMatch(renderReportHtml(reportInput([sample({ ocsp: null })])), /OCSP stapling/);
+  });
+});
