@@ -22,7 +22,7 @@ describe('Postfix config of the test instance', skipWithoutServers(), () => {
     const servers = loadTestServers()!;
     const [analysis] = analyzePath(servers.postfixConfigDir);
     const ours = analysis!.endpoints.map((e) => e.target).sort();
-    const served = [servers.endpoints.smtp, servers.endpoints.submission, servers.endpoints.smtps, ...Object.values(servers.variants).flatMap((v) => [v.smtp, v.smtps])].sort();
+    const served = [servers.endpoints.smtp, servers.endpoints.submission, servers.endpoints.smtps, servers.endpoints.postscreen, ...Object.values(servers.variants).flatMap((v) => [v.smtp, v.smtps])].sort();
     assert.deepEqual(ours, served);
     const byTarget = new Map(analysis!.endpoints.map((e) => [e.target, e]));
     assert.equal(byTarget.get(servers.endpoints.submission)!.protocol, 'submission');

@@ -16,12 +16,16 @@ export interface RawHelloOptions {
   weak: number[];
   sslv3?: boolean;
   sslv2?: boolean;
+  /** Connections after this many are accepted and never answered: a scan that stalls mid-way. */
+  stallAfter?: number;
 }
 
 export interface RawHelloServer {
   url: string;
   /** Connections accepted. */
   connections: number;
+  /** Client connections still open. */
+  open: number;
   close(): Promise<void>;
 }
 
@@ -84,6 +88,8 @@ export async function startRawHelloServer(options: RawHelloOptions): Promise<Raw
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
+    // Read and drop what comes, so that the client's close is seen.
+    if (options.stallAfter !== undefined && state.connections > options.stallAfter) return void socket.resume();
     let data = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
       data = Buffer.concat([data, chunk]);
@@ -117,6 +123,9 @@ export async function startRawHelloServer(options: RawHelloOptions): Promise<Raw
   const port = (outer.address() as net.AddressInfo).port;
   return {
     url: `smtps://127.0.0.1:${port}`,
+    get open() {
+      return [...sockets].filter((s) => s.remotePort !== realPort).length;
+    },
     get connections() {
       return state.connections;
     },

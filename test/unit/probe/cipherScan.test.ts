@@ -38,17 +38,26 @@ test('RC4, 3DES and SSLv3 from hand-made ServerHellos become findings; the real 
 });
 
 test('cancelling a cipher scan stops it at once and leaves no connection open', async () => {
-  const server = await startRawHelloServer({ weak: [] });
+  // Past its fifth connection the server answers nothing, so the scan is surely under way,
+  // and waiting, when the cancel comes.
+  const server = await startRawHelloServer({ weak: [], stallAfter: 5 });
   try {
     const controller = new AbortController();
     const running = probe(server.url, { ciphers: true, signal: controller.signal });
-    await new Promise((r) => setTimeout(r, 150));
+    running.catch(() => {});
+    for (let waited = 0; server.connections <= 5; waited += 10) {
+      assert.ok(waited < 30000, `the scan never reached the stalled connection (${server.connections} connections)`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
     const at = server.connections;
     controller.abort();
     const t0 = Date.now();
     await assert.rejects(running, { name: 'AbortError' });
     assert.ok(Date.now() - t0 < 2000, 'settled promptly');
-    await new Promise((r) => setTimeout(r, 200));
+    for (let waited = 0; server.open > 0; waited += 20) {
+      assert.ok(waited < 5000, `${server.open} connection(s) still open after the cancel`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
     assert.ok(server.connections <= at + 2, `at most the connections already on their way (${at} -> ${server.connections})`);
   } finally {
     await server.close();
