@@ -56,26 +56,35 @@ describe('Endpoint Explorer', function () {
     assert.equal(endpoint.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
 
     const kids = await children(endpoint);
-    assert.deepEqual(kids.map((k) => k.kind), ['negotiated', 'versions', 'chain', 'findings', 'transcript']);
-    const negotiated = kids[0]!;
-    assert.match(String(negotiated.description), /^TLSv1\.[23] · /);
+    // Probe Endpoint… on one endpoint runs the cipher scan (mailTls.cipherScan = single): groups and OCSP too.
+    assert.deepEqual(kids.map((k) => k.kind), ['negotiated', 'versions', 'keyExchange', 'ocsp', 'chain', 'findings', 'transcript']);
+    const kid = (kind: string) => kids.find((k) => k.kind === kind)!;
+    assert.match(String(kid('negotiated').description), /^TLSv1\.[23] · /);
 
-    const versions = await children(kids[1]);
+    const versions = await children(kid('versions'));
     const tls10 = versions.find((v) => label(v) === 'TLSv1');
     assert.equal(tls10?.contextValue, 'mailTls:version:accepted', 'the test Postfix accepts TLS 1.0');
+    // Each accepted version lists its suites, each with its grade; Postfix's port-25 defaults accept anonymous suites.
+    const tls12 = versions.find((v) => label(v) === 'TLSv1.2')!;
+    const suites = await children(tls12);
+    assert.ok(suites.length > 10, `TLS 1.2 suites listed: ${suites.length}`);
+    assert.ok(suites.every((s) => /^mailTls:suite:(recommended|acceptable|weak|insecure)$/.test(s.contextValue ?? '')), 'every suite carries its grade');
+    assert.ok(suites.some((s) => /^ADH-|^AECDH-/.test(label(s))), `an anonymous suite among ${suites.map(label).join(', ')}`);
+    assert.match(String(kid('keyExchange').description), /X25519/);
+    assert.equal(kid('ocsp').description, 'no staple', 'Postfix cannot staple');
 
-    const chain = await children(kids[2]);
+    const chain = await children(kid('chain'));
     assert.ok(chain.length >= 1);
     assert.equal(label(chain[0]!), state!.serverName, 'the leaf is the test server certificate');
     assert.match(String(chain[0]!.description), /^expires \d{4}-\d{2}-\d{2}/);
 
-    const findings = await children(kids[3]);
+    const findings = await children(kid('findings'));
     assert.ok(findings.length > 0, 'the weak test Postfix has findings');
     const joined = findings.find((f) => f.description === 'live-version-below-config');
     assert.ok(joined, `no joined TLS-version finding: ${findings.map((f) => f.description).join(', ')}`);
     assert.equal(joined.command?.command, 'mailTls.revealInConfig', 'a click reveals the config line');
 
-    assert.equal(kids[4]!.command?.command, 'mailTls.showTranscript');
+    assert.equal(kid('transcript').command?.command, 'mailTls.showTranscript');
   });
 
   it('a finding click reveals the config line that causes it', async () => {
