@@ -15,30 +15,10 @@
 import { realpathSync } from 'node:fs';
 import { hostname as systemHostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import type { SourceRange } from './types';
+import type { DescribedHost, EndpointHost, SourceRange } from './types';
 import { isTemplateValue } from './templates';
 
-export type HostSource = 'user' | 'live' | 'config' | 'certificate' | 'unknown';
-
-/** The host a config root describes. */
-export interface DescribedHost {
-  /** Host name or address to probe wildcard listeners at; undefined when unknown. */
-  name?: string;
-  source: HostSource;
-  /** One sentence saying why, for the CLI, the tree and the log. */
-  reason: string;
-  /** The setting that names the host (myhostname, hostname), when one does. */
-  range?: SourceRange;
-}
-
-/** The host of one endpoint: the root's host, or an address the config binds the listener to. */
-export interface EndpointHost {
-  /** False: the endpoint is shown but must not be probed (its `target` host is a placeholder). */
-  known: boolean;
-  name?: string;
-  source: HostSource | 'binding';
-  reason: string;
-}
+export type { DescribedHost, EndpointHost, HostSource } from './types';
 
 export interface HostOptions {
   /**

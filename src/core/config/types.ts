@@ -1,7 +1,6 @@
 /** Shapes shared by the Postfix and Dovecot config cores. Positions are 0-based, as in LSP. */
 import type { Severity } from '../findings';
 import type { Protocol, TlsMode } from '../probe/types';
-import type { EndpointHost } from './host';
 
 export interface Position {
   line: number;
@@ -45,4 +44,26 @@ export interface ConfigEndpoint {
    * address only as a stable key).
    */
   host: EndpointHost;
+}
+
+export type HostSource = 'user' | 'live' | 'config' | 'certificate' | 'unknown';
+
+/** The host a config root describes. */
+export interface DescribedHost {
+  /** Host name or address to probe wildcard listeners at; undefined when unknown. */
+  name?: string;
+  source: HostSource;
+  /** One sentence saying why, for the CLI, the tree and the log. */
+  reason: string;
+  /** The setting that names the host (myhostname, hostname), when one does. */
+  range?: SourceRange;
+}
+
+/** The host of one endpoint: the root's host, or an address the config binds the listener to. */
+export interface EndpointHost {
+  /** False: the endpoint is shown but must not be probed (its `target` host is a placeholder). */
+  known: boolean;
+  name?: string;
+  source: HostSource | 'binding';
+  reason: string;
 }
