@@ -23,7 +23,7 @@ const cases: [string, () => Promise<HostileServer>][] = [
 
 describe('abort while a hostile server holds the probe', () => {
   for (const [name, start] of cases) {
-    it(`${name}: rejects with the abort reason within 300 ms, nothing left open`, async () => {
+    it(`${name}: rejects with the abort reason promptly (long before any timeout), nothing left open`, async () => {
       await withServer(start, async (server) => {
         const controller = new AbortController();
         setTimeout(() => controller.abort(), 150);
@@ -33,7 +33,8 @@ describe('abort while a hostile server holds the probe', () => {
             (err: unknown) => err,
           ));
         assert.ok(outcome instanceof Error && outcome.name === 'AbortError', `got ${String(outcome)}`);
-        assertWithin(ms, 150 + 300, `cancelling the probe of ${name}`);
+        // Wide margin for a busy machine: the timeouts are 30 s, so 5 s still proves the cancel cut it.
+        assertWithin(ms, 150 + 5000, `cancelling the probe of ${name}`);
       });
     });
   }
@@ -49,7 +50,7 @@ describe('abort while a hostile server holds the probe', () => {
         return run.then(() => 'resolved', (err: unknown) => err);
       });
       assert.ok(outcome instanceof Error && outcome.name === 'AbortError', `got ${String(outcome)}`);
-      assertWithin(ms, 300, 'cancelling a probe that had just started');
+      assertWithin(ms, 2500, 'cancelling a probe that had just started (its timeouts are 3 s)');
     });
   });
 

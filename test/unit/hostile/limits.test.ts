@@ -38,12 +38,13 @@ describe('replies delivered a byte at a time', () => {
 describe('oversized input', () => {
   it('a 1 MB greeting line without CRLF is cut at the line limit, promptly, and not kept', async () => {
     await withServer(() => hostile.hugeLine(MiB), async (server) => {
-      const opts = shortOptions({ timeouts: { greeting: 5000 } });
+      const opts = shortOptions({ timeouts: { greeting: 20000 } });
       const { value: { value: r, growth }, ms } = await timed(() => peakHeapGrowth(() => probe(server.url, opts)));
       assert.equal(r.ok, false);
       expectFinding(r, TOO_LONG, /line|bytes/i);
-      // Rejected when the limit is crossed, not when the greeting timeout finally fires.
-      assertWithin(ms, 2000, 'probe of a 1 MB line');
+      // Rejected when the limit is crossed, not when the greeting timeout (20 s) finally fires;
+      // the margin leaves room for a busy machine.
+      assertWithin(ms, 10000, 'probe of a 1 MB line');
       assert.ok(transcriptChars(r) <= 16 * 1024, `transcript holds ${transcriptChars(r)} characters`);
       assert.ok(growth < 32 * MiB, `heap grew by ${(growth / MiB).toFixed(1)} MiB`);
       assertJsonSafe(r);
@@ -65,11 +66,11 @@ describe('oversized input', () => {
 
   it('a flood of short continuation lines is cut at the byte cap, promptly, memory flat', async () => {
     await withServer(() => hostile.continuationFlood(), async (server) => {
-      const opts = shortOptions({ timeouts: { greeting: 5000 } });
+      const opts = shortOptions({ timeouts: { greeting: 20000 } });
       const { value: { value: r, growth }, ms } = await timed(() => peakHeapGrowth(() => probe(server.url, opts)));
       assert.equal(r.ok, false);
       expectFinding(r, TOO_LONG, /bytes/i);
-      assertWithin(ms, 2000, 'probe of a continuation-line flood');
+      assertWithin(ms, 10000, 'probe of a continuation-line flood (greeting timeout 20 s)');
       assert.ok(growth < 32 * MiB, `heap grew by ${(growth / MiB).toFixed(1)} MiB`);
       assert.ok(transcriptChars(r) <= 2 * MiB, `transcript holds ${transcriptChars(r)} characters`);
       assert.ok(server.stats.bytesSent < 64 * MiB, 'the engine stopped reading before the server ran out');
