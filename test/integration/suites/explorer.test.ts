@@ -214,4 +214,24 @@ describe('Endpoint Explorer: config roots and their problem counts', function ()
     assert.ok((after.badge?.value ?? 0) > before.badge!.value, 'the badge counts the new warning');
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
+
+  it('a problem another source puts on a config file counts too, as it does in the Problems panel', async () => {
+    // The revert above re-analyses main.cf: let that settle first.
+    await api.whenIdle();
+    await new Promise((r) => setTimeout(r, 500));
+    const before = await agreeing();
+    const other = vscode.languages.createDiagnosticCollection('another-linter');
+    try {
+      other.set(vscode.Uri.file(mainCf), [new vscode.Diagnostic(new vscode.Range(0, 0, 0, 5), 'from another linter', vscode.DiagnosticSeverity.Error)]);
+      // No config changed: only the diagnostics event can bring the tree and the badge along.
+      const after = await waitFor('the other error counted', async () => {
+        const now = await agreeing();
+        return (now.badge?.value ?? 0) === (before.badge?.value ?? 0) + 1 ? now : undefined;
+      });
+      assert.equal(after.roots.find((r) => r.configDir === dirname(mainCf))!.counts.errors, before.roots.find((r) => r.configDir === dirname(mainCf))!.counts.errors + 1);
+    } finally {
+      other.dispose();
+    }
+    await waitFor('the badge back where it was', async () => ((await agreeing()).badge?.value ?? 0) === (before.badge?.value ?? 0));
+  });
 });
