@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { MailTlsContext } from '../context';
 import { appendTlsaSection, certificateFilesAt, COPY_TLSA_COMMAND, tlsaOfFiles } from '../dane/tlsaHover';
+import { appendCipherSection } from '../live/cipherHover';
 import { ageText } from '../report/age';
 import { acceptedVersions } from '../../core/probe/versions';
 import { CONFIG_LANGUAGES } from '../workspace/configSource';
@@ -42,6 +43,7 @@ export class SettingHoverProvider implements vscode.HoverProvider, vscode.Dispos
     const range = new vscode.Range(position.line, setting.start, position.line, setting.end);
     const md = this.render(facts);
     appendTlsaSection(md, tlsaOfFiles(this.ctx, certificateFilesAt(facts, document, position.line)));
+    appendCipherSection(md, this.ctx, document.uri.fsPath, position.line);
     md.appendMarkdown(`[${vscode.l10n.t('Documentation')}](${facts.docUrl})`);
     const hover = new vscode.Hover(md, range);
     const map = perDoc ?? new Map();
