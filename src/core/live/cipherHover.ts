@@ -16,11 +16,15 @@ export interface CipherHoverLine {
 /** Lines for the setting written at `file:line`, from the endpoints whose cipher scan is known. */
 export function cipherHoverLines(endpoints: readonly JoinEndpoint[], resultOf: (target: string) => ProbeResult | undefined, file: string, line: number): CipherHoverLine[] {
   const byText = new Map<string, string[]>();
+  const seen = new Set<string>();
   for (const endpoint of endpoints) {
+    // The same config reached from several roots (main.cf, master.cf) declares an endpoint twice.
+    if (seen.has(endpoint.target)) continue;
     const settings = endpoint.ciphers?.settings.filter((s) => s.explicit && onLine(s, file, line)) ?? [];
     if (settings.length === 0) continue;
     const scan = resultOf(endpoint.target)?.ciphers;
     if (!scan) continue;
+    seen.add(endpoint.target);
     const roles = new Set(settings.map((s) => s.role));
     for (const role of roles) {
       const text = describe(role, scan.versions.filter((v) => v.accepted), scan.groups);

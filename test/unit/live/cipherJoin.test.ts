@@ -158,7 +158,8 @@ describe('joinCiphers: Postfix', () => {
     const list = joins('smtpd_tls_ciphers = medium\ntls_eecdh_auto_curves = X25519 prime256v1\n', master);
     const results = new Map(list.map((j) => [j.target, scan('postfix-smtp-scan', j.target, 'smtp')]));
     const file = list[0]!.ciphers!.settings.find((s) => s.name === 'smtpd_tls_ciphers')!.range.file;
-    const lines = cipherHoverLines(list, (t) => results.get(t), file, 0);
+    // Twice the same endpoints, as when main.cf and master.cf are analysed as two roots.
+    const lines = cipherHoverLines([...list, ...list], (t) => results.get(t), file, 0);
     assert.equal(lines.length, 1);
     assert.deepEqual(lines[0]!.targets, list.map((j) => j.target));
     assert.match(lines[0]!.text, /^TLSv1, TLSv1\.1: 16 suite\(s\): 6 insecure \(AECDH-AES256-SHA, ADH-AES256-SHA, ADH-CAMELLIA256-SHA, …\), 4 weak .* · TLSv1\.2: 56 suite\(s\): 12 insecure/);
