@@ -1,15 +1,17 @@
 // The test Postfix's own main.cf/master.cf joined with a real cipher scan of its listeners:
 // with Postfix's defaults port 25 accepts anonymous (ADH) suites, and the finding lands on that
 // service's master.cf line. `openssl s_client -cipher aNULL` is the oracle for the suites the
-// finding names. Then the quick fix is applied to a private instance's main.cf, Postfix is
-// reloaded, and a new scan shows the anonymous suites gone, and with them the finding.
+// finding names. Then, on a private instance: the quick fix is applied to its main.cf, Postfix
+// is reloaded, and a new scan shows the anonymous suites gone, and with them the finding; and
+// its Dovecot, given an `ssl_cipher_list` that lets anonymous suites in, gets the finding at
+// that line, whose fix (`:!aNULL`), once Dovecot reloads, keeps them out.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { analyzePath } from '../../src/core/config';
 import type { SourceRange } from '../../src/core/config/types';
 import { joinCiphers, WEAK_SUITE_ID } from '../../src/core/live/cipherJoin';
@@ -23,8 +25,8 @@ import type { TestServersState } from '../servers/state';
 
 const run = promisify(execFile);
 
-async function scanAndJoin(s: TestServersState, targets: string[]): Promise<LiveFinding[]> {
-  const analyses = analyzePath(s.postfixConfigDir);
+async function scanAndJoin(s: TestServersState, targets: string[], config = s.postfixConfigDir): Promise<LiveFinding[]> {
+  const analyses = analyzePath(config);
   const joins = buildJoinEndpoints({ analyses }, analyses.flatMap((a) => a.endpoints));
   const probed = await Promise.all(targets.map(async (target) => {
     const endpoint = joins.find((j) => j.target === target);
@@ -39,12 +41,26 @@ async function scanAndJoin(s: TestServersState, targets: string[]): Promise<Live
 const lineOf = (r: SourceRange) => readFileSync(r.file, 'utf8').split('\n')[r.start.line]!;
 const anonymousAt = (findings: LiveFinding[], port: string) => findings.filter((f) => f.id === WEAK_SUITE_ID && f.explains === 'cipher-anonymous' && f.target.endsWith(`:${port}`));
 
-describe('cipher settings of the test Postfix joined with its live cipher scan', skipWithoutServers(), () => {
-  let privateState: string | undefined;
-  after(async () => {
-    if (privateState) await stopServers(privateState);
-  });
+/** Applies a finding's fix to the file on disk, as the editor's quick fix would. */
+function applyFix(finding: LiveFinding): void {
+  const fix = finding.fix!;
+  const text = readFileSync(fix.range.file, 'utf8');
+  const offset = (p: SourceRange['start']) => text.split('\n').slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  writeFileSync(fix.range.file, text.slice(0, offset(fix.range.start)) + fix.newText + text.slice(offset(fix.range.end)));
+}
 
+/** Waits until openssl can (or can no longer) negotiate an anonymous suite: a reloaded server's new processes. */
+async function anonymousRefused(url: string, refused = true): Promise<boolean> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const o = await sClient(url, { args: ['-tls1_2', '-cipher', 'aNULL@SECLEVEL=0'], input: url.startsWith('imap') ? 'a LOGOUT\r\n' : 'QUIT\r\n' });
+    if ((negotiatedProtocol(o.output) === null) === refused) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+describe('cipher settings of the test Postfix joined with its live cipher scan', skipWithoutServers(), () => {
   it("port 25 (information) and 465 (error): the anonymous suites land on each service's master.cf line, where Postfix's default grade applies", async () => {
     const s = loadTestServers()!;
     const smtp = new URL(s.endpoints.smtp);
@@ -74,36 +90,48 @@ describe('cipher settings of the test Postfix joined with its live cipher scan',
     assert.match(oracle.output, new RegExp(`Cipher is ${named}`));
   });
 
-  it('the quick fix, applied to a private instance and reloaded, removes the anonymous suites and the finding', { timeout: 180_000 }, async () => {
-    privateState = join(tmpdir(), `mail-tls-cipher-join-${process.pid}.json`);
-    const s = await startServers(privateState);
-    const before = await scanAndJoin(s, [s.endpoints.smtp]);
-    const [anon] = anonymousAt(before, new URL(s.endpoints.smtp).port);
+});
+
+describe('cipher quick fixes applied to a private Postfix and Dovecot, then reloaded', skipWithoutServers(), () => {
+  const stateFile = join(tmpdir(), `mail-tls-cipher-join-${process.pid}.json`);
+  let s: TestServersState;
+  before(async () => {
+    s = await startServers(stateFile);
+  });
+  after(() => stopServers(stateFile));
+
+  it('Postfix: adding aNULL to smtpd_tls_exclude_ciphers removes the anonymous suites and the finding', { timeout: 180_000 }, async () => {
+    const port = new URL(s.endpoints.smtp).port;
+    const [anon] = anonymousAt(await scanAndJoin(s, [s.endpoints.smtp]), port);
     assert.ok(anon?.fix, 'a finding with a fix before');
-    const mainCf = join(s.postfixConfigDir, 'main.cf');
-    const text = readFileSync(mainCf, 'utf8');
-    const lines = text.split('\n');
-    const { start, end } = anon.fix.range;
-    assert.deepEqual(start, end, 'an insertion');
-    const offset = lines.slice(0, start.line).reduce((n, l) => n + l.length + 1, 0) + start.character;
-    writeFileSync(mainCf, text.slice(0, offset) + anon.fix.newText + text.slice(offset));
+    assert.deepEqual(anon.fix.range.start, anon.fix.range.end, 'an insertion');
+    applyFix(anon);
     const { stdout } = await run('postconf', ['-c', s.postfixConfigDir, '-h', 'smtpd_tls_exclude_ciphers']);
     assert.equal(stdout.trim(), 'aNULL', 'postconf reads the edited main.cf');
     await run('postfix', ['-c', s.postfixConfigDir, 'reload']);
-
-    // The master starts new smtpd processes with the new config; wait until a handshake shows it.
-    const deadline = Date.now() + 30_000;
-    let refused = false;
-    while (!refused && Date.now() < deadline) {
-      const o = await sClient(s.endpoints.smtp, { args: ['-tls1_2', '-cipher', 'aNULL@SECLEVEL=0'], input: 'QUIT\r\n' });
-      refused = negotiatedProtocol(o.output) === null;
-      if (!refused) await new Promise((r) => setTimeout(r, 500));
-    }
-    assert.ok(refused, 'openssl can no longer negotiate an anonymous suite after the reload');
+    assert.ok(await anonymousRefused(s.endpoints.smtp), 'openssl can no longer negotiate an anonymous suite after the reload');
     const afterFix = await scanAndJoin(s, [s.endpoints.smtp]);
-    assert.deepEqual(anonymousAt(afterFix, new URL(s.endpoints.smtp).port), []);
+    assert.deepEqual(anonymousAt(afterFix, port), []);
     assert.ok(afterFix.some((f) => f.explains === 'cipher-no-forward-secrecy'), 'the other classes are still reported');
-    await stopServers(privateState);
-    privateState = undefined;
+  });
+
+  it('Dovecot 2.3: the finding lands on ssl_cipher_list; appending :!aNULL and reloading keeps the anonymous suites out', { timeout: 180_000 }, async () => {
+    const conf = s.dovecotConfigFile;
+    writeFileSync(conf, `${readFileSync(conf, 'utf8').trimEnd()}\nssl_cipher_list = ALL:@SECLEVEL=0\n`);
+    process.kill(s.pids.dovecot, 'SIGHUP');
+    assert.ok(await anonymousRefused(s.endpoints.imaps, false), 'Dovecot accepts an anonymous suite with that list');
+    const port = new URL(s.endpoints.imaps).port;
+    const before = await scanAndJoin(s, [s.endpoints.imaps], conf);
+    const [anon] = anonymousAt(before, port);
+    assert.ok(anon, `an anonymous-suite finding for imaps: ${before.map((f) => f.message).join('\n')}`);
+    assert.equal(anon.severity, 'error', 'anonymous suites on IMAPS are an error');
+    assert.equal(lineOf(anon.range), 'ssl_cipher_list = ALL:@SECLEVEL=0');
+    assert.equal(anon.fix?.newText, 'ALL:!aNULL@SECLEVEL=0');
+    applyFix(anon);
+    const { stdout } = await run('doveconf', ['-c', conf, '-h', 'ssl_cipher_list']);
+    assert.equal(stdout.trim(), 'ALL:!aNULL@SECLEVEL=0', 'doveconf reads the edited config');
+    process.kill(s.pids.dovecot, 'SIGHUP');
+    assert.ok(await anonymousRefused(s.endpoints.imaps), 'openssl can no longer negotiate an anonymous suite after the reload');
+    assert.deepEqual(anonymousAt(await scanAndJoin(s, [s.endpoints.imaps], conf), port), []);
   });
 });

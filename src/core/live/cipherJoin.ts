@@ -2,7 +2,7 @@
 // class of weak suite the live server accepted (anonymous, NULL, EXPORT, RC4, 3DES, no forward
 // secrecy), DH primes under 2048 bits and weak suites a client may pick, reported at the setting
 // that lets them in, with the edit that keeps them out. One finding per setting and class: the
-// endpoints that share a setting line (and a severity) share the finding. The severities are
+// endpoints that share a setting line (and a severity) share its message. The severities are
 // the probe's own (../probe/cipherFindings.ts), weighed by each endpoint's port. Pure.
 import { SEVERITY_ORDER, type Severity } from '../findings';
 import { dhSeverity, orderSeverity, weakWithoutOrder, WEAK_SUITE_CLASSES } from '../probe/cipherFindings';
@@ -45,17 +45,14 @@ export function joinCiphers(probed: readonly { endpoint: JoinEndpoint; result: P
     const suites = new Map<string, string[]>();
     for (const p of group) for (const [name, versions] of p.suites) suites.set(name, [...new Set([...(suites.get(name) ?? []), ...versions])]);
     const ports = [...new Set(group.map((p) => `:${p.port}`))];
-    const finding: LiveFinding = {
-      id: first.id,
-      severity: first.severity,
-      message: first.describe(ports.length > 1 ? `${ports.slice(0, -1).join(', ')} and ${ports.at(-1)}` : ports[0]!, suiteList(suites)),
-      range: first.setting.range,
-      docUrl: first.setting.docUrl,
-      target: first.target,
-      explains: first.explains,
-    };
-    if (first.fix) finding.fix = first.fix;
-    out.push(finding);
+    const message = first.describe(ports.length > 1 ? `${ports.slice(0, -1).join(', ')} and ${ports.at(-1)}` : ports[0]!, suiteList(suites));
+    // One copy per endpoint, so each endpoint's probe finding leads to this line; the copies are
+    // equal in all but the target, and the Problems panel shows them once (./mergeFindings.ts).
+    for (const target of new Set(group.map((p) => p.target))) {
+      const finding: LiveFinding = { id: first.id, severity: first.severity, message, range: first.setting.range, docUrl: first.setting.docUrl, target, explains: first.explains };
+      if (first.fix) finding.fix = first.fix;
+      out.push(finding);
+    }
   }
   return out.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 }

@@ -4,7 +4,7 @@
 // STARTTLS first where the port needs it, read up to the server's first flight and closed.
 import { GROUPS, GroupName, HelloVersion, MAX_SUITES_PER_HELLO, WIRE_VERSION, clientHello, groupName, sslv2Hello } from '../tls/hello';
 import { ALERTS, ServerFlight, ServerHelloInfo, parseServerFlight } from '../tls/serverFlight';
-import { CipherSuite, LEGACY_OFFER, TLS13_OFFER, suiteByCode } from '../tls/suites';
+import { CipherSuite, LEGACY_OFFER, TLS13_OFFER, reportedSuite, suiteByCode } from '../tls/suites';
 import { ConnectionSettings, connect, dialogUpToTls, openContext, sniName } from './drivers';
 import type { ConnectionGate } from './hostLimiter';
 import { RateLimitedGreeting } from './rateLimit';
@@ -54,8 +54,7 @@ const kxOf = (suite: number) => {
 function suiteResult(suite: CipherSuite, hello: ServerHelloInfo): SuiteResult {
   const group = hello.group ?? hello.keyExchangeGroup;
   const keyExchange = hello.dhBits ? `DH ${hello.dhBits}` : group !== null ? groupName(group) : null;
-  const { hex, iana, openssl, kx, auth, cipher, bits, mac, forwardSecrecy, grade } = suite;
-  return { hex, iana, openssl, kx, auth, cipher, bits, mac, forwardSecrecy, grade, keyExchange, dhBits: hello.dhBits };
+  return { ...reportedSuite(suite), keyExchange, dhBits: hello.dhBits };
 }
 
 /** The suites a hello of this version offers (SSLv3 has no AEAD or SHA-2 suites). */

@@ -76,9 +76,9 @@ export class LiveFindings implements vscode.Disposable {
           out.push(finding);
         }
       }
-      // The cipher findings: one per setting and class of suite, so the message is part of the key.
+      // The cipher findings: one per setting and class of suite (and endpoint), so the message is part of the key.
       for (const finding of joinCiphers(probed)) {
-        const key = `${finding.id}|${finding.range.file}|${finding.range.start.line}|${finding.message}`;
+        const key = `${finding.id}|${finding.target}|${finding.range.file}|${finding.range.start.line}|${finding.message}`;
         if (seen.has(key)) continue;
         seen.add(key);
         out.push(finding);

@@ -13,6 +13,7 @@ import { cipherHoverLines } from '../../../src/core/live/cipherHover';
 import { joinCiphers, ORDER_ID, WEAK_DH_ID, WEAK_SUITE_ID } from '../../../src/core/live/cipherJoin';
 import type { JoinEndpoint } from '../../../src/core/live/joinFindings';
 import { buildJoinEndpoints } from '../../../src/core/live/joinInputs';
+import { mergeFindings } from '../../../src/core/live/mergeFindings';
 import type { LiveFinding } from '../../../src/core/live/types';
 import type { ProbeResult, Protocol } from '../../../src/core/probe/types';
 
@@ -127,8 +128,13 @@ describe('joinCiphers: Postfix', () => {
     const list = joins('smtpd_tls_ciphers = medium\n', master);
     const probed = [25, 2525].map((port) => ({ endpoint: at(list, port), result: scan('postfix-smtp-scan', at(list, port).target, 'smtp') }));
     const anon = byClass(joinCiphers(probed), 'cipher-anonymous');
-    assert.equal(anon.length, 1);
+    // One copy per endpoint (each endpoint's probe finding leads to the line), one message.
+    assert.deepEqual(anon.map((f) => f.target), probed.map((p) => p.endpoint.target));
+    assert.equal(new Set(anon.map((f) => f.message)).size, 1);
     assert.match(anon[0]!.message, /The server on :25 and :2525 accepted 12 anonymous/);
+    // The Problems panel shows it once.
+    const shown = mergeFindings(new Map(), anon).get(anon[0]!.range.file)!;
+    assert.equal(shown.length, 1);
   });
 
   it('DH under 2048 bits is blamed on the DH file setting and tied to the anonymous suites that used it', () => {
