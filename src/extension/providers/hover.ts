@@ -73,6 +73,9 @@ export class SettingHoverProvider implements vscode.HoverProvider, vscode.Dispos
       }
       md.appendMarkdown('\n');
     }
+    if (facts.loopbackServices?.length) {
+      md.appendMarkdown(`$(shield) ${vscode.l10n.t('{0} listen on loopback only: only local clients reach them, so findings about them are information.', facts.loopbackServices.join(', '))}\n\n`);
+    }
 
     if (facts.affectedTargets.length > 0 || facts.unknownHostServices?.length) {
       md.appendMarkdown(`**${vscode.l10n.t('Live')}**\n\n`);
