@@ -2,7 +2,6 @@
 import { hasError } from '../../core/findings';
 import { parseTarget, probeMany } from '../../core/probe';
 import type { ProbeResult, ProbeTarget } from '../../core/probe/types';
-import { renderReportHtml, reportInput } from '../../core/report';
 import { CliIo, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
 import { caOption, checkEhlo, parseCommandLine, positiveInteger, timeoutOption, writeHtmlReport } from '../options';
 import { formatResult } from '../probeReport';
@@ -91,7 +90,11 @@ export async function probeCommand(args: string[], io: CliIo): Promise<number> {
     timeouts,
   });
 
-  if (values.html !== undefined) writeHtmlReport(values.html, renderReportHtml(reportInput(results)), io);
+  if (values.html !== undefined) {
+    // The report renderer is loaded only when a report is asked for.
+    const { renderReportHtml, reportInput } = await import('../../core/report/index.js');
+    writeHtmlReport(values.html, renderReportHtml(reportInput(results)), io);
+  }
   if (values.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
   else io.stdout(results.map(formatResult).join('\n'));
   return results.some((r) => hasError(r.findings)) ? EXIT_FINDINGS : EXIT_OK;
