@@ -1,9 +1,86 @@
-// Option handling shared by the commands that probe (`probe`, `domain`): each bad value is a
+// Option handling shared by the commands that probe (`probe`, `domain`): one table of the
+// options both take, one prologue, one reading of the probe settings; each bad value is a
 // one-line UsageError (exit 2).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { PhaseTimeouts } from '../core/probe/types';
 import { type CliIo, UsageError } from './io';
+
+/** The options both probing commands take; each adds its own beside them. */
+export const PROBE_OPTIONS = {
+  json: { type: 'boolean' },
+  html: { type: 'string' },
+  ca: { type: 'string' },
+  'ca-file': { type: 'string' },
+  ehlo: { type: 'string' },
+  timeout: { type: 'string' },
+  'no-versions': { type: 'boolean' },
+  'no-injection': { type: 'boolean' },
+  'max-connections': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export interface ProbingCommand<O extends Options, T> {
+  help: string;
+  /** The command's own options. */
+  options: O;
+  /** The usage error when no operand is given. */
+  missing: string;
+  /** Reads one operand (a target URL, a domain); what it throws is a usage error. */
+  operand: (text: string) => T;
+}
+
+/**
+ * The prologue of a probing command: parses the line (shared and own options), prints the help
+ * (then returns undefined), and reads every operand, each bad one a usage error.
+ */
+export function parseProbingCommand<O extends Options, T>(args: string[], io: CliIo, command: ProbingCommand<O, T>) {
+  const { values, positionals } = parseCommandLine(args, { ...PROBE_OPTIONS, ...command.options });
+  // The generic result type is only resolved at the call site: help is in PROBE_OPTIONS.
+  if ((values as { help?: boolean }).help) {
+    io.stdout(command.help);
+    return undefined;
+  }
+  if (positionals.length === 0) throw new UsageError(command.missing);
+  const operands = positionals.map((p) => {
+    try {
+      return command.operand(p);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  });
+  return { values, operands };
+}
+
+/** What the shared options set for each probe, checked in this order: CA file, --servername, --ehlo, --timeout, --max-connections. */
+export interface ProbeSettings {
+  caFile?: string;
+  caPem?: string;
+  servername?: string;
+  ehloName?: string;
+  enumerateVersions: boolean;
+  checkInjection: boolean;
+  timeouts?: PhaseTimeouts;
+  perHostConnections?: number;
+}
+
+export function probeSettings(values: { ca?: string; 'ca-file'?: string; servername?: string; ehlo?: string; timeout?: string; 'no-versions'?: boolean; 'no-injection'?: boolean; 'max-connections'?: string }): ProbeSettings {
+  const { caFile, caPem } = caOption(values);
+  if (values.servername !== undefined && !/^[A-Za-z0-9_.:-]+$/.test(values.servername)) throw new UsageError(`--servername '${values.servername}' is not a host name`);
+  checkEhlo(values.ehlo);
+  return {
+    caFile,
+    caPem,
+    servername: values.servername,
+    ehloName: values.ehlo,
+    enumerateVersions: !values['no-versions'],
+    checkInjection: !values['no-injection'],
+    timeouts: timeoutOption('--timeout', values.timeout),
+    perHostConnections: positiveInteger('--max-connections', values['max-connections']),
+  };
+}
 
 /** parseArgs, with its complaints turned into usage errors. */
 export function parseCommandLine<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {

@@ -7,7 +7,7 @@ import type { MailTlsContext } from './context';
 import type { LiveFinding } from '../core/live/types';
 import type { ConsentPrompt } from './probing/trustGate';
 import type { DomainEntry } from './domain/domainStore';
-import type { EndpointExplorer, TreeNode } from './views/endpointExplorer';
+import type { ExplorerView, TreeNode } from './views/endpointExplorer';
 
 export interface MailTlsApi {
   /** The Endpoint Explorer's data provider (its getChildren is side-effect free). */
@@ -31,10 +31,14 @@ export interface MailTlsApi {
     setTrustHooks(hooks: { simulateUntrusted?: boolean; prompt?: ConsentPrompt | null }): void;
     /** Fires when the report webview has drawn, with what it found in its own DOM. */
     onDidDrawReport: vscode.Event<DrawnSummary & { roundTripMs: number }>;
+    /** The badge the Endpoint Explorer's view shows now (errors and warnings of the config roots). */
+    explorerBadge(): vscode.ViewBadge | undefined;
+    /** The count decoration VS Code gets for a tree node's resource (a config root's). */
+    explorerDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined;
   } | undefined;
 }
 
-export function createApi(ctx: MailTlsContext, explorer: EndpointExplorer, clock: ActivationClock): MailTlsApi {
+export function createApi(ctx: MailTlsContext, { explorer, view, decorations }: ExplorerView, clock: ActivationClock): MailTlsApi {
   return {
     explorer,
     activationTimes: () => clock.times(),
@@ -47,6 +51,6 @@ export function createApi(ctx: MailTlsContext, explorer: EndpointExplorer, clock
       await ctx.index.whenIdle();
       await ctx.live.whenIdle();
     },
-    testing: ctx.isTestMode ? { setTrustHooks: (hooks) => ctx.gate.setTestHooks(hooks), onDidDrawReport: ctx.reports.onDidDraw } : undefined,
+    testing: ctx.isTestMode ? { setTrustHooks: (hooks) => ctx.gate.setTestHooks(hooks), onDidDrawReport: ctx.reports.onDidDraw, explorerBadge: () => view.badge, explorerDecoration: (uri) => decorations.provideFileDecoration(uri) } : undefined,
   };
 }

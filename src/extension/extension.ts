@@ -17,7 +17,7 @@ export function activate(context: vscode.ExtensionContext): MailTlsApi {
   const ctx = new MailTlsContext(context);
   context.subscriptions.push(ctx);
   registerCommands(ctx);
-  const explorer = registerExplorer(ctx);
+  const explorerView = registerExplorer(ctx);
   ctx.track(new DiagnosticsManager(ctx));
   ctx.track(new DaneResolverDiagnostics(ctx));
   registerHover(ctx);
@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): MailTlsApi {
     },
     (err: unknown) => ctx.log.error(`Scanning the workspace for configs failed: ${err instanceof Error ? err.message : String(err)}`),
   );
-  const api = createApi(ctx, explorer, clock);
+  const api = createApi(ctx, explorerView, clock);
   clock.returned();
   const { evaluateMs, contextMs, activateMs } = clock.times();
   ctx.log.info(`Mail TLS Inspector activated (bundle ${evaluateMs.toFixed(1)} ms, context ${contextMs.toFixed(1)} ms, activate ${activateMs.toFixed(1)} ms)`);

@@ -141,9 +141,10 @@ export async function runSteps(page, ctx) {
     assert.ok(probe, 'no probe ran (see the step above)');
     const rowsSelector = selectors.viewRows(ctx.container.id);
     await page.locator(rowsSelector).first().waitFor({ timeout: WAIT });
-    // One group per config file that declares listeners, plus the endpoints from settings.
+    // One group per config root (the Postfix and the Dovecot folder, each with its server's name
+    // and host), plus the endpoints from settings.
     let texts = [];
-    const wanted = ['master.cf', 'dovecot.conf', ...ctx.endpoints.map((url) => new URL(url).host)];
+    const wanted = ['Postfix ·', 'Dovecot ·', ...ctx.endpoints.map((url) => new URL(url).host)];
     for (const deadline = Date.now() + WAIT; Date.now() < deadline; await sleep(500)) {
       texts = await rowTexts(page, rowsSelector);
       if (wanted.every((w) => texts.some((t) => t.includes(w)))) break;

@@ -4,7 +4,7 @@ import { checkDomain, everyFinding, normalDomain } from '../../core/domain';
 import type { DomainResult } from '../../core/domain/types';
 import { domainReportInput, renderReportHtml } from '../../core/report';
 import { CliIo, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
-import { caOption, checkEhlo, parseCommandLine, positiveInteger, timeoutOption, writeHtmlReport } from '../options';
+import { parseProbingCommand, positiveInteger, probeSettings, writeHtmlReport } from '../options';
 import { formatDomain } from '../domainReport';
 
 const HELP = `usage: mail-tls domain <domain...> [options]
@@ -33,38 +33,22 @@ options:
 Exit status: 0 no error finding, 1 an error finding, 2 bad arguments, 3 a runtime failure.
 `;
 
-function parse(args: string[]) {
-  return parseCommandLine(args, {
-    json: { type: 'boolean' },
-    html: { type: 'string' },
-    resolver: { type: 'string' },
-    'no-probe': { type: 'boolean' },
-    ca: { type: 'string' },
-    'ca-file': { type: 'string' },
-    ehlo: { type: 'string' },
-    timeout: { type: 'string' },
-    'dns-timeout': { type: 'string' },
-    'no-versions': { type: 'boolean' },
-    'no-injection': { type: 'boolean' },
-    'max-connections': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-}
+/** Beside the options every probing command takes (PROBE_OPTIONS). */
+const OWN_OPTIONS = {
+  resolver: { type: 'string' },
+  'no-probe': { type: 'boolean' },
+  'dns-timeout': { type: 'string' },
+} as const;
 
 export async function domainCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args);
-  if (values.help) {
-    io.stdout(HELP);
-    return EXIT_OK;
-  }
-  if (positionals.length === 0) throw new UsageError("give at least one domain, e.g. example.org (see 'mail-tls domain --help')");
-  const domains = positionals.map((p) => {
-    try {
-      return normalDomain(p);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+  const line = parseProbingCommand(args, io, {
+    help: HELP,
+    options: OWN_OPTIONS,
+    missing: "give at least one domain, e.g. example.org (see 'mail-tls domain --help')",
+    operand: normalDomain,
   });
+  if (!line) return EXIT_OK;
+  const { values, operands: domains } = line;
   if (values.resolver !== undefined) {
     try {
       parseResolver(values.resolver);
@@ -72,11 +56,8 @@ export async function domainCommand(args: string[], io: CliIo): Promise<number> 
       throw new UsageError((err as Error).message);
     }
   }
-  const { caPem } = caOption(values);
-  checkEhlo(values.ehlo);
-  const timeouts = timeoutOption('--timeout', values.timeout);
+  const { caPem, ehloName, enumerateVersions, checkInjection, perHostConnections, timeouts } = probeSettings(values);
   const dnsTimeout = positiveInteger('--dns-timeout', values['dns-timeout']);
-  const perHostConnections = positiveInteger('--max-connections', values['max-connections']);
 
   const results: DomainResult[] = [];
   // One domain after another: each already runs its lookups and probes side by side.
@@ -86,9 +67,9 @@ export async function domainCommand(args: string[], io: CliIo): Promise<number> 
       dnsTimeout,
       probe: !values['no-probe'],
       caPem,
-      ehloName: values.ehlo,
-      enumerateVersions: !values['no-versions'],
-      checkInjection: !values['no-injection'],
+      ehloName,
+      enumerateVersions,
+      checkInjection,
       perHostConnections,
       timeouts,
     }));

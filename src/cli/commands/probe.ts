@@ -1,9 +1,9 @@
 // `mail-tls probe <target...>`: probes mail endpoints and prints a report or JSON.
 import { hasError } from '../../core/findings';
 import { parseTarget, probeMany } from '../../core/probe';
-import type { ProbeResult, ProbeTarget } from '../../core/probe/types';
+import type { ProbeResult } from '../../core/probe/types';
 import { CliIo, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
-import { caOption, checkEhlo, parseCommandLine, positiveInteger, timeoutOption, writeHtmlReport } from '../options';
+import { parseProbingCommand, probeSettings, writeHtmlReport } from '../options';
 import { formatResult } from '../probeReport';
 
 const HELP = `usage: mail-tls probe <target...> [options]
@@ -36,59 +36,29 @@ options:
 Exit status: 0 no error finding, 1 an error finding, 2 bad arguments, 3 a runtime failure.
 `;
 
-function parse(args: string[]) {
-  return parseCommandLine(args, {
-    json: { type: 'boolean' },
-    html: { type: 'string' },
-    ca: { type: 'string' },
-    'ca-file': { type: 'string' },
-    servername: { type: 'string' },
-    ehlo: { type: 'string' },
-    timeout: { type: 'string' },
-    'no-versions': { type: 'boolean' },
-    'no-injection': { type: 'boolean' },
-    ciphers: { type: 'boolean' },
-    'no-ciphers': { type: 'boolean' },
-    'max-connections': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-}
+/** Beside the options every probing command takes (PROBE_OPTIONS). */
+const OWN_OPTIONS = {
+  servername: { type: 'string' },
+  ciphers: { type: 'boolean' },
+  'no-ciphers': { type: 'boolean' },
+} as const;
 
 export async function probeCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args);
-  if (values.help) {
-    io.stdout(HELP);
-    return EXIT_OK;
-  }
-  if (positionals.length === 0) throw new UsageError("give at least one target, e.g. smtp://mx.example.org (see 'mail-tls probe --help')");
-  const targets: ProbeTarget[] = positionals.map((p) => {
-    try {
-      return parseTarget(p);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+  const line = parseProbingCommand(args, io, {
+    help: HELP,
+    options: OWN_OPTIONS,
+    missing: "give at least one target, e.g. smtp://mx.example.org (see 'mail-tls probe --help')",
+    operand: parseTarget,
   });
-  const { caFile, caPem } = caOption(values);
-  if (values.servername !== undefined && !/^[A-Za-z0-9_.:-]+$/.test(values.servername)) throw new UsageError(`--servername '${values.servername}' is not a host name`);
-  checkEhlo(values.ehlo);
+  if (!line) return EXIT_OK;
+  const { values, operands: targets } = line;
+  const settings = probeSettings(values);
   if (values.ciphers && values['no-ciphers']) throw new UsageError('give --ciphers or --no-ciphers, not both');
   // A full scan is many connections: by default only when one endpoint was named.
   const ciphers = values.ciphers ?? (values['no-ciphers'] ? false : targets.length === 1);
-  const timeouts = timeoutOption('--timeout', values.timeout);
-  const perHostConnections = positiveInteger('--max-connections', values['max-connections']);
 
   // Network trouble is a finding; anything thrown here is a runtime failure (exit 3).
-  const results: ProbeResult[] = await probeMany(targets, {
-    servername: values.servername,
-    caFile,
-    caPem,
-    ehloName: values.ehlo,
-    enumerateVersions: !values['no-versions'],
-    checkInjection: !values['no-injection'],
-    ciphers,
-    perHostConnections,
-    timeouts,
-  });
+  const results: ProbeResult[] = await probeMany(targets, { ...settings, ciphers });
 
   if (values.html !== undefined) {
     // The report renderer is loaded only when a report is asked for.

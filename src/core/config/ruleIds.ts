@@ -18,6 +18,7 @@ const DOVECOT_IDS = [
   'dovecot-invalid-value',
   'dovecot-missing-config-version',
   'dovecot-missing-storage-version',
+  'dovecot-mixed-generations',
   'dovecot-obsolete-ssl-protocols',
   'dovecot-plaintext-auth',
   'dovecot-plaintext-listener',

@@ -78,3 +78,42 @@ export function templateFinding(text: string, file: string, server: 'postfix' | 
     docUrl,
   };
 }
+
+/**
+ * Jinja and Go templates strip the white space beside a tag written with a dash, line breaks
+ * included: `{%- if x %}` (also `{{-`, `{#-`) joins its line to the text before it, `{% if x -%}`
+ * (`-}}`, `-#}`) the text after it to its line. So in
+ *
+ *     mail_plugins = quota{{ ' ' }}
+ *       {%- if COMPRESSION -%}
+ *       zlib
+ *       {%- endif %}
+ *
+ * `zlib` belongs to the mail_plugins line of the rendered file. Returns the 0-based lines whose
+ * text continues the last config line before them when rendered (every line break between them
+ * stripped; the template lines between render to nothing). Empty for a file with no dash tags.
+ */
+export function templateJoinedLines(text: string): Set<number> {
+  const joined = new Set<number>();
+  if (!DASH_TAG.test(text)) return joined;
+  const lines = text.split('\n');
+  // Between the last config line and here, every line break so far was stripped.
+  let glued = false;
+  let prevTrimsAfter = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const rest = line.trimStart();
+    if (rest === '') continue; // blank lines: the white space a dash strips runs through them
+    const stripped = prevTrimsAfter || DASH_OPEN.test(rest);
+    glued = glued && stripped;
+    prevTrimsAfter = DASH_CLOSE.test(rest.length > 256 ? rest.slice(-256) : rest);
+    if (rest.startsWith('#') || isTemplateDirectiveLine(rest)) continue;
+    if (glued) joined.add(i);
+    glued = true;
+  }
+  return joined;
+}
+
+const DASH_TAG = /\{[%{#]-|-[%}#]\}/;
+const DASH_OPEN = /^\{[%{#]-/;
+const DASH_CLOSE = /-[%}#]\}\s*$/;

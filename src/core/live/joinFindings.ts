@@ -5,6 +5,7 @@ import type { SourceRange } from '../config/types';
 import { expiresSoon } from '../defaults';
 import type { ProbeResult, TlsVersionName } from '../probe/types';
 import { TLS_VERSIONS as ORDER, TLS_VERSION_LABEL as LABEL } from '../probe/versions';
+import type { EndpointCiphers } from './cipherSettings';
 import type { LiveFinding } from './types';
 
 
@@ -18,6 +19,8 @@ export interface JoinEndpoint {
   certificates?: { setting: string; file: string; fingerprint256: string; range: SourceRange; docUrl: string; chainDer?: string[] }[];
   /** The names the config gives this server (Postfix `myhostname`), to tie it to an MX host. */
   serverNames?: string[];
+  /** The cipher settings that govern this endpoint (see ./cipherSettings.ts). */
+  ciphers?: EndpointCiphers;
 }
 
 export interface JoinOptions {

@@ -7,6 +7,7 @@ import { parseTarget } from '../probe/target';
 import { paramDoc } from '../config/postfix/rules';
 import { smtpdTlsLevel } from '../config/postfix/services';
 import type { ConfigEndpoint } from '../config/types';
+import { dovecotCiphers, postfixCiphers } from './cipherSettings';
 import { minVersionOfDovecot, minVersionOfPostfixList, type JoinEndpoint } from './joinFindings';
 
 export function buildJoinEndpoints(result: { readonly analyses: readonly ConfigAnalysis[] }, endpoints: readonly ConfigEndpoint[]): JoinEndpoint[] {
@@ -37,6 +38,7 @@ function postfixJoin(analysis: ConfigAnalysis, endpoint: ConfigEndpoint): JoinEn
   if (setup && setup.leaves.length > 0) {
     join.certificates = setup.leaves.map((leaf) => ({ setting: certParam, file: leaf.file, fingerprint256: leaf.fingerprint256, range: certRange, docUrl: paramDoc(certParam), chainDer: leaf.chainDer }));
   }
+  join.ciphers = postfixCiphers(postfix, service, endpoint.range);
   const myhostname = service.effective('myhostname').expanded.trim();
   if (myhostname) join.serverNames = [myhostname];
   return join;
@@ -63,6 +65,7 @@ function dovecotJoin(analysis: ConfigAnalysis, endpoint: ConfigEndpoint): JoinEn
   // `local_name` matching the name the probe sends) wins over the global setting.
   const host = parseTarget(endpoint.target).host;
   const served = { ...context, ...(isIP(host) ? { local: host } : { localName: host }) };
+  join.ciphers = dovecotCiphers(dovecot, served, endpoint.range);
   const certName = dovecot.version === '2.4' ? 'ssl_server_cert_file' : 'ssl_cert';
   const certSetting = dovecot.effective(certName, served);
   // 2.3 also takes the PEM text inline; only a file can be matched with the certificate checks.

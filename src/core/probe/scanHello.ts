@@ -3,7 +3,7 @@
 // first flight read and the connection closed.
 import { groupName } from '../tls/hello';
 import { ALERTS, ServerFlight, ServerHelloInfo, parseServerFlight } from '../tls/serverFlight';
-import { CipherSuite, suiteByCode } from '../tls/suites';
+import { CipherSuite, reportedSuite, suiteByCode } from '../tls/suites';
 import { ConnectionSettings, connect, dialogUpToTls, openContext } from './drivers';
 import { RateLimitedGreeting } from './rateLimit';
 import type { SuiteResult } from './types';
@@ -54,8 +54,7 @@ export const kxOf: KeyExchangeOf = (suite) => {
 export function suiteResult(suite: CipherSuite, hello: ServerHelloInfo): SuiteResult {
   const group = hello.group ?? hello.keyExchangeGroup;
   const keyExchange = hello.dhBits ? `DH ${hello.dhBits}` : group !== null ? groupName(group) : null;
-  const { hex, iana, openssl, kx, auth, cipher, bits, mac, forwardSecrecy, grade } = suite;
-  return { hex, iana, openssl, kx, auth, cipher, bits, mac, forwardSecrecy, grade, keyExchange, dhBits: hello.dhBits };
+  return { ...reportedSuite(suite), keyExchange, dhBits: hello.dhBits };
 }
 
 export function refusal(x: Exchange): boolean {

@@ -4,6 +4,7 @@
  */
 import type { Finding } from '../findings';
 import type { TlsVersionName } from './versions';
+import type { ReportedSuite } from '../tls/suites';
 
 export type { TlsVersionName } from './versions';
 
@@ -174,20 +175,8 @@ export interface ProbeResult {
   startedAt: string;
 }
 
-/** One accepted suite, with the key exchange the server used for it. */
-export interface SuiteResult {
-  /** IANA code point as `0xC02F`. */
-  hex: string;
-  iana: string;
-  openssl: string;
-  kx: string;
-  auth: string;
-  cipher: string;
-  bits: number;
-  mac: string;
-  forwardSecrecy: boolean;
-  /** See `SuiteGrade` in src/core/tls/suites.ts for the table and its sources. */
-  grade: 'recommended' | 'acceptable' | 'weak' | 'insecure';
+/** One accepted suite: its facts from the suite table (src/core/tls/suites.ts), and the key exchange the server used for it. */
+export interface SuiteResult extends ReportedSuite {
   /** ECDHE: the group (e.g. `X25519`); DHE: `DH 2048`; null when not seen. */
   keyExchange: string | null;
   /** DHE: the size of the server's DH prime. */

@@ -38,6 +38,15 @@ export interface CipherSuite {
   grade: SuiteGrade;
 }
 
+/** What a scan reports of each accepted suite: the table's facts without the code point number and flags. */
+export type ReportedSuite = Omit<CipherSuite, 'code' | 'export' | 'tls13'>;
+
+/** Keys in this order: the order of the JSON output. */
+export function reportedSuite(s: CipherSuite): ReportedSuite {
+  const { hex, iana, openssl, kx, auth, cipher, bits, mac, forwardSecrecy, grade } = s;
+  return { hex, iana, openssl, kx, auth, cipher, bits, mac, forwardSecrecy, grade };
+}
+
 function splitKx(kxAuth: string): { kx: string; auth: string; exported: boolean } {
   if (kxAuth === 'any') return { kx: 'any', auth: 'any', exported: false };
   const exported = /EXPORT/.test(kxAuth);

@@ -2,17 +2,24 @@
 // in mailTls.configHosts, so that its wildcard listeners are probed there (or not at all).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { MailTlsContext } from '../context';
 import { SECTION } from '../settings';
 
-/** The config root of a tree node or the active editor: the directory of its file. */
-function rootOf(arg: unknown): string | undefined {
-  const uri = (arg as { fileUri?: vscode.Uri; resourceUri?: vscode.Uri } | undefined)?.fileUri ?? (arg as { resourceUri?: vscode.Uri } | undefined)?.resourceUri ?? vscode.window.activeTextEditor?.document.uri;
-  return uri?.scheme === 'file' ? path.dirname(uri.fsPath) : undefined;
+/**
+ * The config root of a tree node (a root node carries its directory) or of a file (a node's or
+ * the active editor's): the root that read it, so a conf.d file names its dovecot.conf's folder.
+ */
+function rootOf(ctx: MailTlsContext, arg: unknown): string | undefined {
+  const node = arg as { configDir?: string; fileUri?: vscode.Uri; resourceUri?: vscode.Uri } | undefined;
+  if (typeof node?.configDir === 'string') return node.configDir;
+  const uri = node?.fileUri ?? node?.resourceUri ?? vscode.window.activeTextEditor?.document.uri;
+  if (uri?.scheme !== 'file') return undefined;
+  return ctx.index.configRoots().find((r) => r.files.includes(uri.fsPath))?.directory ?? path.dirname(uri.fsPath);
 }
 
 /** `mailTls.setConfigHost`: asks for a host name (empty removes it) and stores it for the root. */
-export const setConfigHost = () => async (arg?: unknown, answer?: string): Promise<string | undefined> => {
-  const root = rootOf(arg);
+export const setConfigHost = (ctx: MailTlsContext) => async (arg?: unknown, answer?: string): Promise<string | undefined> => {
+  const root = rootOf(ctx, arg);
   const folder = root ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(root)) : undefined;
   if (!root || !folder) {
     void vscode.window.showWarningMessage(vscode.l10n.t('Open a config file of the workspace (or pick its folder in the Endpoint Explorer) to set its host.'));

@@ -67,7 +67,13 @@ export const probeActiveConfig = (ctx: MailTlsContext) => async (): Promise<Prob
   const document = vscode.window.activeTextEditor?.document;
   if (!document) return [];
   await ctx.index.whenIdle();
-  const targets = ctx.index.resultsReading(document.uri.fsPath).flatMap((r) => r.endpoints.map((e) => e.target));
+  const declared = ctx.index.resultsReading(document.uri.fsPath).flatMap((r) => r.endpoints);
+  // An endpoint on a host nobody named is listed, never probed (its target is a placeholder).
+  const targets = [...new Set(declared.filter((e) => e.host.known).map((e) => e.target))];
+  if (targets.length === 0 && declared.length > 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('The host {0} describes is not known: use "Set Host for This Config…" to probe its endpoints.', vscode.workspace.asRelativePath(document.uri)));
+    return [];
+  }
   if (targets.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('{0} declares no endpoints to probe.', vscode.workspace.asRelativePath(document.uri)));
     return [];

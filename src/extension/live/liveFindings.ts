@@ -5,7 +5,9 @@ import type { DomainStore } from '../domain/domainStore';
 import type { ResultsStore } from '../probing/resultsStore';
 import { onDidChangeSettings, readSettings } from '../settings';
 import type { ConfigIndex } from '../workspace/configIndex';
-import { joinLive } from '../../core/live/joinFindings';
+import { joinCiphers } from '../../core/live/cipherJoin';
+import { joinLive, type JoinEndpoint } from '../../core/live/joinFindings';
+import type { ProbeResult } from '../../core/probe/types';
 import { joinTlsa } from '../../core/live/tlsaJoin';
 import type { LiveFinding } from '../../core/live/types';
 
@@ -62,15 +64,24 @@ export class LiveFindings implements vscode.Disposable {
       }
       if (!analysis.endpoints.some((e) => this.store.get(e.target))) continue;
       const settings = readSettings(vscode.Uri.file(analysis.root));
+      const probed: { endpoint: JoinEndpoint; result: ProbeResult }[] = [];
       for (const endpoint of analysis.joins) {
         const stored = this.store.get(endpoint.target);
         if (!stored) continue;
+        probed.push({ endpoint, result: stored.result });
         for (const finding of joinLive(endpoint, stored.result, { expiryWarningDays: settings.expiryWarningDays, expiryDocUrl: EXPIRY_DOC })) {
           const key = `${finding.id}|${finding.target}|${finding.range.file}|${finding.range.start.line}`;
           if (seen.has(key)) continue;
           seen.add(key);
           out.push(finding);
         }
+      }
+      // The cipher findings: one per setting and class of suite (and endpoint), so the message is part of the key.
+      for (const finding of joinCiphers(probed)) {
+        const key = `${finding.id}|${finding.target}|${finding.range.file}|${finding.range.start.line}|${finding.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(finding);
       }
       if (generation !== this.generation) return;
     }

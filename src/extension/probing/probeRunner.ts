@@ -165,8 +165,13 @@ interface SettingsGroup {
 /** Requests grouped by the settings that apply to them, in the order each group first appears. */
 function bySettings(requests: readonly ProbeRequest[]): SettingsGroup[] {
   const groups = new Map<string, SettingsGroup>();
+  // Resource settings differ by workspace folder only: read them once per folder, not once per
+  // request (a workspace run of a hundred endpoints would hold the host for each read).
+  const byFolder = new Map<string, MailTlsSettings>();
   for (const request of requests) {
-    const settings = readSettings(request.resource);
+    const folder = request.resource ? vscode.workspace.getWorkspaceFolder(request.resource)?.uri.toString() ?? request.resource.toString() : '';
+    const settings = byFolder.get(folder) ?? readSettings(request.resource);
+    byFolder.set(folder, settings);
     const key = JSON.stringify([settings.timeouts, settings.expiryWarningDays, settings.checkInjection, settings.cipherScan, settings.caFile]);
     const group = groups.get(key) ?? { settings, requests: [] };
     group.requests.push(request);

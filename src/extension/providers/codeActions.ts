@@ -16,13 +16,15 @@ export class ConfigQuickFixes implements vscode.CodeActionProvider {
     // A fix computed from older text would edit the wrong characters.
     if (ours.length === 0 || !this.ctx.index.isCurrent(document)) return [];
     const all = this.ctx.index.findingsIn(document.uri.fsPath);
-    const findings = all.filter((f) => f.fix);
+    // Joined (live) findings carry fixes too; several may share an id and a line, so the message decides.
+    const live = this.ctx.live.forFile(document.uri.fsPath).filter((f) => f.fix);
+    const findings = [...all.filter((f) => f.fix), ...live];
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of ours) {
       const id = typeof diagnostic.code === 'object' ? String(diagnostic.code.value) : String(diagnostic.code);
       const any = all.find((f) => f.id === id && toRange(f.range).isEqual(diagnostic.range));
       if (any && !id.startsWith('mail-tls-')) actions.push(ignoreHere(document, diagnostic, any));
-      const finding = findings.find((f) => f.id === id && toRange(f.range).isEqual(diagnostic.range));
+      const finding = findings.find((f) => f.id === id && f.message === diagnostic.message && toRange(f.range).isEqual(diagnostic.range));
       if (!finding?.fix) continue;
       const action = new vscode.CodeAction(finding.fix.title, vscode.CodeActionKind.QuickFix);
       action.diagnostics = [diagnostic];

@@ -3,10 +3,11 @@
 import * as vscode from 'vscode';
 import type { MailTlsContext } from '../context';
 import { appendTlsaSection, certificateFilesAt, COPY_TLSA_COMMAND, tlsaOfFiles } from '../dane/tlsaHover';
+import { appendCipherSection } from '../live/cipherHover';
 import { ageText } from '../report/age';
 import { acceptedVersions } from '../../core/probe/versions';
 import { CONFIG_LANGUAGES } from '../workspace/configSource';
-import { settingAt, type SettingFacts } from '../../core/config/settingFacts';
+import { settingAt, type ScopedFacts, type SettingFacts } from '../../core/config/settingFacts';
 
 const STATUS_ICON = { passed: '$(pass)', warning: '$(warning)', failed: '$(error)' } as const;
 const ENABLED_COMMANDS = ['mailTls.probeEndpoint', 'mailTls.showTranscript', COPY_TLSA_COMMAND];
@@ -42,6 +43,7 @@ export class SettingHoverProvider implements vscode.HoverProvider, vscode.Dispos
     const range = new vscode.Range(position.line, setting.start, position.line, setting.end);
     const md = this.render(facts);
     appendTlsaSection(md, tlsaOfFiles(this.ctx, certificateFilesAt(facts, document, position.line)));
+    appendCipherSection(md, this.ctx, document.uri.fsPath, position.line);
     md.appendMarkdown(`[${vscode.l10n.t('Documentation')}](${facts.docUrl})`);
     const hover = new vscode.Hover(md, range);
     const map = perDoc ?? new Map();
@@ -59,9 +61,12 @@ export class SettingHoverProvider implements vscode.HoverProvider, vscode.Dispos
     if (facts.defaultValue !== undefined) values.push(`${vscode.l10n.t('Default')}: ${code(facts.defaultValue)}`);
     if (facts.recommended !== undefined) values.push(`${vscode.l10n.t('Recommended')}: ${code(facts.recommended)}`);
     if (values.length > 0) md.appendMarkdown(values.join(' · ') + '\n\n');
+    if (facts.scoped) appendScoped(md, facts.scoped);
 
     if (facts.perService.length > 0) {
-      md.appendMarkdown(`| ${vscode.l10n.t('Service')} | ${vscode.l10n.t('Effective value')} | ${vscode.l10n.t('From')} |\n|---|---|---|\n`);
+      // Inside a block the listeners' rows are what the other connections get.
+      const header = facts.scoped ? vscode.l10n.t('Effective value outside this block') : vscode.l10n.t('Effective value');
+      md.appendMarkdown(`| ${vscode.l10n.t('Service')} | ${header} | ${vscode.l10n.t('From')} |\n|---|---|---|\n`);
       for (const row of facts.perService.slice(0, 20)) {
         const mark = row.fromThisLine ? ' $(arrow-left)' : '';
         md.appendMarkdown(`| ${row.service} | ${code(row.value)} | ${row.source}${mark} |\n`);
@@ -69,12 +74,14 @@ export class SettingHoverProvider implements vscode.HoverProvider, vscode.Dispos
       md.appendMarkdown('\n');
     }
 
-    if (facts.affectedTargets.length > 0) {
+    if (facts.affectedTargets.length > 0 || facts.unknownHostServices?.length) {
       md.appendMarkdown(`**${vscode.l10n.t('Live')}**\n\n`);
       // A setting many services use would list as many "not probed yet" lines: they share one.
       const unprobed = facts.affectedTargets.filter((t) => !this.ctx.store.isRunning(t) && !this.ctx.store.error(t) && !this.ctx.store.get(t));
       for (const target of facts.affectedTargets) if (!unprobed.includes(target)) md.appendMarkdown(`- ${this.liveLine(target)}\n`);
       if (unprobed.length > 0) md.appendMarkdown(`- ${unprobedLine(unprobed)}\n`);
+      // A copied config that names no machine: its listeners are never probed, so no link.
+      if (facts.unknownHostServices?.length) md.appendMarkdown(`- $(question) ${vscode.l10n.t('Host unknown, not probed: {0}. Use "Set Host for This Config…" to say which machine this config describes.', facts.unknownHostServices.join(', '))}\n`);
       md.appendMarkdown('\n');
     }
     return md;
@@ -101,6 +108,20 @@ export class SettingHoverProvider implements vscode.HoverProvider, vscode.Dispos
   dispose(): void {
     vscode.Disposable.from(...this.disposables).dispose();
   }
+}
+
+/** A setting inside `remote`/`local`/`protocol` blocks: the block's value first, then why its findings are milder. */
+function appendScoped(md: vscode.MarkdownString, scoped: ScopedFacts): void {
+  const blocks = scoped.blocks.map((b) => code(b)).join(' › ');
+  md.appendMarkdown(`${vscode.l10n.t('In {0}: {1} ({2})', blocks, code(scoped.value), scoped.source)} · ${vscode.l10n.t('elsewhere: {0} ({1})', code(scoped.outsideValue), scoped.outsideSource)}\n\n`);
+  if (scoped.why && scoped.downgradedTo) {
+    const level = scoped.downgradedTo === 'info' ? vscode.l10n.t('information') : vscode.l10n.t('a warning at most');
+    md.appendMarkdown(`$(shield) ${vscode.l10n.t('Severity downgraded to {0}: this block reaches {1}.', level, escapeText(scoped.why))}\n\n`);
+  }
+}
+
+function escapeText(text: string): string {
+  return text.replace(/[\\`*_{}[\]<>#|]/g, '\\$&');
 }
 
 /** One line for every endpoint without a result, each a link that probes it (five shown, then a count). */

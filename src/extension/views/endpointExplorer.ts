@@ -1,16 +1,19 @@
 // The Endpoint Explorer: endpoints from the `mailTls.endpoints` setting and from the workspace's
-// configs (one group per config file). getChildren only reads memory: probing and file reads
-// happen elsewhere and arrive through change events.
+// configs (one group per config root: a Postfix or Dovecot directory, each endpoint once, with
+// the host the root describes and its problem counts). getChildren only reads memory: probing,
+// file reads and diagnostics happen elsewhere and arrive through change events.
 import * as vscode from 'vscode';
 import type { MailTlsContext } from '../context';
 import { canonicalTarget } from '../probing/engine';
 import { onDidChangeSettings, readSettingsEndpoints } from '../settings';
 import type { DeclaredEndpoint } from '../workspace/configIndex';
+import { countProblems, problemsBadge } from './problemCounts';
+import { RootDecorations } from './rootDecorations';
 import { DomainsGroupNode, type DomainTreeNode } from '../domain/domainNodes';
 import { readSettingsDomains } from '../domain/domainSettings';
 import { coalesce } from '../util/coalesce';
 import {
-  ChainNode, ConfigFileNode, EndpointNode, ErrorNode, FindingsNode, NegotiatedNode, SettingsGroupNode,
+  ChainNode, ConfigRootNode, EndpointNode, ErrorNode, FindingsNode, NegotiatedNode, SettingsGroupNode,
   TranscriptNode, VersionsNode, KeyExchangeNode, OcspNode, type EndpointData, type ExplorerNode,
 } from './explorerNodes';
 
@@ -37,6 +40,8 @@ export class EndpointExplorer implements vscode.TreeDataProvider<TreeNode>, vsco
       ctx.live.onDidChange(refresh),
       ctx.domains.onDidChange(refresh),
       onDidChangeSettings(refresh),
+      // The roots' counts are read from the diagnostics VS Code holds: redraw when they change.
+      vscode.languages.onDidChangeDiagnostics(refresh),
     );
     const timer = setInterval(() => {
       if (ctx.store.all().length > 0) refresh();
@@ -60,7 +65,7 @@ export class EndpointExplorer implements vscode.TreeDataProvider<TreeNode>, vsco
     switch (element.kind) {
       case 'settingsGroup':
         return element.endpoints.map((target) => new EndpointNode(element, this.endpointData(target, undefined)));
-      case 'configFile':
+      case 'configRoot':
         return element.endpoints.map((e) => new EndpointNode(element, this.endpointData(e.target, e)));
       case 'endpoint':
         return this.endpointChildren(element);
@@ -80,15 +85,7 @@ export class EndpointExplorer implements vscode.TreeDataProvider<TreeNode>, vsco
     if (fromSettings.length > 0) roots.push(new SettingsGroupNode(fromSettings));
     const domains = this.domainsGroup();
     if (domains) roots.push(domains);
-    const byFile = new Map<string, { uri: vscode.Uri; endpoints: DeclaredEndpoint[] }>();
-    for (const endpoint of this.ctx.index.endpoints()) {
-      const key = endpoint.fileUri.toString();
-      const group = byFile.get(key) ?? { uri: endpoint.fileUri, endpoints: [] };
-      group.endpoints.push(endpoint);
-      byFile.set(key, group);
-    }
-    const groups = [...byFile.values()].sort((a, b) => a.uri.fsPath.localeCompare(b.uri.fsPath));
-    for (const group of groups) roots.push(new ConfigFileNode(group.uri, group.endpoints));
+    for (const root of this.ctx.index.configRoots()) roots.push(new ConfigRootNode(root, countProblems(root.files)));
     return roots;
   }
 
@@ -126,13 +123,32 @@ export class EndpointExplorer implements vscode.TreeDataProvider<TreeNode>, vsco
     return children;
   }
 
+  /** The activity-bar badge: errors and warnings of every config root, read from VS Code's diagnostics. */
+  badge(): vscode.ViewBadge | undefined {
+    return problemsBadge(countProblems(this.ctx.index.configRoots().flatMap((r) => r.files)));
+  }
+
   dispose(): void {
     vscode.Disposable.from(...this.disposables).dispose();
   }
 }
 
-export function registerExplorer(ctx: MailTlsContext): EndpointExplorer {
+export interface ExplorerView {
+  explorer: EndpointExplorer;
+  view: vscode.TreeView<TreeNode>;
+  decorations: RootDecorations;
+}
+
+export function registerExplorer(ctx: MailTlsContext): ExplorerView {
   const explorer = ctx.track(new EndpointExplorer(ctx));
-  ctx.track(vscode.window.createTreeView(VIEW_ID, { treeDataProvider: explorer, showCollapseAll: true }));
-  return explorer;
+  const view = ctx.track(vscode.window.createTreeView(VIEW_ID, { treeDataProvider: explorer, showCollapseAll: true }));
+  const decorations = ctx.track(new RootDecorations(() => ctx.index.configRoots()));
+  ctx.track(vscode.window.registerFileDecorationProvider(decorations));
+  const updateCounts = ctx.track(coalesce(() => {
+    view.badge = explorer.badge();
+    decorations.refresh();
+  }, REFRESH_COALESCE_MS));
+  ctx.track(vscode.languages.onDidChangeDiagnostics(updateCounts));
+  ctx.track(ctx.index.onDidChange(updateCounts));
+  return { explorer, view, decorations };
 }

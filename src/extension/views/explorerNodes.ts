@@ -10,10 +10,12 @@ import type { CipherScan, OcspInfo, ScanVersionName, SuiteResult, VersionSuites 
 import { acceptedVersions, isLegacyVersion, TLS_VERSIONS } from '../../core/probe/versions';
 import type { EndpointStatus, StoredError, StoredResult } from '../probing/resultsStore';
 import { ageText } from '../report/age';
-import type { DeclaredEndpoint } from '../workspace/configIndex';
+import type { ConfigRoot, DeclaredEndpoint } from '../workspace/configIndex';
+import { countsText, type ProblemCounts } from './problemCounts';
+import { rootUri } from './rootDecorations';
 
 export type ExplorerNode =
-  | SettingsGroupNode | ConfigFileNode | EndpointNode | NegotiatedNode | VersionsNode | VersionNode | SuiteNode | KeyExchangeNode | OcspNode
+  | SettingsGroupNode | ConfigRootNode | EndpointNode | NegotiatedNode | VersionsNode | VersionNode | SuiteNode | KeyExchangeNode | OcspNode
   | ChainNode | CertificateNode | FindingsNode | FindingNode | TranscriptNode | ErrorNode;
 
 const STATUS_ICONS: Record<EndpointStatus, vscode.ThemeIcon> = {
@@ -42,18 +44,45 @@ export class SettingsGroupNode extends vscode.TreeItem {
   }
 }
 
-export class ConfigFileNode extends vscode.TreeItem {
-  readonly kind = 'configFile';
+/**
+ * A config root: a Postfix directory (main.cf, master.cf) or a Dovecot one (dovecot.conf and its
+ * conf.d includes), with the host it describes and the problem counts of its files.
+ */
+export class ConfigRootNode extends vscode.TreeItem {
+  readonly kind = 'configRoot';
   readonly parent = undefined;
-  constructor(readonly fileUri: vscode.Uri, readonly endpoints: readonly DeclaredEndpoint[]) {
-    super(path.basename(fileUri.fsPath), vscode.TreeItemCollapsibleState.Expanded);
-    this.id = `config:${fileUri.toString()}`;
-    this.resourceUri = fileUri;
-    this.description = vscode.workspace.asRelativePath(path.dirname(fileUri.fsPath));
+  readonly endpoints: readonly DeclaredEndpoint[];
+  readonly configDir: string;
+  constructor(readonly root: ConfigRoot, readonly counts: ProblemCounts) {
+    super(rootLabel(root.directory), vscode.TreeItemCollapsibleState.Expanded);
+    this.endpoints = root.endpoints;
+    this.configDir = root.directory;
+    this.id = `config:${root.server}:${root.directory}`;
+    // Its own URI: VS Code's decoration of main.cf alone would count one file (see rootDecorations.ts).
+    this.resourceUri = rootUri(root);
+    const server = root.server === 'postfix' ? 'Postfix' : 'Dovecot';
+    const host = root.host.name ?? vscode.l10n.t('host unknown');
+    this.description = [server, host, countsText(counts)].join(' · ');
     this.contextValue = 'mailTls:group:config';
-    this.iconPath = vscode.ThemeIcon.File;
-    this.command = { command: 'vscode.open', title: vscode.l10n.t('Open'), arguments: [fileUri] };
+    this.iconPath = new vscode.ThemeIcon(root.host.name ? 'server' : 'question');
+    const md = new vscode.MarkdownString(`**${server}** — ${escapeMd(root.directory)}`);
+    md.appendMarkdown(`\n\n${vscode.l10n.t('Host: {0} ({1})', escapeMd(host), escapeMd(root.host.reason))}`);
+    if (!root.host.name) md.appendMarkdown(`\n\n${vscode.l10n.t('Its wildcard listeners are not probed: use "Set Host for This Config…" to say which machine it describes.')}`);
+    md.appendMarkdown(`\n\n${vscode.l10n.t('Problems in its files: {0} errors, {1} warnings, {2} infos', counts.errors, counts.warnings, counts.infos)}`);
+    md.appendMarkdown(`\n\n${root.files.map((f) => escapeMd(vscode.workspace.asRelativePath(f))).join(', ')}`);
+    this.tooltip = md;
+    this.command = { command: 'vscode.open', title: vscode.l10n.t('Open'), arguments: [vscode.Uri.file(root.mainFile)] };
   }
+}
+
+/** The root's folder as the workspace names it ("servers/mx1/postfix"), or its own name. */
+function rootLabel(directory: string): string {
+  const relative = vscode.workspace.asRelativePath(directory, false);
+  return relative === directory || relative === '' ? path.basename(directory) || directory : relative;
+}
+
+function escapeMd(text: string): string {
+  return text.replace(/[\\`*_{}[\]()<>#+!|]/g, '\\$&');
 }
 
 /** What an endpoint node shows, gathered by the provider from the store and the index. */
@@ -68,7 +97,7 @@ export interface EndpointData {
 
 export class EndpointNode extends vscode.TreeItem {
   readonly kind = 'endpoint';
-  constructor(readonly parent: SettingsGroupNode | ConfigFileNode, readonly data: EndpointData) {
+  constructor(readonly parent: SettingsGroupNode | ConfigRootNode, readonly data: EndpointData) {
     const hasDetails = Boolean(data.stored || data.error);
     super(data.target, hasDetails ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     this.id = `${parent.id}/${data.target}`;
@@ -76,7 +105,7 @@ export class EndpointNode extends vscode.TreeItem {
     const unknownHost = data.declaration?.host.known === false;
     this.iconPath = unknownHost ? new vscode.ThemeIcon('question') : STATUS_ICONS[data.status];
     this.contextValue = unknownHost ? 'mailTls:endpointUnknownHost:declared' : `mailTls:endpoint:${data.status}${data.declaration ? ':declared' : ''}`;
-    const parts = [data.declaration?.service, unknownHost ? vscode.l10n.t('host unknown, not probed') : undefined, data.stored ? ageText(data.stored.receivedAt) : undefined];
+    const parts = [data.declaration?.service, data.declaration ? path.basename(data.declaration.fileUri.fsPath) : undefined, unknownHost ? vscode.l10n.t('host unknown, not probed') : undefined, data.stored ? ageText(data.stored.receivedAt) : undefined];
     this.description = parts.filter(Boolean).join(' · ');
     this.tooltip = endpointTooltip(data);
   }

@@ -5,7 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { analyzePath, type ConfigAnalysis } from '../../core/config';
 import { insideRoots, notCheckedMessage } from '../../core/config/readScope';
-import type { ConfigEndpoint, ConfigFinding } from '../../core/config/types';
+import type { ConfigEndpoint, ConfigFinding, DescribedHost } from '../../core/config/types';
 import { SEVERITY_ORDER } from '../../core/findings';
 import { MAX_CONFIG_BYTES } from '../../core/defaults';
 import type { JoinEndpoint } from '../../core/live/joinFindings';
@@ -32,8 +32,21 @@ export interface AnalysisRequest {
   readableRoots?: string[];
 }
 
+/** One config root an analysis read: a Postfix directory, or a Dovecot root file with its includes. */
+export interface AnalysedRoot {
+  server: 'postfix' | 'dovecot';
+  /** The Postfix config directory, or the Dovecot root file. */
+  root: string;
+  /** The host this root describes, and why. */
+  host: DescribedHost;
+  /** Every file of the root that was read (main.cf and master.cf; dovecot.conf and its includes). */
+  files: string[];
+}
+
 export interface AnalysisData {
   root: string;
+  /** The config roots analysed (one per server found); endpoints belong to theirs by `server`. */
+  roots: AnalysedRoot[];
   /** Every file the analysis asked for (the root, its includes, main.cf's master.cf ...). */
   reads: string[];
   findings: ConfigFinding[];
@@ -83,7 +96,8 @@ export function runAnalysis(request: AnalysisRequest): { data: AnalysisData; ana
   for (const [file, size] of tooLarge) findings.unshift(tooLargeFinding(file, size));
   for (const file of outside) findings.unshift({ id: 'config-not-checked', severity: 'info', message: notCheckedMessage(file), range: firstLine(file), docUrl: serverDocs(file) });
   const joins = buildJoinEndpoints({ analyses }, endpoints);
-  const data: AnalysisData = { root: request.root, reads: [...reads], findings, endpoints, joins, elapsedMs: Math.round(performance.now() - started) };
+  const roots = analyses.map((a): AnalysedRoot => ({ server: a.server, root: a.root, host: a.host, files: a.files }));
+  const data: AnalysisData = { root: request.root, roots, reads: [...reads], findings, endpoints, joins, elapsedMs: Math.round(performance.now() - started) };
   const outboundDane = outboundDaneOf(analyses);
   if (outboundDane) data.outboundDane = outboundDane;
   return { data, analyses };

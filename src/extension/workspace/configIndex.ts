@@ -2,7 +2,8 @@
 // edits re-analyse about 300 ms after the last keystroke (cancelling the previous run), saves
 // and file events at once. The tree, the hover and the diagnostics read from here.
 import * as vscode from 'vscode';
-import type { ConfigEndpoint, ConfigFinding } from '../../core/config/types';
+import * as path from 'node:path';
+import type { ConfigEndpoint, ConfigFinding, DescribedHost } from '../../core/config/types';
 import { onDidChangeSettings } from '../settings';
 import type { SettingFacts } from '../../core/config/settingFacts';
 import { analyzeConfig, CONFIG_LANGUAGES, type AnalysisResult } from './configSource';
@@ -16,6 +17,22 @@ export const EDIT_DEBOUNCE_MS = 300;
 /** An endpoint a workspace config declares, with the file that declares it. */
 export interface DeclaredEndpoint extends ConfigEndpoint {
   fileUri: vscode.Uri;
+}
+
+/**
+ * A config root as the explorer shows it: a Postfix directory (main.cf, master.cf) or a Dovecot
+ * directory (dovecot.conf and its conf.d includes), with each endpoint it declares once.
+ */
+export interface ConfigRoot {
+  server: 'postfix' | 'dovecot';
+  /** The directory the root stands for (the key of mailTls.configHosts). */
+  directory: string;
+  /** The file an analysis starts from: main.cf (or master.cf), dovecot.conf. */
+  mainFile: string;
+  host: DescribedHost;
+  /** Every file of the root that was read: where its diagnostics are. */
+  files: string[];
+  endpoints: DeclaredEndpoint[];
 }
 
 interface RootState {
@@ -124,6 +141,37 @@ export class ConfigIndex implements vscode.Disposable {
       }
     }
     return out;
+  }
+
+  /**
+   * The workspace's config roots, sorted by directory. Analyses of files of one root (main.cf and
+   * master.cf; a conf.d file and its dovecot.conf) fold into one; a Dovecot file that another
+   * root includes is shown only under that root.
+   */
+  configRoots(): ConfigRoot[] {
+    const analysed = this.results().flatMap((result) => result.roots.map((root) => ({ root, endpoints: result.endpoints.filter((e) => e.server === root.server) })));
+    const includedElsewhere = (a: (typeof analysed)[number]) =>
+      a.root.server === 'dovecot' && analysed.some((b) => b.root.server === 'dovecot' && b.root.root !== a.root.root && b.root.files.includes(a.root.root));
+    const byKey = new Map<string, ConfigRoot>();
+    for (const a of analysed) {
+      if (includedElsewhere(a)) continue;
+      const directory = a.root.server === 'dovecot' ? path.dirname(a.root.root) : a.root.root;
+      const key = `${a.root.server}:${directory}`;
+      let group = byKey.get(key);
+      if (!group) {
+        const mainFile = a.root.server === 'dovecot' ? a.root.root : a.root.files.find((f) => path.basename(f) === 'main.cf') ?? a.root.files[0] ?? path.join(directory, 'main.cf');
+        group = { server: a.root.server, directory, mainFile, host: a.root.host, files: [], endpoints: [] };
+        byKey.set(key, group);
+      }
+      for (const file of a.root.files) if (!group.files.includes(file)) group.files.push(file);
+      for (const endpoint of a.endpoints) {
+        if (group.endpoints.some((e) => e.target === endpoint.target)) continue;
+        group.endpoints.push({ ...endpoint, fileUri: vscode.Uri.file(endpoint.range.file) });
+      }
+    }
+    const roots = [...byKey.values()].sort((a, b) => a.directory.localeCompare(b.directory) || a.server.localeCompare(b.server));
+    for (const root of roots) root.endpoints.sort((a, b) => a.range.file.localeCompare(b.range.file) || a.range.start.line - b.range.start.line);
+    return roots;
   }
 
   /** Whether a workspace config declares this target. */

@@ -4,13 +4,13 @@
 // in upper case finds its result (a loopback server counts the connections).
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { MailTlsApi } from '../../../src/extension/api';
 import { generatedDir, getApi, removeGenerated, waitFor, writeGenerated } from './support';
 
-type Node = vscode.TreeItem & { kind: string; target?: string; data?: { declaration?: { host: { known: boolean; reason: string } } } };
+type Node = vscode.TreeItem & { kind: string; target?: string; configDir?: string; data?: { declaration?: { host: { known: boolean; reason: string } } } };
 
 describe('the host a config describes (Endpoint Explorer)', function () {
   this.timeout(120_000);
@@ -22,9 +22,9 @@ describe('the host a config describes (Endpoint Explorer)', function () {
   let masterCf = '';
 
   const children = async (node?: Node) => ((await api.explorer.getChildren(node as never)) ?? []) as unknown as Node[];
+  const rootNode = async (dir: string) => (await children()).find((n) => n.kind === 'configRoot' && n.configDir === dir);
   const endpointsOfMasterCf = async (): Promise<Node[]> => {
-    const roots = await children();
-    const group = roots.find((n) => n.resourceUri?.fsPath === masterCf);
+    const group = await rootNode(dirname(masterCf));
     return group ? children(group) : [];
   };
 
@@ -61,19 +61,38 @@ describe('the host a config describes (Endpoint Explorer)', function () {
     assert.equal(endpoint!.contextValue, 'mailTls:endpointUnknownHost:declared');
     assert.match(String(endpoint!.description), /host unknown, not probed/);
     assert.equal((endpoint!.iconPath as vscode.ThemeIcon).id, 'question');
+    const root = (await rootNode(dirname(masterCf)))!;
+    assert.match(String(root.description), /^Postfix · host unknown · /, 'the root says its host is unknown');
     await vscode.commands.executeCommand('mailTls.probeAll');
+    // The other way to ask: Probe Endpoints of the Active Config, with master.cf open.
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(masterCf));
+    const probed = await vscode.commands.executeCommand<unknown[]>('mailTls.probeActiveConfig');
+    assert.deepEqual(probed, [], 'nothing probed from the active config');
     await new Promise((r) => setTimeout(r, 500));
-    assert.equal(connections, 0, 'Probe All connected to an endpoint whose host is unknown');
+    assert.equal(connections, 0, 'a probe command connected to an endpoint whose host is unknown');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    // The hover on the setting that governs it offers no probe link to the placeholder address.
+    const mainCf = await vscode.workspace.openTextDocument(join(dirname(masterCf), 'main.cf'));
+    const text = await waitFor('the hover on the copied main.cf', async () => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', mainCf.uri, new vscode.Position(0, 3));
+      const value = hovers.flatMap((h) => h.contents).map((c) => (c instanceof vscode.MarkdownString ? c.value : String(c))).join('\n');
+      return value.includes('— Postfix') ? value : undefined;
+    });
+    assert.match(text, new RegExp(`Host unknown, not probed: ${port}\\.`));
+    assert.doesNotMatch(text, /command:mailTls\.probeEndpoint/, 'a probe link for an endpoint whose host is unknown');
   });
 
   it('Set Host for This Config… stores the host; the endpoint is probed there, upper case and all', async () => {
-    const [unknown] = await endpointsOfMasterCf();
-    await vscode.commands.executeCommand('mailTls.setConfigHost', unknown ? { resourceUri: vscode.Uri.file(masterCf) } : undefined, 'LOCALHOST');
+    // As the context menu does: the command gets the root node.
+    const root = await rootNode(dirname(masterCf));
+    assert.ok(root, 'the copied config has its root in the tree');
+    await vscode.commands.executeCommand('mailTls.setConfigHost', root, 'LOCALHOST');
     const stored = vscode.workspace.getConfiguration('mailTls').get<Record<string, string>>('configHosts');
     assert.deepEqual(stored, { 'generated/hosts/copied/postfix': 'LOCALHOST' });
     const endpoint = await waitFor('the endpoint on the host that was set', async () => (await endpointsOfMasterCf()).find((n) => /^mailTls:endpoint:/.test(n.contextValue ?? '')));
     assert.match(endpoint.target ?? '', new RegExp(`^smtp://localhost:${port}$`, 'i'));
     assert.equal(endpoint.contextValue, 'mailTls:endpoint:unprobed:declared');
+    assert.match(String((await rootNode(dirname(masterCf)))!.description), /^Postfix · LOCALHOST · /, 'the root shows the host that was set');
     await vscode.commands.executeCommand('mailTls.probeEndpoint', endpoint.target);
     assert.ok(connections >= 1, 'the probe did not reach the host that was set');
     // The result is stored under the canonical (lower-case) URL and still found for this node.
@@ -82,7 +101,45 @@ describe('the host a config describes (Endpoint Explorer)', function () {
       return node && /^mailTls:endpoint:(passed|warning|failed):declared$/.test(node.contextValue ?? '') ? node : undefined;
     });
   });
+
+  it('a copied config folder with myhostname describes that host: its endpoint is probed there', async () => {
+    writeGenerated('hosts/named/postfix/main.cf', 'myhostname = localhost\nsmtpd_tls_security_level = may\n');
+    const namedMaster = writeGenerated('hosts/named/postfix/master.cf', `${port} inet n - n - - smtpd\n`);
+    await vscode.commands.executeCommand('mailTls.refreshExplorer');
+    await api.whenIdle();
+    const root = await waitFor('the named config in the tree', () => rootNode(dirname(namedMaster)));
+    assert.match(String(root.description), /^Postfix · localhost · /);
+    const [endpoint] = await children(root);
+    assert.equal(endpoint?.target, `smtp://localhost:${port}`);
+    // A known host: an endpoint that may be probed (the test above probed this very URL already).
+    assert.match(endpoint?.contextValue ?? '', /^mailTls:endpoint:\w+:declared$/);
+    assert.equal(endpoint?.data?.declaration?.host.reason, 'myhostname = localhost');
+    const before = connections;
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(namedMaster));
+    await vscode.commands.executeCommand('mailTls.probeActiveConfig');
+    assert.ok(connections > before, 'Probe Endpoints of the Active Config did not reach the host myhostname names');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('mailTls.configHosts, set by hand, wins over myhostname', async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const config = vscode.workspace.getConfiguration('mailTls', folder);
+    const current = config.inspect<Record<string, string>>('configHosts')?.workspaceFolderValue ?? {};
+    await config.update('configHosts', { ...current, 'generated/hosts/named/postfix': '127.0.0.1' }, vscode.ConfigurationTarget.WorkspaceFolder);
+    const namedDir = join(generatedDir(), 'hosts/named/postfix');
+    const root = await waitFor('the root on the host from the setting', async () => {
+      const node = await rootNode(namedDir);
+      return node && /^Postfix · 127\.0\.0\.1 · /.test(String(node.description)) ? node : undefined;
+    });
+    const [endpoint] = await children(root);
+    assert.equal(endpoint?.target, `smtp://127.0.0.1:${port}`);
+    assert.match(endpoint?.data?.declaration?.host.reason ?? '', /host set for/);
+    const before = connections;
+    await vscode.commands.executeCommand('mailTls.probeEndpoint', endpoint!.target);
+    assert.ok(connections > before, 'the probe did not reach the host from the setting');
+  });
 });
+
 
 describe('hover on a setting that ten services use', function () {
   this.timeout(60_000);

@@ -1,11 +1,12 @@
 // The Endpoint Explorer's tree, read through the TreeDataProvider the extension exports.
 import assert from 'node:assert/strict';
+import { dirname } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { MailTlsApi } from '../../../src/extension/api';
-import { getApi, removeGenerated, setSetting, testServers, useTestServerSettings, waitFor, writeLiveConfigs } from './support';
+import { getApi, removeGenerated, setSetting, testServers, useTestServerSettings, waitFor, writeGenerated, writeLiveConfigs } from './support';
 
-type Node = vscode.TreeItem & { kind: string; target?: string; parent?: Node };
+type Node = vscode.TreeItem & { kind: string; target?: string; parent?: Node; configDir?: string };
 
 describe('Endpoint Explorer', function () {
   const state = testServers();
@@ -14,6 +15,7 @@ describe('Endpoint Explorer', function () {
 
   const children = async (node?: Node) => ((await api.explorer.getChildren(node as never)) ?? []) as unknown as Node[];
   const label = (node: Node) => (typeof node.label === 'string' ? node.label : node.label?.label ?? '');
+  const rootOf = async (dir: string) => (await children()).find((n) => n.kind === 'configRoot' && n.configDir === dir);
 
   before(async function () {
     if (!state) return this.skip();
@@ -30,13 +32,17 @@ describe('Endpoint Explorer', function () {
     if (state) await setSetting('endpoints', undefined);
   });
 
-  it('groups endpoints: the setting first, then one group per config file', async () => {
+  it('groups endpoints: the setting first, then one group per config root (the Postfix folder, not master.cf)', async () => {
     const roots = await children();
     assert.equal(roots[0]?.contextValue, 'mailTls:group:settings');
     const settingsEndpoints = await children(roots[0]);
     assert.deepEqual(settingsEndpoints.map((n) => n.target), [state!.endpoints.pop3s]);
-    const master = roots.find((n) => n.contextValue === 'mailTls:group:config' && n.resourceUri?.fsPath === live.masterCf);
-    assert.ok(master, `no group for ${live.masterCf}: ${roots.map(label).join(', ')}`);
+    const configRoots = roots.filter((n) => n.contextValue === 'mailTls:group:config');
+    assert.ok(configRoots.every((n) => n.kind === 'configRoot'), 'config groups are roots');
+    const master = configRoots.find((n) => n.configDir === dirname(live.masterCf));
+    assert.ok(master, `no root for ${dirname(live.masterCf)}: ${roots.map(label).join(', ')}`);
+    assert.equal(configRoots.filter((n) => n.configDir === dirname(live.masterCf)).length, 1, 'main.cf and master.cf make one root');
+    assert.match(String(master.description), new RegExp(`^Postfix · ${state!.serverName.replace(/\./g, '\\.')} · `), 'the root shows the host its myhostname names');
     const endpoints = await children(master);
     assert.deepEqual(endpoints.map((n) => n.target), [live.smtp]);
     assert.match(endpoints[0]!.contextValue ?? '', /^mailTls:endpoint:(unprobed|running|passed|warning|failed):declared$/);
@@ -46,7 +52,7 @@ describe('Endpoint Explorer', function () {
   it('shows a probed endpoint with its status, negotiated version, versions, chain, findings and transcript', async () => {
     await vscode.commands.executeCommand('mailTls.probeEndpoint', live.smtp);
     const endpoint = await waitFor('the probed smtp endpoint in the tree', async () => {
-      const master = (await children()).find((n) => n.resourceUri?.fsPath === live.masterCf);
+      const master = await rootOf(dirname(live.masterCf));
       const node = master ? (await children(master)).find((n) => n.target === live.smtp) : undefined;
       return node && /^mailTls:endpoint:(passed|warning|failed):declared$/.test(node.contextValue ?? '') ? node : undefined;
     });
@@ -88,7 +94,7 @@ describe('Endpoint Explorer', function () {
   });
 
   it('a finding click reveals the config line that causes it', async () => {
-    const master = (await children()).find((n) => n.resourceUri?.fsPath === live.masterCf)!;
+    const master = (await rootOf(dirname(live.masterCf)))!;
     const endpoint = (await children(master)).find((n) => n.target === live.smtp)!;
     const findingsNode = (await children(endpoint)).find((n) => n.kind === 'findings')!;
     const joined = (await children(findingsNode)).find((f) => f.description === 'live-version-below-config')!;
@@ -113,5 +119,122 @@ describe('Endpoint Explorer', function () {
     } finally {
       subscription.dispose();
     }
+  });
+});
+
+describe('Endpoint Explorer: config roots and their problem counts', function () {
+  this.timeout(120_000);
+  let api: MailTlsApi;
+  let dovecotDir = '';
+  let mainCf = '';
+
+  const children = async (node?: Node) => ((await api.explorer.getChildren(node as never)) ?? []) as unknown as Node[];
+  type RootNode = Node & { configDir: string; counts: { errors: number; warnings: number; infos: number }; root: { files: string[] } };
+  const configRoots = async () => (await children()).filter((n) => n.kind === 'configRoot') as RootNode[];
+  /** What the Problems panel counts for these files: every diagnostic VS Code holds for them. */
+  const problemsPanel = (files: readonly string[]) => {
+    const wanted = new Set(files);
+    const counts = { errors: 0, warnings: 0, infos: 0 };
+    for (const [uri, diagnostics] of vscode.languages.getDiagnostics()) {
+      if (!wanted.has(uri.fsPath)) continue;
+      for (const d of diagnostics) {
+        if (d.severity === vscode.DiagnosticSeverity.Error) counts.errors++;
+        else if (d.severity === vscode.DiagnosticSeverity.Warning) counts.warnings++;
+        else if (d.severity === vscode.DiagnosticSeverity.Information) counts.infos++;
+      }
+    }
+    return counts;
+  };
+  /** Every root's counts and the badge agree with the Problems panel (after the redraw that follows a change). */
+  const agreeing = () => waitFor('the tree counts and the badge to agree with the Problems panel', async () => {
+    const roots = await configRoots();
+    if (roots.some((r) => JSON.stringify(r.counts) !== JSON.stringify(problemsPanel(r.root.files)))) return undefined;
+    // The count at the right of each root (its decoration) says the same: errors plus warnings.
+    const decorated = (r: RootNode) => api.testing!.explorerDecoration(r.resourceUri!)?.badge ?? '0';
+    if (roots.some((r) => decorated(r) !== String(Math.min(99, problemsPanel(r.root.files).errors + problemsPanel(r.root.files).warnings)))) return undefined;
+    const all = problemsPanel(roots.flatMap((r) => r.root.files));
+    const badge = api.testing!.explorerBadge();
+    const expected = all.errors + all.warnings;
+    if ((badge?.value ?? 0) !== expected) return undefined;
+    return { roots, all, badge };
+  }, 15_000);
+
+  before(async () => {
+    api = await getApi();
+    // Dovecot as distributions ship it: dovecot.conf includes conf.d, whose 10-master.conf declares the listener.
+    const conf = writeGenerated('roots/dovecot/dovecot.conf', 'protocols = imap\nlisten = 127.0.0.1\n!include conf.d/*.conf\n');
+    dovecotDir = dirname(conf);
+    writeGenerated('roots/dovecot/conf.d/10-master.conf', 'service imap-login {\n  inet_listener imap {\n    port = 0\n  }\n  inet_listener imaps {\n    port = 40993\n    ssl = yes\n  }\n}\n');
+    writeGenerated('roots/dovecot/conf.d/10-ssl.conf', 'ssl = yes\nssl_min_protocol = TLSv1\n');
+    mainCf = writeGenerated('roots/postfix/main.cf', 'myhostname = mx.example.org\nsmtpd_tls_security_level = may\nsmtpd_use_tls = yes\n');
+    writeGenerated('roots/postfix/master.cf', '127.0.0.1:40025 inet n - n - - smtpd\n');
+    await vscode.commands.executeCommand('mailTls.refreshExplorer');
+    await api.whenIdle();
+  });
+
+  after(() => removeGenerated('roots'));
+
+  it('a Dovecot listener declared in conf.d/10-master.conf appears once, under the dovecot.conf folder', async () => {
+    const roots = await waitFor('the generated Dovecot root', async () => {
+      const all = await configRoots();
+      return all.some((r) => r.configDir === dovecotDir) ? all : undefined;
+    });
+    assert.equal(roots.filter((r) => r.configDir.startsWith(dovecotDir)).length, 1, `conf.d makes no root of its own: ${roots.map((r) => r.configDir).join(', ')}`);
+    const dovecot = roots.find((r) => r.configDir === dovecotDir)!;
+    assert.match(String(dovecot.description), /^Dovecot · /);
+    const endpoints = await children(dovecot);
+    assert.deepEqual(endpoints.map((e) => e.target), ['imaps://127.0.0.1:40993']);
+    assert.match(String(endpoints[0]!.description), /10-master\.conf/, 'the endpoint says which file declares it');
+    let seen = 0;
+    for (const root of roots) seen += (await children(root)).filter((e) => e.target === 'imaps://127.0.0.1:40993').length;
+    assert.equal(seen, 1, 'the listener is listed once in the whole tree');
+    assert.ok(dovecot.root.files.some((f) => f.endsWith('10-ssl.conf')), 'the root counts the problems of its includes');
+  });
+
+  it('a Postfix root shows the host its myhostname names, once for main.cf and master.cf', async () => {
+    const roots = (await configRoots()).filter((r) => r.configDir === dirname(mainCf));
+    assert.equal(roots.length, 1);
+    assert.match(String(roots[0]!.description), /^Postfix · mx\.example\.org · /);
+    assert.deepEqual((await children(roots[0])).map((e) => e.target), ['smtp://127.0.0.1:40025']);
+  });
+
+  it('the counts on each root and the view badge equal the diagnostics in the Problems panel, and follow an edit', async () => {
+    const before = await agreeing();
+    const dovecot = before.roots.find((r) => r.configDir === dovecotDir)!;
+    assert.ok(dovecot.counts.errors + dovecot.counts.warnings > 0, 'ssl_min_protocol = TLSv1 in conf.d/10-ssl.conf is counted on the root');
+    assert.ok(String(dovecot.description).includes(dovecot.counts.errors > 0 ? 'error' : 'warning'));
+    assert.ok(before.badge && before.badge.value > 0, 'the badge shows the errors and warnings');
+    // An unsaved edit adds a warning: the Problems panel, the root and the badge move together.
+    const document = await vscode.workspace.openTextDocument(mainCf);
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((b) => b.insert(new vscode.Position(document.lineCount, 0), 'smtp_enforce_tls = yes\n'));
+    const postfixBefore = before.roots.find((r) => r.configDir === dirname(mainCf))!.counts;
+    const after = await waitFor('the edit counted', async () => {
+      const now = await agreeing();
+      const postfix = now.roots.find((r) => r.configDir === dirname(mainCf))!.counts;
+      return postfix.warnings + postfix.errors > postfixBefore.warnings + postfixBefore.errors ? now : undefined;
+    });
+    assert.ok((after.badge?.value ?? 0) > before.badge!.value, 'the badge counts the new warning');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('a problem another source puts on a config file counts too, as it does in the Problems panel', async () => {
+    // The revert above re-analyses main.cf: let that settle first.
+    await api.whenIdle();
+    await new Promise((r) => setTimeout(r, 500));
+    const before = await agreeing();
+    const other = vscode.languages.createDiagnosticCollection('another-linter');
+    try {
+      other.set(vscode.Uri.file(mainCf), [new vscode.Diagnostic(new vscode.Range(0, 0, 0, 5), 'from another linter', vscode.DiagnosticSeverity.Error)]);
+      // No config changed: only the diagnostics event can bring the tree and the badge along.
+      const after = await waitFor('the other error counted', async () => {
+        const now = await agreeing();
+        return (now.badge?.value ?? 0) === (before.badge?.value ?? 0) + 1 ? now : undefined;
+      });
+      assert.equal(after.roots.find((r) => r.configDir === dirname(mainCf))!.counts.errors, before.roots.find((r) => r.configDir === dirname(mainCf))!.counts.errors + 1);
+    } finally {
+      other.dispose();
+    }
+    await waitFor('the badge back where it was', async () => ((await agreeing()).badge?.value ?? 0) === (before.badge?.value ?? 0));
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { MailTlsApi } from '../../../src/extension/api';
-import { getApi, lineOf, removeGenerated, testServers, useTestServerSettings, waitFor, workspaceRoot, writeLiveConfigs } from './support';
+import { getApi, lineOf, removeGenerated, testServers, useTestServerSettings, waitFor, workspaceRoot, writeGenerated, writeLiveConfigs } from './support';
 
 function hoverText(hovers: vscode.Hover[]): { text: string; markdown: vscode.MarkdownString[] } {
   const markdown = hovers.flatMap((h) => h.contents).filter((c): c is vscode.MarkdownString => c instanceof vscode.MarkdownString);
@@ -89,5 +89,73 @@ describe('hover on a master.cf -o override', () => {
     const targets = [...text.matchAll(/ (\w+:\/\/127\.0\.0\.1:\d+) — /g)].map((m) => m[1]);
     assert.deepEqual(targets, ['submission://127.0.0.1:587']);
     assert.ok(text.includes(`command:mailTls.probeEndpoint?${encodeURIComponent(JSON.stringify(['submission://127.0.0.1:587']))}`), 'a probe-now link for it');
+  });
+});
+
+describe('hover inside a Dovecot remote/protocol block (scoped hover)', function () {
+  this.timeout(60_000);
+  let document: vscode.TextDocument;
+  const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));
+  const hoverAt = async (line: number, what: string) => {
+    const character = document.lineAt(line).firstNonWhitespaceCharacterIndex + 2;
+    return waitFor(what, async () => {
+      const { text } = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(line, character)));
+      return text.includes('— Dovecot') ? text : undefined;
+    });
+  };
+
+  before(async () => {
+    const api = await getApi();
+    const path = writeGenerated('scoped/dovecot/dovecot.conf', [
+      'protocols = imap pop3',
+      'listen = 127.0.0.1',
+      'ssl = yes',
+      'disable_plaintext_auth = yes',
+      'ssl_min_protocol = TLSv1.2',
+      'remote 127.0.0.1 {',
+      '  disable_plaintext_auth = no',
+      '}',
+      'remote 192.0.2.0/24 {',
+      '  disable_plaintext_auth = no',
+      '}',
+      'protocol pop3 {',
+      '  ssl_min_protocol = TLSv1.3',
+      '}',
+      '',
+    ].join('\n'));
+    await vscode.commands.executeCommand('mailTls.refreshExplorer');
+    await api.whenIdle();
+    document = await vscode.workspace.openTextDocument(path);
+  });
+
+  after(() => removeGenerated('scoped'));
+
+  it('in remote 127.0.0.1: the block value, the value elsewhere, and why the finding is only information', async () => {
+    const line = 6;
+    const text = await hoverAt(line, 'the hover in the loopback block');
+    assert.match(text, /In `remote 127\.0\.0\.1`: `no` \(dovecot\.conf:7\) · elsewhere: `yes` \(dovecot\.conf:4\)/);
+    assert.match(text, /Severity downgraded to information: this block reaches only clients connecting from the server itself \(remote 127\.0\.0\.1\)/);
+    assert.match(text, /Effective value outside this block/, 'the listener table is labelled as the value outside the block');
+    // The hover and the Problems panel tell the same story.
+    const diagnostic = await waitFor('the plaintext finding in the block', () =>
+      vscode.languages.getDiagnostics(document.uri).find((d) => codeOf(d) === 'dovecot-plaintext-auth' && d.range.start.line === line));
+    assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Information);
+  });
+
+  it('in a remote block for another network: a warning at most, and says who reaches it', async () => {
+    const text = await hoverAt(9, 'the hover in the network block');
+    assert.match(text, /In `remote 192\.0\.2\.0\/24`: `no`/);
+    assert.match(text, /Severity downgraded to a warning at most: this block reaches clients from 192\.0\.2\.0\/24/);
+    const diagnostic = await waitFor('the plaintext finding in the network block', () =>
+      vscode.languages.getDiagnostics(document.uri).find((d) => codeOf(d) === 'dovecot-plaintext-auth' && d.range.start.line === 9));
+    assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Warning);
+  });
+
+  it('in protocol pop3: the block value, no downgrade; a global line has no block section', async () => {
+    const text = await hoverAt(12, 'the hover in the protocol block');
+    assert.match(text, /In `protocol pop3`: `TLSv1\.3` \(dovecot\.conf:13\) · elsewhere: `TLSv1\.2` \(dovecot\.conf:5\)/);
+    assert.doesNotMatch(text, /Severity downgraded/);
+    const global = await hoverAt(3, 'the hover on the global line');
+    assert.doesNotMatch(global, /In `remote/);
   });
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { ProbeResult } from '../../../src/core/probe/types';
@@ -45,7 +45,7 @@ describe(REALLY_RESTRICTED ? 'untrusted workspace (VS Code restricted mode)' : '
     await api.whenIdle();
     await waitFor('the workspace endpoint in the tree', async () => {
       const roots = (await api.explorer.getChildren()) ?? [];
-      return roots.some((r) => (r as vscode.TreeItem).resourceUri?.fsPath === masterCf);
+      return roots.some((r) => (r as { configDir?: string }).configDir === dirname(masterCf));
     });
     api.testing.setTrustHooks({
       simulateUntrusted: !REALLY_RESTRICTED,

@@ -85,6 +85,51 @@ test('templates: placeholders are not invalid values nor files, template lines a
   assert.equal(find(d, 'dovecot-template').length, 1);
 });
 
+test('templates: whitespace control ({%- -%}, {{- -}}) joins lines as the engine renders them, and a placeholder may name a section', () => {
+  // Mailu's dovecot.conf: mail_plugins continues across Jinja lines, mailboxes come from a for loop.
+  const conf = [
+    'protocols = imap',
+    'ssl = no',
+    "mail_plugins = $mail_plugins quota{{ ' ' }}",
+    '  {%- if COMPRESSION -%}',
+    "  zlib{{ ' ' }}",
+    '  {%- endif %}',
+    '  {%- if FTS -%}',
+    '  fts fts_flatcurve',
+    '  {%- endif %}',
+    'namespace inbox {',
+    '  inbox = yes',
+    '  {% for mailbox in ("Trash", "Sent") %}',
+    '  mailbox {{ mailbox }} {',
+    '    auto = subscribe',
+    '    special_use = \\{{ mailbox }}',
+    '  }',
+    '  {% endfor %}',
+    '}',
+    '{{- if .Debug }}',
+    'auth_verbose = yes',
+    '{{ end -}}',
+    'mail_debug = no',
+    '',
+  ].join('\n');
+  const d = one(join(dirWith({ 'dovecot.conf': conf }), 'dovecot.conf'));
+  for (const id of ['dovecot-syntax-error', 'dovecot-unknown-setting']) assert.equal(find(d, id).length, 0, `${id}: ${JSON.stringify(find(d, id))}`);
+  const plugins = d.dovecot!.effective('mail_plugins')!.node;
+  assert.equal(plugins.value, "$mail_plugins quota{{ ' ' }}zlib{{ ' ' }}fts fts_flatcurve");
+  assert.deepEqual([plugins.range.start.line, plugins.range.end.line], [2, 7], 'the setting spans the joined lines');
+  assert.equal(d.dovecot!.effective('auth_verbose')?.value, 'yes', 'a Go template line that strips only before it ends no statement');
+  // `-}}` joins `mail_debug = no` to the `{{ end }}` line, which renders to nothing: a line of its own.
+  assert.equal(d.dovecot!.effective('mail_debug')?.value, 'no');
+  const mailbox = d.dovecot!.document.children.find((n) => n.kind === 'section' && n.type === 'namespace');
+  assert.ok(mailbox?.kind === 'section' && mailbox.children.some((c) => c.kind === 'section' && c.type === 'mailbox' && c.name === '{{ mailbox }}'));
+  // Postfix: a line joined by whitespace control continues the parameter, even at column 0.
+  const main = 'smtpd_tls_security_level = may\nsmtpd_tls_mandatory_protocols = >=TLSv1.2\n{%- if LEGACY -%}\n, TLSv1\n{%- endif %}\nsmtpd_tls_loglevel = 1\n';
+  const a = one(dirWith({ 'main.cf': main }));
+  assert.equal(find(a, 'postfix-syntax').length, 0, JSON.stringify(a.findings));
+  assert.equal(a.postfix!.global.raw('smtpd_tls_mandatory_protocols'), '>=TLSv1.2 , TLSv1');
+  assert.equal(a.postfix!.global.raw('smtpd_tls_loglevel'), '1');
+});
+
 test('findings do not praise: the cipher-preference message says what is set and what is advised', () => {
   const a = one(join(dirWith({ 'dovecot.conf': 'protocols = imap\nssl = no\nssl_prefer_server_ciphers = yes\n' }), 'dovecot.conf'));
   const f = find(a, 'dovecot-prefer-server-ciphers')[0]!;

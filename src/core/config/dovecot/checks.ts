@@ -7,8 +7,9 @@ import type { ConfigFinding, SourceRange } from '../types';
 import type { DovecotDocument } from './document';
 import { FILTER_TYPES, type Assignment, type EffectiveConfig } from './effective';
 import type { DovecotListener } from './listeners';
-import { CHILD_SECTIONS_23, KNOWN_SETTINGS_23, OBSOLETE_23, SECTION_FIELDS_23, TOP_SECTIONS_23 } from './known23';
-import { invalidBoolean24, sectionChecks24, unknownSetting24 } from './checks24';
+import { CHILD_SECTIONS_23, KNOWN_SETTINGS_23, SECTION_FIELDS_23, TOP_SECTIONS_23 } from './known23';
+import { invalidBoolean24, knownIn24, knownSection, resolvedType, sectionChecks24, unknownSetting24 } from './checks24';
+import { describeEvidence, knownIn23, type DovecotGeneration } from './generation';
 import { scopeOf, scopedSeverity } from './scope';
 import { isTemplateValue } from '../templates';
 import { closestName, invalidNetwork, invalidValue, parseDovecotBool } from './values';
@@ -23,11 +24,14 @@ const FILE_SETTINGS_24 = /^ssl_(server|client)_[a-z_]*_file$/;
 interface CheckInput {
   doc: DovecotDocument;
   config: EffectiveConfig;
-  version: '2.3' | '2.4';
+  generation: DovecotGeneration;
   listeners: DovecotListener[];
 }
 
-export function runChecks({ doc, config, version, listeners }: CheckInput): ConfigFinding[] {
+export function runChecks({ doc, config, generation, listeners }: CheckInput): ConfigFinding[] {
+  const { version } = generation;
+  // A fragment whose names fit both generations, or mix them: a name either knows is accepted.
+  const undecided = generation.source === 'undecided';
   const findings: ConfigFinding[] = [];
   const url = (name: string) => settingDocUrl(name, version);
   const add = (f: ConfigFinding) => findings.push(f);
@@ -75,7 +79,7 @@ export function runChecks({ doc, config, version, listeners }: CheckInput): Conf
         if (unknown) add(unknown);
       }
     } else {
-      if (ONLY_24.has(n)) {
+      if (ONLY_24.has(n) && !undecided) {
         const old = ONLY_24.get(n);
         add({
           id: 'dovecot-24-setting-in-23',
@@ -85,11 +89,12 @@ export function runChecks({ doc, config, version, listeners }: CheckInput): Conf
           docUrl: url(n),
         });
       }
-      const known = sections.every((sec) => FILTER_TYPES.has(sec.type)) ? KNOWN_SETTINGS_23 : SECTION_FIELDS_23[sectionPath(sections)];
-      if (known && !known.has(n) && !OBSOLETE_23.has(n) && !ONLY_24.has(n)) {
+      if (knownIn23(n, sections) === false && !ONLY_24.has(n) && !(undecided && knownIn24(n, sections) !== false)) {
+        const known = sections.every((sec) => FILTER_TYPES.has(sec.type)) ? KNOWN_SETTINGS_23 : SECTION_FIELDS_23[sectionPath(sections)]!;
         const guess = closestName(n, known);
         const where = known === KNOWN_SETTINGS_23 ? '' : ` in ${sectionPath(sections)}`;
-        const finding: ConfigFinding = { id: 'dovecot-unknown-setting', severity: 'warning', message: `Dovecot 2.3.19 has no setting ${n}${where}${guess ? ` (did you mean ${guess}?)` : ''}; Dovecot refuses to start on unknown settings.`, range: node.nameRange, docUrl: url(guess ?? n) };
+        const who = undecided ? 'Neither Dovecot 2.3.19 nor 2.4 has a' : 'Dovecot 2.3.19 has no';
+        const finding: ConfigFinding = { id: 'dovecot-unknown-setting', severity: 'warning', message: `${who} setting ${n}${where}${guess ? ` (did you mean ${guess}?)` : ''}; Dovecot refuses to start on unknown settings.`, range: node.nameRange, docUrl: url(guess ?? n) };
         if (guess) finding.fix = { title: `Rename to ${guess}`, range: node.nameRange, newText: guess };
         add(finding);
       }
@@ -153,15 +158,25 @@ export function runChecks({ doc, config, version, listeners }: CheckInput): Conf
     }
   }
 
-  versionChecks(findings, settings, config, version, doc);
+  versionChecks(findings, settings, config, generation, doc);
   if (version === '2.4') sectionChecks24(findings, doc);
-  else sectionChecks23(findings, doc);
+  else sectionChecks23(findings, doc, undecided);
   if (listeners.some((l) => l.enabled && l.protocol)) certificateSettingChecks(findings, config, version, sslValue, doc);
   listenerChecks(findings, listeners, version);
   return findings;
 }
 
-function versionChecks(findings: ConfigFinding[], settings: SettingVisit[], config: EffectiveConfig, version: '2.3' | '2.4', doc: DovecotDocument): void {
+function versionChecks(findings: ConfigFinding[], settings: SettingVisit[], config: EffectiveConfig, generation: DovecotGeneration, doc: DovecotDocument): void {
+  const { version } = generation;
+  if (generation.source === 'undecided' && generation.only23 && generation.only24) {
+    findings.push({
+      id: 'dovecot-mixed-generations',
+      severity: 'warning',
+      message: `This file has no dovecot_config_version of its own and mixes Dovecot 2.3 names (${describeEvidence(generation.only23)}) with 2.4 names (${describeEvidence(generation.only24)}): whichever version the dovecot.conf that includes it declares, Dovecot refuses the other's names.`,
+      range: generation.only24.range,
+      docUrl: UPGRADE_DOC_24,
+    });
+  }
   const first = settings[0]?.node;
   const versionSetting = config.get('dovecot_config_version');
   if (version === '2.4' && versionSetting && first && first !== versionSetting.node) {
@@ -171,7 +186,8 @@ function versionChecks(findings: ConfigFinding[], settings: SettingVisit[], conf
   if (version === '2.4' && !config.get('dovecot_storage_version') && versionSetting) {
     findings.push({ id: 'dovecot-missing-storage-version', severity: 'warning', message: 'Dovecot 2.4 requires dovecot_storage_version (e.g. the version the mail storage was created with).', range: versionSetting.node.range, docUrl: settingDocUrl('dovecot_storage_version', '2.4') });
   }
-  if (version === '2.3') {
+  // Only a dovecot.conf is missing the version: a fragment's is in the file that includes it.
+  if (version === '2.3' && generation.source === 'default') {
     const evidence = settings.find((s) => ONLY_24.has(s.node.name) && s.node.name !== 'dovecot_config_version');
     if (evidence) {
       findings.push({
@@ -188,7 +204,7 @@ function versionChecks(findings: ConfigFinding[], settings: SettingVisit[], conf
 }
 
 /** 2.3 sections allow only their own kinds of subsections (a service holds listeners). */
-function sectionChecks23(findings: ConfigFinding[], doc: DovecotDocument): void {
+function sectionChecks23(findings: ConfigFinding[], doc: DovecotDocument, undecided: boolean): void {
   for (const { node, parents } of visitSections(doc.children)) {
     if (node.type === 'local' || node.type === 'remote') {
       const invalid = invalidNetwork(node.name);
@@ -200,6 +216,7 @@ function sectionChecks23(findings: ConfigFinding[], doc: DovecotDocument): void 
     if (path === '' && (TOP_SECTIONS_23.includes(node.type) || KNOWN_SETTINGS_23.has(node.type))) continue;
     const allowed = path === '' ? TOP_SECTIONS_23 : CHILD_SECTIONS_23[path];
     if (!allowed || allowed.includes(node.type)) continue;
+    if (undecided && knownSection(resolvedType(node, parents))) continue;
     const guess = closestName(node.type, allowed);
     const finding: ConfigFinding = {
       id: 'dovecot-unknown-setting',

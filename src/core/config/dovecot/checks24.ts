@@ -31,8 +31,11 @@ export function invalidBoolean24(node: SettingNode, sections: SectionNode[]): st
   return name && BOOLEAN_SETTINGS_24.has(name) ? `${node.name} is yes or no; Dovecot refuses "${node.value}".` : undefined;
 }
 
-export function unknownSetting24(node: SettingNode, sections: SectionNode[]): ConfigFinding | undefined {
-  const n = node.name;
+/**
+ * Whether Dovecot 2.4 knows setting `n` written inside `sections`; undefined where it cannot be
+ * told (a group include, a placeholder, any key of a list section, inside an unknown section).
+ */
+export function knownIn24(n: string, sections: SectionNode[]): boolean | undefined {
   // `@group = name` includes a settings group (2.4's @metric_defaults and the like); a `%name`
   // is a template placeholder (modoboa), filled in at deploy time.
   if (n.startsWith('@') || n.startsWith('%')) return undefined;
@@ -40,8 +43,14 @@ export function unknownSetting24(node: SettingNode, sections: SectionNode[]): Co
   if (section && isListSection(section)) return undefined;
   // Inside a section Dovecot does not know, the section's own error says it all.
   if (section && !NAMED_SECTIONS_24.has(section.type) && !GROUP_SECTIONS_24.has(section.type)) return undefined;
+  return candidates(n, section).some((c) => KNOWN_SETTINGS_24.has(c) || PACKAGE_SETTINGS_24.has(c));
+}
+
+export function unknownSetting24(node: SettingNode, sections: SectionNode[]): ConfigFinding | undefined {
+  const n = node.name;
+  if (knownIn24(n, sections) !== false) return undefined;
+  const section = innermost(sections);
   const tried = candidates(n, section);
-  if (tried.some((c) => KNOWN_SETTINGS_24.has(c) || PACKAGE_SETTINGS_24.has(c))) return undefined;
   const prefix = section ? `${section.type}_` : '';
   const guess = closestName(prefix + n, KNOWN_SETTINGS_24) ?? (prefix ? closestName(n, KNOWN_SETTINGS_24) : undefined);
   const shown = guess && prefix && guess.startsWith(prefix) ? guess.slice(prefix.length) : guess;
@@ -66,13 +75,13 @@ const PACKAGE_SECTIONS_24 = new Set(['mysql', 'pgsql', 'sqlite', 'cassandra', 'm
 /** Settings of plugins the oracle's doveconf has not loaded (fts-flatcurve). */
 const PACKAGE_SETTINGS_24 = new Set(['fts_flatcurve_commit_limit', 'fts_flatcurve_max_term_size', 'fts_flatcurve_min_term_size', 'fts_flatcurve_optimize_limit', 'fts_flatcurve_rotate_count', 'fts_flatcurve_rotate_time', 'fts_flatcurve_substring_search']);
 
-const knownSection = (t: string) => NAMED_SECTIONS_24.has(t) || GROUP_SECTIONS_24.has(t) || KNOWN_SETTINGS_24.has(t) || PACKAGE_SECTIONS_24.has(t);
+export const knownSection = (t: string) => NAMED_SECTIONS_24.has(t) || GROUP_SECTIONS_24.has(t) || KNOWN_SETTINGS_24.has(t) || PACKAGE_SECTIONS_24.has(t);
 
 /**
  * The type Dovecot 2.4 resolves a section to: inside `metric`, `group_by` is `metric_group_by`;
  * inside that, `method` is `metric_group_by_method`; inside `quota`, `warning` is `quota_warning`.
  */
-function resolvedType(section: SectionNode, parents: SectionNode[]): string {
+export function resolvedType(section: SectionNode, parents: SectionNode[]): string {
   if (knownSection(section.type)) return section.type;
   for (let i = parents.length - 1; i >= 0; i--) {
     const parent = parents[i]!;

@@ -4,16 +4,15 @@
  * TLS checks. Pure Node; never throws on bad input.
  */
 import { readFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { compareByLocation } from '../order';
 import { checkCertificateFiles, type CertFileRef, type LeafCertificateInfo } from '../certFiles';
 import type { AnalyzeOptions } from '../options';
 import { certificateNames, describeHost, hostFromCertificate, isLiveRoot, type DescribedHost } from '../host';
 import { templateFinding } from '../templates';
-import { ONLY_24 } from './settingsDocs';
+import { describeEvidence, dovecotGeneration, type DovecotGeneration } from './generation';
 import type { ConfigEndpoint, ConfigFinding, SourceRange } from '../types';
 import { runChecks } from './checks';
-import { visitSettings } from './visit';
 import { readDovecotDocument, type DovecotDocument } from './document';
 import { EffectiveConfig, type Assignment, type FilterCriteria, type LookupContext } from './effective';
 import type { SettingNode } from './document';
@@ -25,11 +24,14 @@ export type { DovecotDocument, DovecotNode, SectionNode, SettingNode, IncludeNod
 export type { Assignment, LookupContext, EffectiveSection, FilterCriteria } from './effective';
 export { scopeOf, type SettingScope, type Reach } from './scope';
 export type { DovecotListener } from './listeners';
+export type { DovecotGeneration, GenerationEvidence } from './generation';
 export { settingDoc, SETTING_DOCS, RENAMES_24, type DovecotSettingDoc } from './settingsDocs';
 export type { AnalyzeOptions } from '../options';
 
 export interface DovecotAnalysis {
   version: '2.3' | '2.4';
+  /** How the version was found (a fragment's is inferred from its names). */
+  generation: DovecotGeneration;
   root: string;
   /** Every file read, root first. */
   files: string[];
@@ -54,6 +56,9 @@ export interface DovecotAnalysis {
 /** Findings about what the parser read: unreliable where a template engine rewrites the lines. */
 const SYNTAX_IDS = new Set(['dovecot-syntax-error', 'dovecot-unknown-setting', 'dovecot-ambiguous-comment', 'dovecot-continuation-dropped']);
 
+/** Findings that rest on the generation: where it was inferred, the message says from what. */
+const INFERRED_IDS = new Set(['dovecot-unknown-setting', 'dovecot-24-section-syntax', 'dovecot-24-renamed-setting']);
+
 const zeroRange = (file: string): SourceRange => ({ file, start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
 
 export function analyzeDovecot(file: string, options: AnalyzeOptions = {}): DovecotAnalysis {
@@ -65,11 +70,9 @@ export function analyzeDovecot(file: string, options: AnalyzeOptions = {}): Dove
   const copied = !isLiveRoot(root, 'dovecot', options);
   readOptions.copied = copied;
   const document = readDovecotDocument(root, readOptions);
-  const settingsSeen = visitSettings(document.children);
-  // A conf.d file linted on its own (no dovecot.conf beside it) is 2.4 when it uses 2.4 names:
-  // dovecot_config_version is in the dovecot.conf that includes it.
-  const fragment24 = basename(root) !== 'dovecot.conf' && settingsSeen.some((s) => ONLY_24.has(s.node.name));
-  const version = fragment24 || settingsSeen.some((s) => s.node.name === 'dovecot_config_version') ? '2.4' : '2.3';
+  // A conf.d file linted on its own: its names tell the generation (see generation.ts).
+  const generation = dovecotGeneration(root, document);
+  const { version } = generation;
   const config = new EffectiveConfig(document.children, version);
   const listeners = findListeners(config, zeroRange(root));
   const syntaxDoc = version === '2.4' ? SYNTAX_DOC_24 : SYNTAX_DOC_23;
@@ -79,7 +82,7 @@ export function analyzeDovecot(file: string, options: AnalyzeOptions = {}): Dove
   const hostSetting = config.get('hostname');
   let host = describeHost(root, 'dovecot', hostSetting ? { setting: 'hostname', value: hostSetting.expanded, range: hostSetting.node.valueRange } : undefined, options);
   try {
-    findings.push(...runChecks({ doc: document, config, version, listeners }));
+    findings.push(...runChecks({ doc: document, config, generation, listeners }));
     for (const f of document.files) {
       const t = templateFinding(readForTemplate(f, options), f, 'dovecot', syntaxDoc);
       if (t) {
@@ -98,10 +101,14 @@ export function analyzeDovecot(file: string, options: AnalyzeOptions = {}): Dove
     findings.push({ id: 'dovecot-internal-error', severity: 'info', message: `A check failed: ${(err as Error).message}`, range: zeroRange(root), docUrl: syntaxDoc });
   }
   findings.sort(compareByLocation);
-  const adjusted = findings.map((f) => {
+  const adjusted = findings.map((f): ConfigFinding => {
     // Settings may be set in an include that exists only on the server.
     if (f.id === 'dovecot-ssl-cert-missing' && document.notHere.length > 0) {
       return { ...f, severity: 'info' as const, message: `${f.message} It may be set in ${document.notHere[0]}, which is not on this machine.` };
+    }
+    if (generation.source === 'inferred' && INFERRED_IDS.has(f.id)) {
+      const evidence = generation.only24 ?? generation.only23!;
+      f = { ...f, message: `${f.message} (This file has no dovecot_config_version: ${version} is inferred from ${describeEvidence(evidence)}, a name only ${version} knows.)` };
     }
     return templateFiles.has(f.range.file) && SYNTAX_IDS.has(f.id) && f.severity !== 'info'
       ? { ...f, severity: 'info' as const, message: `${f.message} (In a template: the rendered file may differ.)` }
@@ -109,6 +116,7 @@ export function analyzeDovecot(file: string, options: AnalyzeOptions = {}): Dove
   });
   return {
     version,
+    generation,
     root,
     files: document.files,
     document,

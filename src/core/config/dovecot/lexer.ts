@@ -3,7 +3,7 @@
  * 2.3's `config_parse_line()`: one statement per line, `#` comments outside quotes, a trailing
  * backslash continues the line, `key = value`, `type [name] {`, `}` and `!include[_try]`.
  */
-import { isTemplateDirectiveLine } from '../templates';
+import { isTemplateDirectiveLine, templateJoinedLines } from '../templates';
 import type { Position, SourceRange } from '../types';
 
 export type ValueKind = 'plain' | 'quoted' | 'file' | 'variable';
@@ -69,6 +69,14 @@ export function lexDovecot(text: string, file: string): Statement[] {
   let logical = '';
   let lineStart = 0;
   let lineNo = 0;
+  // Lines a template's whitespace control joins to the config line before them (see templates.ts):
+  // that line is held until it is known that nothing more joins it.
+  const joined = templateJoinedLines(text);
+  let held: { logical: string; segments: Segment[] } | undefined;
+  const flush = () => {
+    if (held) out.push(parseLogicalLine(held.logical, held.segments, file));
+    held = undefined;
+  };
   while (lineStart <= text.length) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
@@ -76,7 +84,9 @@ export function lexDovecot(text: string, file: string): Statement[] {
     if (phys.endsWith('\r')) phys = phys.slice(0, -1);
     let start = 0;
     while (isWhite(phys[start])) start++;
-    if (start >= phys.length || phys[start] === '#' || isTemplateDirectiveLine(phys.slice(start))) {
+    const template = start < phys.length && phys[start] !== '#' && isTemplateDirectiveLine(phys.slice(start));
+    if (held && (phys[start] === '#' || (!template && start < phys.length && !joined.has(lineNo)))) flush();
+    if (start >= phys.length || phys[start] === '#' || template) {
       // Dovecot resets the pending continuation on a blank or comment line: its text is lost.
       if (pending.length > 0) out.push(droppedContinuation(pending, file));
       pending = [];
@@ -93,6 +103,12 @@ export function lexDovecot(text: string, file: string): Statement[] {
           fix: { title: 'Put a space before "#"', range: { file, start: at, end: at }, newText: ' ' },
         });
       }
+      if (held && pending.length === 0) {
+        // Joined with no separator, as the template engine renders it.
+        pending = held.segments;
+        logical = held.logical;
+        held = undefined;
+      }
       let end = hash < 0 ? phys.length : hash;
       while (end > start && isWhite(phys[end - 1])) end--;
       if (end > start && phys[end - 1] === '\\') {
@@ -106,7 +122,8 @@ export function lexDovecot(text: string, file: string): Statement[] {
       } else {
         pending.push({ offset: logical.length, line: lineNo, character: start, length: end - start });
         logical += phys.slice(start, end);
-        out.push(parseLogicalLine(logical, pending, file));
+        if (joined.size > 0) held = { logical, segments: pending };
+        else out.push(parseLogicalLine(logical, pending, file));
         pending = [];
         logical = '';
       }
@@ -114,6 +131,7 @@ export function lexDovecot(text: string, file: string): Statement[] {
     lineStart = lineEnd + 1;
     lineNo++;
   }
+  flush();
   if (pending.length > 0) out.push(droppedContinuation(pending, file));
   return out;
 }
@@ -185,8 +203,16 @@ function parseLogicalLine(line: string, segments: Segment[], file: string): Stat
 
   let name = '';
   let nameRange: SourceRange | undefined;
-  if (line[p] !== '{') {
-    if (line[p] !== '"') {
+  if (line[p] !== '{' || line[p + 1] === '{') {
+    const placeholder = line.startsWith('{{', p) ? line.indexOf('}}', p + 2) : -1;
+    if (placeholder >= 0) {
+      // A template placeholder names the section (`mailbox {{ name }} {`): taken whole, spaces and all.
+      const from = p;
+      p = placeholder + 2;
+      while (p < line.length && !isWhite(line[p]) && line[p] !== '{') p++;
+      name = line.slice(from, p);
+      nameRange = range(from, p);
+    } else if (line[p] !== '"') {
       const from = p;
       while (p < line.length && !isWhite(line[p])) p++;
       name = line.slice(from, p);

@@ -1,9 +1,10 @@
 /**
  * Postfix's logical lines, shared by main.cf and master.cf: a line whose first non-blank
  * character is `#` is a comment, blank lines are skipped, and a line that starts with white
- * space continues the previous logical line (comments and blank lines in between do not end it).
+ * space continues the previous logical line (comments and blank lines in between do not end it),
+ * and so does a line that a template's whitespace control joins to it (`{%- endif %}`).
  */
-import { isTemplateDirectiveLine } from '../templates';
+import { isTemplateDirectiveLine, templateJoinedLines } from '../templates';
 import type { Position, SourceRange } from '../types';
 
 /** One physical line's share of a logical line, trimmed of surrounding white space. */
@@ -43,6 +44,7 @@ export function splitLogicalLines(text: string): LineSplit {
   const orphans: Piece[] = [];
   const lineLengths: number[] = [];
   let current: LogicalLine | undefined;
+  const joined = templateJoinedLines(text);
   let lineStart = 0;
   for (let n = 0; lineStart <= text.length; n++) {
     let lineEnd = text.indexOf('\n', lineStart);
@@ -56,7 +58,7 @@ export function splitLogicalLines(text: string): LineSplit {
       let e = lineEnd;
       while (e > s && isBlank(text.charCodeAt(e - 1))) e--;
       const piece: Piece = { line: n, start: s - lineStart, end: e - lineStart, text: text.slice(s, e) };
-      if (s === lineStart) {
+      if (s === lineStart && !(current && joined.has(n))) {
         current = { pieces: [piece] };
         logical.push(current);
       } else if (current) {
