@@ -85,7 +85,7 @@ export async function cliProcess(ctx: BenchContext, earlier: CaseResult[]): Prom
   const cli = join(ctx.repoRoot, 'dist', 'cli.js');
   if (!existsSync(cli)) return notMeasured(id, title, '-', 'dist/cli.js is missing (node esbuild.mjs)');
   const url = ctx.servers.endpoints.smtp;
-  const args = [cli, 'probe', url, '--ca-file', ctx.servers.caFile, '--servername', ctx.servers.serverName, '--no-versions', '--no-injection', '--no-ciphers'];
+  const args = [cli, 'probe', url, '--ca', ctx.servers.caFile, '--servername', ctx.servers.serverName, '--no-versions', '--no-injection', '--no-ciphers'];
   const first = await timeProcess(process.execPath, args);
   // Exit 0 (clean) and 1 (error findings) both mean the probe ran; 2 is a usage error.
   if (first.code !== 0 && first.code !== 1) {

@@ -50,7 +50,7 @@ export async function cipherScanVersusSslscan(ctx: BenchContext): Promise<CaseRe
     return ms;
   };
   const cli = join(ctx.repoRoot, 'dist', 'cli.js');
-  const cliArgs = [cli, 'probe', url, '--ca-file', ctx.servers.caFile, '--servername', ctx.servers.serverName, '--ciphers', '--json'];
+  const cliArgs = [cli, 'probe', url, '--ca', ctx.servers.caFile, '--servername', ctx.servers.serverName, '--ciphers', '--json'];
   const cliRun = async () => {
     const r = await timeProcess(process.execPath, cliArgs);
     if (r.code !== 0 && r.code !== 1) throw new Error(`CLI exit ${r.code}: ${r.stderr.trim().split('\n')[0]}`);

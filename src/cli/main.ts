@@ -1,9 +1,5 @@
 // The `mail-tls` command: `probe`, `domain`, `lint`, `endpoints`, each in src/cli/commands.
 import { CliIo, EXIT_FAILURE, EXIT_USAGE, UsageError } from './io';
-import { domainCommand } from './commands/domain';
-import { endpointsCommand } from './commands/endpoints';
-import { lintCommand } from './commands/lint';
-import { probeCommand } from './commands/probe';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
@@ -20,11 +16,15 @@ commands:
 Run 'mail-tls <command> --help' for a command's options.
 `;
 
-const COMMANDS: Record<string, Command> = {
-  probe: probeCommand,
-  domain: domainCommand,
-  lint: lintCommand,
-  endpoints: endpointsCommand,
+/**
+ * Each command's code is loaded when it runs: `probe` does not pay at start-up for the config
+ * analysis, the DNS client and HTTPS that only `lint`, `endpoints` and `domain` need.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  probe: async () => (await import('./commands/probe.js')).probeCommand,
+  domain: async () => (await import('./commands/domain.js')).domainCommand,
+  lint: async () => (await import('./commands/lint.js')).lintCommand,
+  endpoints: async () => (await import('./commands/endpoints.js')).endpointsCommand,
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -33,12 +33,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stdout(USAGE);
     return name ? 0 : EXIT_USAGE;
   }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!command) {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
     io.stderr(`mail-tls: unknown command '${name}' (try 'mail-tls --help')\n`);
     return EXIT_USAGE;
   }
   try {
+    const command = await load();
     return await command(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {

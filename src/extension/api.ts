@@ -33,10 +33,12 @@ export interface MailTlsApi {
     onDidDrawReport: vscode.Event<DrawnSummary & { roundTripMs: number }>;
     /** The badge the Endpoint Explorer's view shows now (errors and warnings of the config roots). */
     explorerBadge(): vscode.ViewBadge | undefined;
+    /** The count decoration VS Code gets for a tree node's resource (a config root's). */
+    explorerDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined;
   } | undefined;
 }
 
-export function createApi(ctx: MailTlsContext, { explorer, view }: ExplorerView, clock: ActivationClock): MailTlsApi {
+export function createApi(ctx: MailTlsContext, { explorer, view, decorations }: ExplorerView, clock: ActivationClock): MailTlsApi {
   return {
     explorer,
     activationTimes: () => clock.times(),
@@ -49,6 +51,6 @@ export function createApi(ctx: MailTlsContext, { explorer, view }: ExplorerView,
       await ctx.index.whenIdle();
       await ctx.live.whenIdle();
     },
-    testing: ctx.isTestMode ? { setTrustHooks: (hooks) => ctx.gate.setTestHooks(hooks), onDidDrawReport: ctx.reports.onDidDraw, explorerBadge: () => view.badge } : undefined,
+    testing: ctx.isTestMode ? { setTrustHooks: (hooks) => ctx.gate.setTestHooks(hooks), onDidDrawReport: ctx.reports.onDidDraw, explorerBadge: () => view.badge, explorerDecoration: (uri) => decorations.provideFileDecoration(uri) } : undefined,
   };
 }

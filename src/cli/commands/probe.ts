@@ -2,7 +2,6 @@
 import { hasError } from '../../core/findings';
 import { parseTarget, probeMany } from '../../core/probe';
 import type { ProbeResult } from '../../core/probe/types';
-import { renderReportHtml, reportInput } from '../../core/report';
 import { CliIo, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
 import { parseProbingCommand, probeSettings, writeHtmlReport } from '../options';
 import { formatResult } from '../probeReport';
@@ -61,7 +60,11 @@ export async function probeCommand(args: string[], io: CliIo): Promise<number> {
   // Network trouble is a finding; anything thrown here is a runtime failure (exit 3).
   const results: ProbeResult[] = await probeMany(targets, { ...settings, ciphers });
 
-  if (values.html !== undefined) writeHtmlReport(values.html, renderReportHtml(reportInput(results)), io);
+  if (values.html !== undefined) {
+    // The report renderer is loaded only when a report is asked for.
+    const { renderReportHtml, reportInput } = await import('../../core/report/index.js');
+    writeHtmlReport(values.html, renderReportHtml(reportInput(results)), io);
+  }
   if (values.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
   else io.stdout(results.map(formatResult).join('\n'));
   return results.some((r) => hasError(r.findings)) ? EXIT_FINDINGS : EXIT_OK;

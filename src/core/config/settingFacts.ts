@@ -6,8 +6,9 @@ import { scopeOf, settingDoc, type DovecotAnalysis, type FilterCriteria, type Re
 import { visitSettings } from './dovecot/visit';
 import { postfixSettingDoc } from './postfix';
 import { paramDoc } from './postfix/rules';
+import { loopbackOnly } from './postfix/endpoints';
 import { isSmtpd } from './postfix/services';
-import type { SourceRange } from './types';
+import type { ConfigEndpoint, SourceRange } from './types';
 import type { ConfigAnalysis } from './index';
 
 /** Anything holding analyses (the worker's retained ones, or a test's). */
@@ -24,8 +25,18 @@ export interface SettingFacts {
   perService: { service: string; value: string; source: string; fromThisLine: boolean }[];
   /** Endpoints whose effective value comes from the hovered line. */
   affectedTargets: string[];
+  /**
+   * Services this line governs whose host is unknown (a copied config that names no machine):
+   * never probed, so the hover offers no probe link for them.
+   */
+  unknownHostServices?: string[];
   /** For a certificate setting: the files its value on this line names (absolute paths). */
   certificateFiles?: string[];
+  /**
+   * Postfix: the services this line governs that listen on loopback only (only local clients
+   * reach them, so their findings are information).
+   */
+  loopbackServices?: string[];
   /** A Dovecot setting written inside `local`/`remote`/`protocol` blocks: the value there, not the global one. */
   scoped?: ScopedFacts;
 }
@@ -64,6 +75,12 @@ export function settingAt(languageId: string, lineText: string, character: numbe
   return undefined;
 }
 
+/** An endpoint the hovered line governs: a probe target when its host is known. */
+function affect(facts: SettingFacts, e: ConfigEndpoint): void {
+  if (e.host.known) facts.affectedTargets.push(e.target);
+  else if (!facts.unknownHostServices?.includes(e.service)) (facts.unknownHostServices ??= []).push(e.service);
+}
+
 const onLine = (range: SourceRange | undefined, file: string, line: number) => range !== undefined && range.file === file && range.start.line <= line && range.end.line >= line;
 
 export function settingFacts(results: readonly WithAnalyses[], file: string, line: number, name: string): SettingFacts | undefined {
@@ -96,7 +113,8 @@ function postfixFacts(analysis: ConfigAnalysis, file: string, line: number, name
     const fromThisLine = onLine(ev.range, file, line);
     facts.perService.push({ service: `${service.name}/${service.type}`, value: ev.expanded, source: ev.source, fromThisLine });
     if (fromThisLine) {
-      for (const e of analysis.endpoints) if (e.service === service.name) facts.affectedTargets.push(e.target);
+      for (const e of analysis.endpoints) if (e.service === service.name) affect(facts, e);
+      if (loopbackOnly(service, postfix.global)) (facts.loopbackServices ??= []).push(`${service.name}/${service.type}`);
     }
   }
   facts.affectedTargets = [...new Set(facts.affectedTargets)];
@@ -134,7 +152,7 @@ function dovecotFacts(analysis: ConfigAnalysis, file: string, line: number, name
       fromThisLine,
     });
     if (fromThisLine) {
-      for (const e of analysis.endpoints) if (e.service === `${listener.service}/${listener.name}`) facts.affectedTargets.push(e.target);
+      for (const e of analysis.endpoints) if (e.service === `${listener.service}/${listener.name}`) affect(facts, e);
     }
   }
   facts.affectedTargets = [...new Set(facts.affectedTargets)];

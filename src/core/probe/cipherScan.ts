@@ -1,114 +1,107 @@
 // The cipher scan: every accepted suite per version, in the server's order, by iterative
 // removal over hand-written ClientHellos (offer all, note the one chosen, remove it, repeat);
-// then the groups, TLS_FALLBACK_SCSV and secure renegotiation. Each hello is one connection,
-// STARTTLS first where the port needs it, read up to the server's first flight and closed.
-import { GROUPS, GroupName, HelloVersion, MAX_SUITES_PER_HELLO, WIRE_VERSION, clientHello, groupName, sslv2Hello } from '../tls/hello';
-import { ALERTS, ServerFlight, ServerHelloInfo, parseServerFlight } from '../tls/serverFlight';
-import { CipherSuite, LEGACY_OFFER, TLS13_OFFER, reportedSuite, suiteByCode } from '../tls/suites';
-import { ConnectionSettings, connect, dialogUpToTls, openContext, sniName } from './drivers';
+// then the groups, TLS_FALLBACK_SCSV and secure renegotiation. Each hello is one connection
+// (./scanHello.ts). Where the server follows the client's order, the rest of a version's
+// removal runs as two chains side by side: the per-host cap, not one long chain, sets the pace.
+import { HelloVersion, MAX_SUITES_PER_HELLO, WIRE_VERSION, clientHello, sslv2Hello } from '../tls/hello';
+import type { ServerHelloInfo } from '../tls/serverFlight';
+import { CipherSuite, LEGACY_OFFER, suiteByCode } from '../tls/suites';
+import type { ConnectionSettings } from './drivers';
+import { sniName } from './drivers';
+import { enumerateGroups12, scanTls13 } from './groupScan';
 import type { ConnectionGate } from './hostLimiter';
-import { RateLimitedGreeting } from './rateLimit';
-import type { CipherScan, ScanVersionName, SuiteResult, VersionSuites } from './types';
 import type { MaybeRateLimited } from './rateLimit';
-import { Wire, WireError } from './wire';
+import { ScanHooks, describe, exchangeHello, kxOf, refusal, serverOrderOf, suiteResult } from './scanHello';
+import type { CipherScan, ScanVersionName, VersionSuites } from './types';
 
-/** What one hello got: a flight, a refusal without words (closed), or nothing known. */
-export type Exchange = (ServerFlight | { kind: 'closed' } | { kind: 'unknown'; reason: string }) & { rateLimited?: string | null };
+export type { Exchange, ScanHooks } from './scanHello';
+export { exchangeHello } from './scanHello';
 
-/** One connection: dialog up to TLS, the hello, the server's first flight. */
-export async function exchangeHello(s: ConnectionSettings, hello: Buffer, keyExchange?: (suite: number) => 'ecdhe' | 'dhe' | null): Promise<Exchange> {
-  let wire: Wire | null = null;
-  try {
-    wire = await connect(s, null);
-    if (s.target.tlsMode === 'starttls' && !(await dialogUpToTls(openContext(wire, s), s.target.dialect, false))) {
-      return { kind: 'unknown', reason: 'the server did not agree to STARTTLS' };
-    }
-    const options = { keyExchange };
-    const data = await wire.rawExchange(hello, s.timeouts.handshake, (b) => parseServerFlight(b, options).kind !== 'incomplete');
-    const flight = parseServerFlight(data, options);
-    if (flight.kind === 'incomplete') return data.length === 0 ? { kind: 'closed' } : { kind: 'unknown', reason: 'the server stopped in the middle of its answer' };
-    return flight;
-  } catch (err) {
-    if (err instanceof WireError && err.kind === 'aborted') throw err;
-    if (err instanceof RateLimitedGreeting) return { kind: 'unknown', reason: err.message, rateLimited: err.greeting };
-    if (err instanceof WireError && err.phase === 'handshake' && (err.kind === 'network' || err.kind === 'closed')) return { kind: 'closed' };
-    return { kind: 'unknown', reason: err instanceof Error ? err.message.trim() : String(err) };
-  } finally {
-    await wire?.close();
-  }
+/**
+ * The suites a hello of this version offers. Before TLS 1.2 only suites with an SHA-1, MD5 or
+ * NULL MAC exist: AEAD and SHA-256/384 suites are TLS 1.2 only (RFC 5246 §1.2, RFC 5288 §4,
+ * RFC 5289 §4), and OpenSSL clients refuse a ServerHello that picks one under TLS 1.0. Leaving
+ * them out keeps the offer to one hello's worth (63 of 151), so one refusal ends the version.
+ */
+function offerFor(version: Exclude<HelloVersion, 'SSLv2' | 'TLSv1.3'>): CipherSuite[] {
+  if (version === 'TLSv1.2') return [...LEGACY_OFFER];
+  return LEGACY_OFFER.filter((s) => /^(SHA1|MD5|NULL)$/.test(s.mac));
 }
 
-export interface ScanHooks {
-  /** Runs one hello within the per-host cap and the 421 backoff. */
-  exchange(what: string, hello: Buffer, keyExchange?: (suite: number) => 'ecdhe' | 'dhe' | null): Promise<Exchange>;
-  /** False once the scan's time is up: no new hello starts. */
-  inTime(): boolean;
-  note(text: string): void;
+interface Pick {
+  suite: CipherSuite;
+  hello: ServerHelloInfo;
 }
 
-const kxOf = (suite: number) => {
-  const s = suiteByCode(suite);
-  return s.kx === 'ECDHE' ? 'ecdhe' : s.kx === 'DHE' ? 'dhe' : null;
-};
+/** How a removal run ended: what was left was refused (or nothing was left), enough picks are in, the server answered another version, or it stopped (noted). */
+type RunEnd = 'done' | 'enough' | 'other-version' | 'stopped';
 
-function suiteResult(suite: CipherSuite, hello: ServerHelloInfo): SuiteResult {
-  const group = hello.group ?? hello.keyExchangeGroup;
-  const keyExchange = hello.dhBits ? `DH ${hello.dhBits}` : group !== null ? groupName(group) : null;
-  return { ...reportedSuite(suite), keyExchange, dhBits: hello.dhBits };
+interface Run {
+  picks: Pick[];
+  remaining: CipherSuite[];
+  /** The first hello's offer. */
+  firstOffer: CipherSuite[];
+  end: RunEnd;
 }
 
-/** The suites a hello of this version offers (SSLv3 has no AEAD or SHA-2 suites). */
-function offerFor(version: HelloVersion): CipherSuite[] {
-  if (version === 'TLSv1.3') return [...TLS13_OFFER];
-  if (version === 'SSLv3') return LEGACY_OFFER.filter((s) => /^(SHA1|MD5|NULL)$/.test(s.mac));
-  return [...LEGACY_OFFER];
-}
-
-function refusal(x: Exchange): boolean {
-  return x.kind === 'alert' || x.kind === 'closed';
-}
-
-function describe(x: Exchange): string {
-  if (x.kind === 'alert') return `alert ${ALERTS[x.description] ?? x.description}`;
-  if (x.kind === 'unknown' || x.kind === 'malformed') return x.reason;
-  return x.kind;
-}
-
-/** Iterative removal for one version; the extra hello that tells server order from client order. */
-export async function enumerateVersion(version: Exclude<HelloVersion, 'SSLv2'>, h: ScanHooks, serverName: string | undefined): Promise<VersionSuites & { renegotiation: boolean | null }> {
-  const out: VersionSuites & { renegotiation: boolean | null } = { version, accepted: null, suites: [], serverOrder: null, complete: false, renegotiation: null };
-  let remaining = offerFor(version);
-  const hello = (suites: CipherSuite[]) => clientHello({ version, suites: suites.map((s) => s.code), serverName });
-  while (remaining.length > 0) {
-    if (!h.inTime()) return (h.note(`${version}: stopped for time after ${out.suites.length} suite(s)`), out);
-    const window = remaining.slice(0, MAX_SUITES_PER_HELLO);
+/** Iterative removal over `offer`, at most 128 suites a hello, until the server refuses what is left or `enough` picks are in. */
+async function removal(version: Exclude<HelloVersion, 'SSLv2'>, offer: CipherSuite[], h: ScanHooks, hello: (suites: CipherSuite[]) => Buffer, enough = Infinity): Promise<Run> {
+  const run: Run = { picks: [], remaining: offer, firstOffer: [], end: 'done' };
+  while (run.remaining.length > 0) {
+    if (run.picks.length >= enough) return { ...run, end: 'enough' };
+    if (!h.inTime()) return (h.note(`${version}: stopped for time`), { ...run, end: 'stopped' });
+    const window = run.remaining.slice(0, MAX_SUITES_PER_HELLO);
+    if (run.firstOffer.length === 0) run.firstOffer = window;
     const x = await h.exchange(`${version} suites`, hello(window), kxOf);
     if (x.kind === 'hello') {
-      if (x.hello.version !== WIRE_VERSION[version]) {
-        // The server answered with another version: it does not speak this one.
-        out.accepted = out.suites.length > 0;
-        if (out.suites.length === 0) out.complete = true;
-        else h.note(`${version}: the server switched to version 0x${x.hello.version.toString(16)} mid-scan`);
-        return out;
-      }
+      // The server answered with another version: it does not speak this one.
+      if (x.hello.version !== WIRE_VERSION[version]) return { ...run, end: 'other-version' };
       const chosen = window.find((s) => s.code === x.hello.suite);
-      if (!chosen) return (h.note(`${version}: the server chose ${suiteByCode(x.hello.suite).hex}, which was not offered`), out);
-      out.accepted = true;
-      if (x.hello.version <= 0x0303) out.renegotiation = (out.renegotiation ?? false) || x.hello.secureRenegotiation;
-      out.suites.push(suiteResult(chosen, x.hello));
-      remaining = remaining.filter((s) => s !== chosen);
+      if (!chosen) return (h.note(`${version}: the server chose ${suiteByCode(x.hello.suite).hex}, which was not offered`), { ...run, end: 'stopped' });
+      run.picks.push({ suite: chosen, hello: x.hello });
+      run.remaining = run.remaining.filter((s) => s !== chosen);
     } else if (refusal(x)) {
-      if (remaining.length > MAX_SUITES_PER_HELLO) remaining = remaining.slice(MAX_SUITES_PER_HELLO);
-      else remaining = [];
-    } else return (h.note(`${version}: ${describe(x)}`), out);
+      run.remaining = run.remaining.slice(window.length);
+    } else return (h.note(`${version}: ${describe(x)}`), { ...run, end: 'stopped' });
   }
-  out.accepted = out.suites.length > 0;
-  out.complete = true;
-  if (out.suites.length >= 2 && h.inTime()) {
-    // Offer the accepted suites reversed: a server that keeps its first choice enforces its order.
-    const reversed = [...out.suites].reverse().map((r) => suiteByCode(parseInt(r.hex, 16)));
-    const x = await h.exchange(`${version} order`, hello(reversed));
-    if (x.kind === 'hello') out.serverOrder = x.hello.suite === parseInt(out.suites[0]!.hex, 16);
+  return run;
+}
+
+const WORST_FIRST: RunEnd[] = ['stopped', 'other-version', 'enough', 'done'];
+
+/**
+ * Iterative removal for one version. After two picks, whose order the server follows (one more
+ * hello at most); in the client's order the rest runs as two interleaved halves side by side,
+ * and their union in our order is exactly what one chain would have found.
+ */
+export async function enumerateVersion(version: Exclude<HelloVersion, 'SSLv2' | 'TLSv1.3'>, h: ScanHooks, serverName: string | undefined): Promise<VersionSuites & { renegotiation: boolean | null }> {
+  const out: VersionSuites & { renegotiation: boolean | null } = { version, accepted: null, suites: [], serverOrder: null, complete: false, renegotiation: null };
+  const offer = offerFor(version);
+  const hello = (suites: CipherSuite[]) => clientHello({ version, suites: suites.map((s) => s.code), serverName });
+  const head = await removal(version, offer, h, hello, 2);
+  let picks = head.picks;
+  let end = head.end;
+  if (head.end === 'enough' && h.inTime()) {
+    const [first, second] = picks as [Pick, Pick];
+    out.serverOrder = await serverOrderOf(first.suite.code, second.suite.code, head.firstOffer.map((s) => s.code), (swapped) => h.exchange(`${version} order`, hello(swapped.map(suiteByCode))));
+    const halves = out.serverOrder === false ? [head.remaining.filter((_, i) => i % 2 === 0), head.remaining.filter((_, i) => i % 2 === 1)] : [head.remaining];
+    const runs = await Promise.all(halves.filter((part) => part.length > 0).map((part) => removal(version, part, h, hello)));
+    picks = [...picks, ...runs.flatMap((r) => r.picks)];
+    if (out.serverOrder === false) picks.sort((a, b) => offer.indexOf(a.suite) - offer.indexOf(b.suite));
+    end = WORST_FIRST.find((e) => runs.some((r) => r.end === e)) ?? 'done';
+  } else if (head.end === 'enough') {
+    h.note(`${version}: stopped for time`);
+    end = 'stopped';
+  }
+  out.suites = picks.map((p) => suiteResult(p.suite, p.hello));
+  for (const p of picks) if (p.hello.version <= 0x0303) out.renegotiation = (out.renegotiation ?? false) || p.hello.secureRenegotiation;
+  if (picks.length > 0) out.accepted = true;
+  if (end === 'done') {
+    out.accepted = picks.length > 0;
+    out.complete = true;
+  } else if (end === 'other-version') {
+    if (picks.length === 0) [out.accepted, out.complete] = [false, true];
+    else h.note(`${version}: the server switched versions mid-scan`);
   }
   return out;
 }
@@ -131,30 +124,6 @@ async function checkSslv2(h: ScanHooks): Promise<VersionSuites> {
 
 const SSLV2_NAMES: Record<number, string> = { 0x010080: 'RC4-MD5', 0x020080: 'EXP-RC4-MD5', 0x030080: 'RC2-CBC-MD5', 0x040080: 'EXP-RC2-CBC-MD5', 0x050080: 'IDEA-CBC-MD5', 0x060040: 'DES-CBC-MD5', 0x0700c0: 'DES-CBC3-MD5' };
 
-/**
- * Groups by removal too: offer every group with no key share (TLS 1.3: the server names its
- * choice in a HelloRetryRequest) or only ECDHE suites (TLS 1.2: the ServerKeyExchange names it).
- */
-async function enumerateGroups(h: ScanHooks, tls13: VersionSuites | undefined, tls12: VersionSuites | undefined, serverName: string | undefined): Promise<{ groups: string[]; complete: boolean } | null> {
-  const use13 = tls13?.accepted === true;
-  const ecdhe = tls12?.suites.filter((s) => s.kx === 'ECDHE') ?? [];
-  if (!use13 && ecdhe.length === 0) return null;
-  let remaining: number[] = use13 ? Object.values(GROUPS) : (['X25519', 'X448', 'P-256', 'P-384', 'P-521'] as GroupName[]).map((g) => GROUPS[g]);
-  const suites = use13 ? tls13!.suites.map((s) => parseInt(s.hex, 16)) : ecdhe.map((s) => parseInt(s.hex, 16));
-  const groups: string[] = [];
-  while (remaining.length > 0) {
-    if (!h.inTime()) return { groups, complete: false };
-    const hello = clientHello({ version: use13 ? 'TLSv1.3' : 'TLSv1.2', suites, groups: remaining, keyShare: 'none', serverName });
-    const x = await h.exchange('groups', hello, use13 ? undefined : () => 'ecdhe');
-    if (x.kind !== 'hello') return refusal(x) ? { groups, complete: true } : (h.note(`groups: ${describe(x)}`), { groups, complete: false });
-    const chosen = x.hello.group ?? x.hello.keyExchangeGroup;
-    if (chosen === null || !remaining.includes(chosen)) return (h.note(`groups: the server chose ${chosen === null ? 'no group' : groupName(chosen)}, which was not offered`), { groups, complete: false });
-    groups.push(groupName(chosen));
-    remaining = remaining.filter((g) => g !== chosen);
-  }
-  return { groups, complete: true };
-}
-
 /** RFC 7507: a hello below the server's best version with TLS_FALLBACK_SCSV must be refused (alert 86). */
 async function checkFallback(h: ScanHooks, accepted: VersionSuites[], serverName: string | undefined): Promise<boolean | null> {
   const tls = accepted.filter((v) => v.accepted && v.version.startsWith('TLS') && v.suites.length > 0);
@@ -172,15 +141,16 @@ async function checkFallback(h: ScanHooks, accepted: VersionSuites[], serverName
 export async function scanCiphers(outer: ScanHooks, serverName: string | undefined, counter: () => number): Promise<CipherScan> {
   const notes: string[] = [];
   const h: ScanHooks = { ...outer, note: (t) => (notes.push(t), outer.note(t)) };
-  const [sslv2, ...rest] = await Promise.all([
+  // TLS 1.3 learns the groups along with its suites; without TLS 1.3 they come from TLS 1.2's ECDHE suites afterwards.
+  const [sslv2, tls13, ...rest] = await Promise.all([
     checkSslv2(h),
-    ...(['SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const).map((v) => enumerateVersion(v, h, serverName)),
+    scanTls13(h, serverName),
+    ...(['SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2'] as const).map((v) => enumerateVersion(v, h, serverName)),
   ]);
-  const versions: VersionSuites[] = [sslv2!, ...rest.map(({ renegotiation: _, ...v }) => v)];
-  const byName = (n: ScanVersionName) => versions.find((v) => v.version === n);
+  const versions: VersionSuites[] = [sslv2!, ...rest.map(({ renegotiation: _, ...v }) => v), tls13!.version];
   const renegotiation = rest.map((v) => v.renegotiation).filter((r): r is boolean => r !== null);
   const [groups, fallbackScsv] = await Promise.all([
-    enumerateGroups(h, byName('TLSv1.3'), byName('TLSv1.2'), serverName),
+    tls13!.groups ?? enumerateGroups12(h, versions.find((v) => v.version === 'TLSv1.2'), serverName),
     checkFallback(h, versions, serverName),
   ]);
   return {

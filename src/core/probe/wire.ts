@@ -258,7 +258,7 @@ export class Wire {
 
   /** Closes every socket of this connection and fails any pending read. */
   destroy(reason?: WireError): void {
-    this.fail(reason ?? new WireError('closed', 'close', 'the connection was closed'));
+    this.fail(reason ?? (() => new WireError('closed', 'close', 'the connection was closed')));
     this.signal?.removeEventListener('abort', this.onAbort);
     // Outermost first: a TLS socket closes the TCP socket under it itself.
     for (const s of [...this.sockets].reverse()) s.destroy();
@@ -329,17 +329,23 @@ export class Wire {
       this.buffer = '';
       this.pushLine(rest);
     }
-    this.fail(new WireError('closed', 'read', 'the server closed the connection'));
+    this.fail(() => new WireError('closed', 'read', 'the server closed the connection'));
   };
 
-  private readonly onClose = () => this.fail(new WireError('closed', 'read', 'the connection was closed'));
+  private readonly onClose = () => this.fail(() => new WireError('closed', 'read', 'the connection was closed'));
 
   private readonly onError = (e: NodeJS.ErrnoException) => this.fail(new WireError('network', 'read', e.message, e.code));
 
-  private fail(err: WireError): void {
-    if (!this.ended) this.ended = err;
+  /**
+   * Ends the connection for reads. `cause` may be a factory: an error object captures a stack,
+   * which a connection that is already over (two or three closes each) need not pay for.
+   */
+  private fail(cause: WireError | (() => WireError)): void {
     this.clearTimer();
     const w = this.waiter;
+    if (this.ended && !w) return;
+    const err = typeof cause === 'function' ? cause() : cause;
+    if (!this.ended) this.ended = err;
     this.waiter = null;
     if (w) w.reject(err.kind === 'closed' ? new WireError('closed', w.phase, `${err.message} while waiting for ${w.awaited}`, undefined, w.awaited) : err);
   }

@@ -73,13 +73,18 @@ export class SettingHoverProvider implements vscode.HoverProvider, vscode.Dispos
       }
       md.appendMarkdown('\n');
     }
+    if (facts.loopbackServices?.length) {
+      md.appendMarkdown(`$(shield) ${vscode.l10n.t('{0} listen on loopback only: only local clients reach them, so findings about them are information.', facts.loopbackServices.join(', '))}\n\n`);
+    }
 
-    if (facts.affectedTargets.length > 0) {
+    if (facts.affectedTargets.length > 0 || facts.unknownHostServices?.length) {
       md.appendMarkdown(`**${vscode.l10n.t('Live')}**\n\n`);
       // A setting many services use would list as many "not probed yet" lines: they share one.
       const unprobed = facts.affectedTargets.filter((t) => !this.ctx.store.isRunning(t) && !this.ctx.store.error(t) && !this.ctx.store.get(t));
       for (const target of facts.affectedTargets) if (!unprobed.includes(target)) md.appendMarkdown(`- ${this.liveLine(target)}\n`);
       if (unprobed.length > 0) md.appendMarkdown(`- ${unprobedLine(unprobed)}\n`);
+      // A copied config that names no machine: its listeners are never probed, so no link.
+      if (facts.unknownHostServices?.length) md.appendMarkdown(`- $(question) ${vscode.l10n.t('Host unknown, not probed: {0}. Use "Set Host for This Config…" to say which machine this config describes.', facts.unknownHostServices.join(', '))}\n`);
       md.appendMarkdown('\n');
     }
     return md;

@@ -8,6 +8,7 @@ import { canonicalTarget } from '../probing/engine';
 import { onDidChangeSettings, readSettingsEndpoints } from '../settings';
 import type { DeclaredEndpoint } from '../workspace/configIndex';
 import { countProblems, problemsBadge } from './problemCounts';
+import { RootDecorations } from './rootDecorations';
 import { DomainsGroupNode, type DomainTreeNode } from '../domain/domainNodes';
 import { readSettingsDomains } from '../domain/domainSettings';
 import { coalesce } from '../util/coalesce';
@@ -135,15 +136,19 @@ export class EndpointExplorer implements vscode.TreeDataProvider<TreeNode>, vsco
 export interface ExplorerView {
   explorer: EndpointExplorer;
   view: vscode.TreeView<TreeNode>;
+  decorations: RootDecorations;
 }
 
 export function registerExplorer(ctx: MailTlsContext): ExplorerView {
   const explorer = ctx.track(new EndpointExplorer(ctx));
   const view = ctx.track(vscode.window.createTreeView(VIEW_ID, { treeDataProvider: explorer, showCollapseAll: true }));
-  const updateBadge = ctx.track(coalesce(() => {
+  const decorations = ctx.track(new RootDecorations(() => ctx.index.configRoots()));
+  ctx.track(vscode.window.registerFileDecorationProvider(decorations));
+  const updateCounts = ctx.track(coalesce(() => {
     view.badge = explorer.badge();
+    decorations.refresh();
   }, REFRESH_COALESCE_MS));
-  ctx.track(vscode.languages.onDidChangeDiagnostics(updateBadge));
-  ctx.track(ctx.index.onDidChange(updateBadge));
-  return { explorer, view };
+  ctx.track(vscode.languages.onDidChangeDiagnostics(updateCounts));
+  ctx.track(ctx.index.onDidChange(updateCounts));
+  return { explorer, view, decorations };
 }

@@ -12,6 +12,7 @@ import type { EndpointStatus, StoredError, StoredResult } from '../probing/resul
 import { ageText } from '../report/age';
 import type { ConfigRoot, DeclaredEndpoint } from '../workspace/configIndex';
 import { countsText, type ProblemCounts } from './problemCounts';
+import { rootUri } from './rootDecorations';
 
 export type ExplorerNode =
   | SettingsGroupNode | ConfigRootNode | EndpointNode | NegotiatedNode | VersionsNode | VersionNode | SuiteNode | KeyExchangeNode | OcspNode
@@ -57,7 +58,8 @@ export class ConfigRootNode extends vscode.TreeItem {
     this.endpoints = root.endpoints;
     this.configDir = root.directory;
     this.id = `config:${root.server}:${root.directory}`;
-    this.resourceUri = vscode.Uri.file(root.mainFile);
+    // Its own URI: VS Code's decoration of main.cf alone would count one file (see rootDecorations.ts).
+    this.resourceUri = rootUri(root);
     const server = root.server === 'postfix' ? 'Postfix' : 'Dovecot';
     const host = root.host.name ?? vscode.l10n.t('host unknown');
     this.description = [server, host, countsText(counts)].join(' · ');

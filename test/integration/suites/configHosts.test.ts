@@ -71,6 +71,15 @@ describe('the host a config describes (Endpoint Explorer)', function () {
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(connections, 0, 'a probe command connected to an endpoint whose host is unknown');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    // The hover on the setting that governs it offers no probe link to the placeholder address.
+    const mainCf = await vscode.workspace.openTextDocument(join(dirname(masterCf), 'main.cf'));
+    const text = await waitFor('the hover on the copied main.cf', async () => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', mainCf.uri, new vscode.Position(0, 3));
+      const value = hovers.flatMap((h) => h.contents).map((c) => (c instanceof vscode.MarkdownString ? c.value : String(c))).join('\n');
+      return value.includes('— Postfix') ? value : undefined;
+    });
+    assert.match(text, new RegExp(`Host unknown, not probed: ${port}\\.`));
+    assert.doesNotMatch(text, /command:mailTls\.probeEndpoint/, 'a probe link for an endpoint whose host is unknown');
   });
 
   it('Set Host for This Config… stores the host; the endpoint is probed there, upper case and all', async () => {

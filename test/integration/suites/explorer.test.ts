@@ -149,6 +149,9 @@ describe('Endpoint Explorer: config roots and their problem counts', function ()
   const agreeing = () => waitFor('the tree counts and the badge to agree with the Problems panel', async () => {
     const roots = await configRoots();
     if (roots.some((r) => JSON.stringify(r.counts) !== JSON.stringify(problemsPanel(r.root.files)))) return undefined;
+    // The count at the right of each root (its decoration) says the same: errors plus warnings.
+    const decorated = (r: RootNode) => api.testing!.explorerDecoration(r.resourceUri!)?.badge ?? '0';
+    if (roots.some((r) => decorated(r) !== String(Math.min(99, problemsPanel(r.root.files).errors + problemsPanel(r.root.files).warnings)))) return undefined;
     const all = problemsPanel(roots.flatMap((r) => r.root.files));
     const badge = api.testing!.explorerBadge();
     const expected = all.errors + all.warnings;

@@ -1,6 +1,6 @@
 // The hover's facts, computed from real analyses of the fixture configs (no editor needed).
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -99,5 +99,38 @@ describe('settingFacts inside Dovecot filter blocks', () => {
     const pop3 = facts(14, 'ssl_min_protocol').scoped!;
     assert.deepEqual([pop3.blocks, pop3.value, pop3.reach, pop3.downgradedTo], [['protocol pop3'], 'TLSv1.3', 'everyone', undefined]);
     assert.equal(facts(2, 'disable_plaintext_auth').scoped, undefined);
+  });
+});
+
+describe('settingFacts for a config whose host is unknown', () => {
+  it('offers no probe target for a listener on an unknown host, and does once the host is set', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'facts-host-')), 'postfix');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'main.cf'), 'smtpd_tls_security_level = may\n');
+    writeFileSync(join(dir, 'master.cf'), '2525 inet n - n - - smtpd\n');
+    const main = join(dir, 'main.cf');
+    const withOptions = (hosts?: Record<string, string>) => {
+      const analyses = analyzePath(main, { checkCertificateFiles: false, ...(hosts ? { hosts } : {}) });
+      return { root: main, analyses, findings: [], endpoints: analyses.flatMap((a) => a.endpoints), documentVersions: new Map<string, number>() };
+    };
+    const unknown = settingFacts([withOptions()], main, 0, 'smtpd_tls_security_level')!;
+    assert.deepEqual(unknown.affectedTargets, []);
+    assert.deepEqual(unknown.unknownHostServices, ['2525']);
+    const known = settingFacts([withOptions({ [dir]: 'mx.example.org' })], main, 0, 'smtpd_tls_security_level')!;
+    assert.deepEqual(known.affectedTargets, ['smtp://mx.example.org:2525']);
+    assert.equal(known.unknownHostServices, undefined);
+  });
+});
+
+describe('settingFacts: Postfix services bound to loopback', () => {
+  it('names the governed services only local clients reach', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'facts-lo-')), 'postfix');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'main.cf'), 'myhostname = mx.example.org\nsmtpd_tls_security_level = may\nsmtpd_tls_auth_only = no\n');
+    writeFileSync(join(dir, 'master.cf'), '127.0.0.1:10587 inet n - n - - smtpd\n2525 inet n - n - - smtpd\n');
+    const main = join(dir, 'main.cf');
+    const facts = settingFacts([result(main)], main, 2, 'smtpd_tls_auth_only')!;
+    assert.deepEqual(facts.perService.filter((r) => r.fromThisLine).map((r) => r.service), ['127.0.0.1:10587/inet', '2525/inet']);
+    assert.deepEqual(facts.loopbackServices, ['127.0.0.1:10587/inet']);
   });
 });
