@@ -123,6 +123,13 @@ describe('joinCiphers: Postfix', () => {
     assert.equal(anon.fix, undefined);
   });
 
+  it('with TLS required, smtpd_tls_exclude_ciphers counts as well as the mandatory exclusions', () => {
+    const list = joins('smtpd_tls_exclude_ciphers = aNULL\n');
+    const anon = byClass(joinCiphers([{ endpoint: at(list, 587), result: scan('postfix-smtps-scan', at(list, 587).target, 'submission') }]), 'cipher-anonymous')[0]!;
+    assert.match(anon.message, /smtpd_tls_exclude_ciphers = aNULL already excludes them/);
+    assert.equal(anon.fix, undefined);
+  });
+
   it('endpoints sharing a written setting and a severity share one finding per class', () => {
     const master = '127.0.0.1:25 inet n - n - - smtpd\n127.0.0.1:2525 inet n - n - - smtpd\n';
     const list = joins('smtpd_tls_ciphers = medium\n', master);
