@@ -16,8 +16,9 @@ import { buildJoinEndpoints } from '../../../src/core/live/joinInputs';
 import { mergeFindings } from '../../../src/core/live/mergeFindings';
 import type { LiveFinding } from '../../../src/core/live/types';
 import type { ProbeResult, Protocol } from '../../../src/core/probe/types';
+import { fixture } from '../../support/paths';
 
-const FIXTURES = join(__dirname, '../../../../test/fixtures/live');
+const FIXTURES = fixture('live');
 const scan = (name: string, target: string, protocol: Protocol): ProbeResult => ({ ...JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')), target, protocol });
 
 /** The text after applying a finding's fix, as the editor's quick fix would. */
