@@ -81,7 +81,8 @@ export async function enumerateVersion(version: Exclude<HelloVersion, 'SSLv2' | 
   const head = await removal(version, offer, h, hello, 2);
   let picks = head.picks;
   let end = head.end;
-  if (head.end === 'enough' && h.inTime()) {
+  // Two picks in (the rest still to do, or nothing left): whose order, then the rest.
+  if (picks.length >= 2 && (head.end === 'enough' || head.end === 'done') && h.inTime()) {
     const [first, second] = picks as [Pick, Pick];
     out.serverOrder = await serverOrderOf(first.suite.code, second.suite.code, head.firstOffer.map((s) => s.code), (swapped) => h.exchange(`${version} order`, hello(swapped.map(suiteByCode))));
     // Split only what is more than one hello's worth (TLS 1.2's offer): one chain would need a
