@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suites and benchmarks use: real Postfix and Dovecot
 # (their system services are never started), the oracles (openssl, sslscan, testssl.sh,
-# ldns-dane, posttls-finger), and unbound with ldnsutils for the DNSSEC-signed test zones
-# (dig from bind9-dnsutils for looking at them).
+# ldns-dane, posttls-finger), unbound with ldnsutils for the DNSSEC-signed test zones
+# (dig from bind9-dnsutils for looking at them), and python3-jinja2, which renders the Jinja
+# config templates our template reading is held against.
 # Needs root. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
 packages=(postfix dovecot-core dovecot-imapd dovecot-pop3d dovecot-managesieved dovecot-lmtpd
   dovecot-sieve openssl sslscan testssl.sh procps
-  ldnsutils unbound bind9-dnsutils)
+  ldnsutils unbound bind9-dnsutils python3-jinja2)
 
 missing=()
 for p in "${packages[@]}"; do

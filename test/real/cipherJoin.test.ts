@@ -7,19 +7,22 @@
 // that line, whose fix (`:!aNULL`), once Dovecot reloads, keeps them out.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { analyzePath } from '../../src/core/config';
 import type { SourceRange } from '../../src/core/config/types';
-import { joinCiphers, WEAK_SUITE_ID } from '../../src/core/live/cipherJoin';
+import { joinCiphers, ORDER_ID, WEAK_SUITE_ID } from '../../src/core/live/cipherJoin';
 import { buildJoinEndpoints } from '../../src/core/live/joinInputs';
 import type { LiveFinding } from '../../src/core/live/types';
 import { probe } from '../../src/core/probe';
+import type { ProbeResult } from '../../src/core/probe/types';
 import { loadTestServers, skipWithoutServers } from '../servers/fixture';
 import { startServers, stopServers } from '../servers/instance';
+import { doveconf24, dovecot24Installed, DOVECOT24_ROOT } from '../support/oracles/doveconf24';
+import { fixture } from '../support/paths';
 import { negotiatedProtocol, sClient } from '../servers/sclient';
 import type { TestServersState } from '../servers/state';
 
@@ -133,5 +136,45 @@ describe('cipher quick fixes applied to a private Postfix and Dovecot, then relo
     process.kill(s.pids.dovecot, 'SIGHUP');
     assert.ok(await anonymousRefused(s.endpoints.imaps), 'openssl can no longer negotiate an anonymous suite after the reload');
     assert.deepEqual(anonymousAt(await scanAndJoin(s, [s.endpoints.imaps], conf), port), []);
+  });
+});
+
+describe('Dovecot cipher fixes read back by doveconf (2.3 and 2.4.1 names)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cipher-join-doveconf-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const listener = 'service imap-login {\n  inet_listener imaps {\n    port = 993\n    ssl = yes\n  }\n}\n';
+
+  /** The config's fixes for a real scan of a server that accepts anonymous suites under the client's order. */
+  function fixesOf(file: string, text: string): LiveFinding[] {
+    writeFileSync(file, text);
+    const analyses = analyzePath(file);
+    const endpoint = buildJoinEndpoints({ analyses }, analyses.flatMap((a) => a.endpoints)).find((j) => j.target.endsWith(':993'));
+    assert.ok(endpoint, 'the imaps listener is an endpoint');
+    const result = { ...JSON.parse(readFileSync(fixture('live', 'postfix-smtps-scan.json'), 'utf8')), target: endpoint.target, protocol: 'imaps' } as ProbeResult;
+    const findings = joinCiphers([{ endpoint, result }]);
+    const fixes = [findings.find((f) => f.explains === 'cipher-anonymous'), findings.find((f) => f.id === ORDER_ID)];
+    assert.ok(fixes.every((f) => f?.fix), findings.map((f) => `${f.id} ${f.message}`).join('\n'));
+    // The later edit first, so that the earlier one's position still holds.
+    return (fixes as LiveFinding[]).sort((a, b) => b.fix!.range.start.line - a.fix!.range.start.line);
+  }
+
+  it('2.4.1: ssl_server_prefer_ciphers = server and ssl_cipher_list with :!aNULL are what doveconf 2.4.1 reads', () => {
+    assert.ok(dovecot24Installed(), `no Dovecot 2.4 under ${DOVECOT24_ROOT}: run scripts/install-dovecot24.sh`);
+    const file = join(dir, 'dovecot24.conf');
+    const fixes = fixesOf(file, `dovecot_config_version = 2.4.1\ndovecot_storage_version = 2.4.0\nprotocols = imap\nlisten = 127.0.0.1\nssl = required\nssl_cipher_list = HIGH\nssl_server_prefer_ciphers = client\n${listener}`);
+    for (const f of fixes) applyFix(f);
+    const read = (name: string) => doveconf24(['-c', file, '-h', name]);
+    // 2.4 keeps ssl_server_* in the ssl_server filter: -h of the bare name shows the global default.
+    assert.deepEqual(read('ssl_server/ssl_server_prefer_ciphers'), { code: 0, stdout: 'server\n', stderr: '' });
+    assert.deepEqual(read('ssl_cipher_list'), { code: 0, stdout: 'HIGH:!aNULL\n', stderr: '' });
+  });
+
+  it('2.3: ssl_prefer_server_ciphers = yes and the extended ssl_cipher_list are what doveconf 2.3 reads', async () => {
+    const file = join(dir, 'dovecot23.conf');
+    const fixes = fixesOf(file, `protocols = imap\nlisten = 127.0.0.1\nssl = required\nssl_cipher_list = HIGH:!MD5@STRENGTH\nssl_prefer_server_ciphers = no\n${listener}`);
+    for (const f of fixes) applyFix(f);
+    const read = async (name: string) => (await run('doveconf', ['-c', file, '-h', name])).stdout.trim();
+    assert.equal(await read('ssl_prefer_server_ciphers'), 'yes');
+    assert.equal(await read('ssl_cipher_list'), 'HIGH:!MD5:!aNULL@STRENGTH');
   });
 });

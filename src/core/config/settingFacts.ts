@@ -6,6 +6,7 @@ import { scopeOf, settingDoc, type DovecotAnalysis, type FilterCriteria, type Re
 import { visitSettings } from './dovecot/visit';
 import { postfixSettingDoc } from './postfix';
 import { paramDoc } from './postfix/rules';
+import { loopbackOnly } from './postfix/endpoints';
 import { isSmtpd } from './postfix/services';
 import type { ConfigEndpoint, SourceRange } from './types';
 import type { ConfigAnalysis } from './index';
@@ -31,6 +32,11 @@ export interface SettingFacts {
   unknownHostServices?: string[];
   /** For a certificate setting: the files its value on this line names (absolute paths). */
   certificateFiles?: string[];
+  /**
+   * Postfix: the services this line governs that listen on loopback only (only local clients
+   * reach them, so their findings are information).
+   */
+  loopbackServices?: string[];
   /** A Dovecot setting written inside `local`/`remote`/`protocol` blocks: the value there, not the global one. */
   scoped?: ScopedFacts;
 }
@@ -108,6 +114,7 @@ function postfixFacts(analysis: ConfigAnalysis, file: string, line: number, name
     facts.perService.push({ service: `${service.name}/${service.type}`, value: ev.expanded, source: ev.source, fromThisLine });
     if (fromThisLine) {
       for (const e of analysis.endpoints) if (e.service === service.name) affect(facts, e);
+      if (loopbackOnly(service, postfix.global)) (facts.loopbackServices ??= []).push(`${service.name}/${service.type}`);
     }
   }
   facts.affectedTargets = [...new Set(facts.affectedTargets)];

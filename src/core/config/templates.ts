@@ -91,7 +91,8 @@ export function templateFinding(text: string, file: string, server: 'postfix' | 
  *
  * `zlib` belongs to the mail_plugins line of the rendered file. Returns the 0-based lines whose
  * text continues the last config line before them when rendered (every line break between them
- * stripped; the template lines between render to nothing). Empty for a file with no dash tags.
+ * stripped; the statement lines between render to nothing, while an expression line joined this
+ * way, `{{- ", eNULL" -}}`, renders into the text). Empty for a file with no dash tags.
  */
 export function templateJoinedLines(text: string): Set<number> {
   const joined = new Set<number>();
@@ -107,13 +108,17 @@ export function templateJoinedLines(text: string): Set<number> {
     const stripped = prevTrimsAfter || DASH_OPEN.test(rest);
     glued = glued && stripped;
     prevTrimsAfter = DASH_CLOSE.test(rest.length > 256 ? rest.slice(-256) : rest);
-    if (rest.startsWith('#') || isTemplateDirectiveLine(rest)) continue;
+    // An expression line joined to config text (`{{- ", eNULL" -}}`) renders into that text.
+    const joinedExpression = glued && rest.startsWith('{{') && !GO_ACTION.test(rest);
+    if (rest.startsWith('#') || (isTemplateDirectiveLine(rest) && !joinedExpression)) continue;
     if (glued) joined.add(i);
     glued = true;
   }
   return joined;
 }
 
+/** Go template actions and comments render nothing; any other `{{ }}` renders a value. */
+const GO_ACTION = /^\{\{-?\s*(?:(?:if|else|end|range|with|define|block|break|continue)\b|\/\*)/;
 const DASH_TAG = /\{[%{#]-|-[%}#]\}/;
 const DASH_OPEN = /^\{[%{#]-/;
 const DASH_CLOSE = /-[%}#]\}\s*$/;

@@ -18,17 +18,25 @@ export function exclusionSetting(ciphers: EndpointCiphers): CipherSetting | unde
   return ciphers.settings.find((s) => s.role === 'exclude' && s.name === name);
 }
 
-/** Tokens the setting does not exclude yet. */
-export function missingTokens(setting: CipherSetting, tokens: readonly string[], server: EndpointCiphers['server']): string[] {
-  const value = setting.explicit ? setting.written ?? setting.value : server === 'postfix' ? '' : setting.value;
-  const present = server === 'postfix' ? new Set(listTokens(value)) : new Set(value.split(':').filter((t) => t.startsWith('!')).map((t) => t.slice(1).replace(/@.*$/, '')));
+/**
+ * Tokens the config does not exclude yet. Postfix applies `smtpd_tls_exclude_ciphers` with
+ * mandatory TLS too, beside `smtpd_tls_mandatory_exclude_ciphers`: both count.
+ */
+export function missingTokens(ciphers: EndpointCiphers, tokens: readonly string[]): string[] {
+  const present = new Set<string>();
+  if (ciphers.server === 'postfix') {
+    for (const s of ciphers.settings) if (s.role === 'exclude') for (const t of listTokens(s.value)) present.add(t);
+  } else {
+    const list = ciphers.settings.find((s) => s.role === 'list')?.value ?? '';
+    for (const t of list.split(':')) if (t.startsWith('!')) present.add(t.slice(1).replace(/@.*$/, ''));
+  }
   return tokens.filter((t) => !present.has(t));
 }
 
 export function excludeFix(ciphers: EndpointCiphers, tokens: readonly string[]): Fix | undefined {
   const setting = exclusionSetting(ciphers);
   if (!setting) return undefined;
-  const missing = missingTokens(setting, tokens, ciphers.server);
+  const missing = missingTokens(ciphers, tokens);
   if (missing.length === 0) return undefined;
   if (ciphers.server === 'dovecot') {
     // Dovecot's own default already excludes every weak class: nothing obvious to write there.

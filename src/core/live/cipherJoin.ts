@@ -120,9 +120,10 @@ function partsOf(target: string, ciphers: EndpointCiphers, result: ProbeResult):
 
 function adviceFor(ciphers: EndpointCiphers, exclusion: CipherSetting | undefined, tokens: readonly string[]): string {
   if (!exclusion) return '';
-  const missing = missingTokens(exclusion, tokens, ciphers.server);
+  const missing = missingTokens(ciphers, tokens);
   if (missing.length === 0) {
-    return `${exclusion.name} = ${exclusion.value} already excludes them: the running server may use another config or not have been reloaded.`;
+    const written = ciphers.settings.filter((s) => (s.role === 'exclude' || s === exclusion) && s.value).map((s) => `${s.name} = ${s.value}`);
+    return `${written.join(' and ') || exclusion.name} already exclude${written.length > 1 ? '' : 's'} them: the running server may use another config or not have been reloaded.`;
   }
   if (ciphers.server === 'dovecot') {
     return exclusion.explicit

@@ -56,6 +56,8 @@ export class ConfigIndex implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private discovery: Promise<void> | undefined;
+  /** configRoots(), until the next change. */
+  private rootsCache: ConfigRoot[] | undefined;
   /** The config core runs here, off the extension host's thread. */
   private readonly worker: ConfigWorkerClient;
   readonly onDidChange = this.changed.event;
@@ -65,6 +67,8 @@ export class ConfigIndex implements vscode.Disposable {
     workerPath: string,
     private readonly trust: ReadTrust,
   ) {
+    // First listener: whoever reacts to a change reads fresh roots.
+    this.disposables.push(this.changed.event(() => (this.rootsCache = undefined)));
     this.worker = new ConfigWorkerClient({
       workerPath,
       onRestart: (reason) => {
@@ -149,6 +153,12 @@ export class ConfigIndex implements vscode.Disposable {
    * root includes is shown only under that root.
    */
   configRoots(): ConfigRoot[] {
+    // Asked for by the tree, the badge and every root's decoration on each diagnostics change.
+    this.rootsCache ??= this.computeConfigRoots();
+    return this.rootsCache;
+  }
+
+  private computeConfigRoots(): ConfigRoot[] {
     const analysed = this.results().flatMap((result) => result.roots.map((root) => ({ root, endpoints: result.endpoints.filter((e) => e.server === root.server) })));
     const includedElsewhere = (a: (typeof analysed)[number]) =>
       a.root.server === 'dovecot' && analysed.some((b) => b.root.server === 'dovecot' && b.root.root !== a.root.root && b.root.files.includes(a.root.root));

@@ -121,6 +121,25 @@ describe('the host a config describes (Endpoint Explorer)', function () {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  it('Set Host for This Config… from an open conf.d file sets the host of its dovecot.conf folder', async () => {
+    const conf = writeGenerated('hosts/dc/dovecot/dovecot.conf', 'protocols = imap\n!include conf.d/*.conf\n');
+    const master = writeGenerated('hosts/dc/dovecot/conf.d/10-master.conf', `service imap-login {\n  inet_listener imap {\n    port = 0\n  }\n  inet_listener imaps {\n    port = ${port}\n  }\n}\n`);
+    await vscode.commands.executeCommand('mailTls.refreshExplorer');
+    await api.whenIdle();
+    const unknown = await waitFor('the Dovecot root with its host unknown', () => rootNode(dirname(conf)));
+    assert.match(String(unknown.description), /^Dovecot · host unknown · /);
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(master));
+    await vscode.commands.executeCommand('mailTls.setConfigHost', undefined, '127.0.0.1');
+    const stored = vscode.workspace.getConfiguration('mailTls').get<Record<string, string>>('configHosts') ?? {};
+    assert.equal(stored['generated/hosts/dc/dovecot'], '127.0.0.1', `stored for the dovecot.conf folder, not conf.d: ${JSON.stringify(stored)}`);
+    const root = await waitFor('the Dovecot root on the host that was set', async () => {
+      const node = await rootNode(dirname(conf));
+      return node && /^Dovecot · 127\.0\.0\.1 · /.test(String(node.description)) ? node : undefined;
+    });
+    assert.deepEqual((await children(root)).map((e) => e.target), [`imaps://127.0.0.1:${port}`]);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('mailTls.configHosts, set by hand, wins over myhostname', async () => {
     const folder = vscode.workspace.workspaceFolders![0]!.uri;
     const config = vscode.workspace.getConfiguration('mailTls', folder);

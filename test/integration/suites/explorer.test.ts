@@ -199,9 +199,13 @@ describe('Endpoint Explorer: config roots and their problem counts', function ()
   });
 
   it('the counts on each root and the view badge equal the diagnostics in the Problems panel, and follow an edit', async () => {
-    const before = await agreeing();
+    // The diagnostics arrive a little after the analysis: wait for the conf.d finding to be counted.
+    const before = await waitFor('ssl_min_protocol = TLSv1 in conf.d/10-ssl.conf counted on the Dovecot root', async () => {
+      const now = await agreeing();
+      const root = now.roots.find((r) => r.configDir === dovecotDir);
+      return root && root.counts.errors + root.counts.warnings > 0 ? now : undefined;
+    });
     const dovecot = before.roots.find((r) => r.configDir === dovecotDir)!;
-    assert.ok(dovecot.counts.errors + dovecot.counts.warnings > 0, 'ssl_min_protocol = TLSv1 in conf.d/10-ssl.conf is counted on the root');
     assert.ok(String(dovecot.description).includes(dovecot.counts.errors > 0 ? 'error' : 'warning'));
     assert.ok(before.badge && before.badge.value > 0, 'the badge shows the errors and warnings');
     // An unsaved edit adds a warning: the Problems panel, the root and the badge move together.
@@ -221,20 +225,23 @@ describe('Endpoint Explorer: config roots and their problem counts', function ()
   it('a problem another source puts on a config file counts too, as it does in the Problems panel', async () => {
     // The revert above re-analyses main.cf: let that settle first.
     await api.whenIdle();
-    await new Promise((r) => setTimeout(r, 500));
-    const before = await agreeing();
+    const ourErrors = () => vscode.languages.getDiagnostics(vscode.Uri.file(mainCf)).filter((d) => d.source === 'Mail TLS' && d.severity === vscode.DiagnosticSeverity.Error).length;
+    const postfixRoot = (roots: RootNode[]) => roots.find((r) => r.configDir === dirname(mainCf))!;
     const other = vscode.languages.createDiagnosticCollection('another-linter');
     try {
       other.set(vscode.Uri.file(mainCf), [new vscode.Diagnostic(new vscode.Range(0, 0, 0, 5), 'from another linter', vscode.DiagnosticSeverity.Error)]);
-      // No config changed: only the diagnostics event can bring the tree and the badge along.
+      // No config changed: only the diagnostics event can bring the tree, the decoration and the badge along.
       const after = await waitFor('the other error counted', async () => {
         const now = await agreeing();
-        return (now.badge?.value ?? 0) === (before.badge?.value ?? 0) + 1 ? now : undefined;
+        return postfixRoot(now.roots).counts.errors === ourErrors() + 1 ? now : undefined;
       });
-      assert.equal(after.roots.find((r) => r.configDir === dirname(mainCf))!.counts.errors, before.roots.find((r) => r.configDir === dirname(mainCf))!.counts.errors + 1);
+      assert.ok((after.badge?.value ?? 0) >= 1);
     } finally {
       other.dispose();
     }
-    await waitFor('the badge back where it was', async () => ((await agreeing()).badge?.value ?? 0) === (before.badge?.value ?? 0));
+    await waitFor('the other error gone from the counts', async () => {
+      const now = await agreeing();
+      return postfixRoot(now.roots).counts.errors === ourErrors() ? now : undefined;
+    });
   });
 });

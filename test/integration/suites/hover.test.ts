@@ -86,7 +86,9 @@ describe('hover on a master.cf -o override', () => {
     });
     assert.match(text, /\| submission\/inet \| `encrypt` \| -o \$\(arrow-left\) \|/);
     assert.match(text, /\| smtp\/inet \| `may` \| main\.cf \|/);
-    const targets = [...text.matchAll(/ (\w+:\/\/127\.0\.0\.1:\d+) — /g)].map((m) => m[1]);
+    // Probed ("url — result") or not yet ("Not probed yet (1): [url](link)"): whichever an earlier suite left.
+    const live = text.slice(text.indexOf('**Live**'));
+    const targets = [...new Set([...live.matchAll(/(\w+:\/\/127\.0\.0\.1:\d+)/g)].map((m) => m[1]))];
     assert.deepEqual(targets, ['submission://127.0.0.1:587']);
     assert.ok(text.includes(`command:mailTls.probeEndpoint?${encodeURIComponent(JSON.stringify(['submission://127.0.0.1:587']))}`), 'a probe-now link for it');
   });
@@ -157,5 +159,20 @@ describe('hover inside a Dovecot remote/protocol block (scoped hover)', function
     assert.doesNotMatch(text, /Severity downgraded/);
     const global = await hoverAt(3, 'the hover on the global line');
     assert.doesNotMatch(global, /In `remote/);
+  });
+
+  it('Postfix: a main.cf line governing a service bound to loopback says only local clients reach it', async () => {
+    const api = await getApi();
+    const main = writeGenerated('scoped/postfix/main.cf', 'myhostname = mx.example.org\nsmtpd_tls_security_level = may\nsmtpd_tls_auth_only = no\n');
+    writeGenerated('scoped/postfix/master.cf', '127.0.0.1:40587 inet n - n - - smtpd\n40588 inet n - n - - smtpd\n');
+    await vscode.commands.executeCommand('mailTls.refreshExplorer');
+    await api.whenIdle();
+    const doc = await vscode.workspace.openTextDocument(main);
+    const text = await waitFor('the hover on smtpd_tls_auth_only', async () => {
+      const { text: t } = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(2, 3)));
+      return t.includes('— Postfix') ? t : undefined;
+    });
+    assert.match(text, /127\.0\.0\.1:40587\/inet listen on loopback only: only local clients reach them/);
+    assert.doesNotMatch(text, /40588\/inet listen on loopback/, 'the service on every interface is not called local');
   });
 });

@@ -123,11 +123,13 @@ test('templates: whitespace control ({%- -%}, {{- -}}) joins lines as the engine
   const mailbox = d.dovecot!.document.children.find((n) => n.kind === 'section' && n.type === 'namespace');
   assert.ok(mailbox?.kind === 'section' && mailbox.children.some((c) => c.kind === 'section' && c.type === 'mailbox' && c.name === '{{ mailbox }}'));
   // Postfix: a line joined by whitespace control continues the parameter, even at column 0.
-  const main = 'smtpd_tls_security_level = may\nsmtpd_tls_mandatory_protocols = >=TLSv1.2\n{%- if LEGACY -%}\n, TLSv1\n{%- endif %}\nsmtpd_tls_loglevel = 1\n';
+  const main = 'smtpd_tls_security_level = may\nsmtpd_tls_mandatory_protocols = >=TLSv1.2\n{%- if LEGACY -%}\n, TLSv1\n{%- endif %}\nsmtpd_tls_loglevel = 1\nsmtpd_tls_exclude_ciphers = aNULL\n  {{- ", eNULL" -}}\n  , RC4\n';
   const a = one(dirWith({ 'main.cf': main }));
   assert.equal(find(a, 'postfix-syntax').length, 0, JSON.stringify(a.findings));
-  assert.equal(a.postfix!.global.raw('smtpd_tls_mandatory_protocols'), '>=TLSv1.2 , TLSv1');
+  assert.equal(a.postfix!.global.raw('smtpd_tls_mandatory_protocols'), '>=TLSv1.2, TLSv1');
   assert.equal(a.postfix!.global.raw('smtpd_tls_loglevel'), '1');
+  // An expression joined into a value renders into it: the value holds the placeholder.
+  assert.equal(a.postfix!.global.raw('smtpd_tls_exclude_ciphers'), 'aNULL{{- ", eNULL" -}}, RC4');
 });
 
 test('findings do not praise: the cipher-preference message says what is set and what is advised', () => {

@@ -121,3 +121,16 @@ describe('settingFacts for a config whose host is unknown', () => {
     assert.equal(known.unknownHostServices, undefined);
   });
 });
+
+describe('settingFacts: Postfix services bound to loopback', () => {
+  it('names the governed services only local clients reach', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'facts-lo-')), 'postfix');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'main.cf'), 'myhostname = mx.example.org\nsmtpd_tls_security_level = may\nsmtpd_tls_auth_only = no\n');
+    writeFileSync(join(dir, 'master.cf'), '127.0.0.1:10587 inet n - n - - smtpd\n2525 inet n - n - - smtpd\n');
+    const main = join(dir, 'main.cf');
+    const facts = settingFacts([result(main)], main, 2, 'smtpd_tls_auth_only')!;
+    assert.deepEqual(facts.perService.filter((r) => r.fromThisLine).map((r) => r.service), ['127.0.0.1:10587/inet', '2525/inet']);
+    assert.deepEqual(facts.loopbackServices, ['127.0.0.1:10587/inet']);
+  });
+});

@@ -84,7 +84,7 @@ export function lexDovecot(text: string, file: string): Statement[] {
     if (phys.endsWith('\r')) phys = phys.slice(0, -1);
     let start = 0;
     while (isWhite(phys[start])) start++;
-    const template = start < phys.length && phys[start] !== '#' && isTemplateDirectiveLine(phys.slice(start));
+    const template = start < phys.length && phys[start] !== '#' && !joined.has(lineNo) && isTemplateDirectiveLine(phys.slice(start));
     if (held && (phys[start] === '#' || (!template && start < phys.length && !joined.has(lineNo)))) flush();
     if (start >= phys.length || phys[start] === '#' || template) {
       // Dovecot resets the pending continuation on a blank or comment line: its text is lost.
@@ -204,17 +204,9 @@ function parseLogicalLine(line: string, segments: Segment[], file: string): Stat
   let name = '';
   let nameRange: SourceRange | undefined;
   if (line[p] !== '{' || line[p + 1] === '{') {
-    const placeholder = line.startsWith('{{', p) ? line.indexOf('}}', p + 2) : -1;
-    if (placeholder >= 0) {
-      // A template placeholder names the section (`mailbox {{ name }} {`): taken whole, spaces and all.
+    if (line[p] !== '"') {
       const from = p;
-      p = placeholder + 2;
-      while (p < line.length && !isWhite(line[p]) && line[p] !== '{') p++;
-      name = line.slice(from, p);
-      nameRange = range(from, p);
-    } else if (line[p] !== '"') {
-      const from = p;
-      while (p < line.length && !isWhite(line[p])) p++;
+      p = nameEnd(line, p);
       name = line.slice(from, p);
       nameRange = range(from, p);
     } else {
@@ -235,4 +227,20 @@ function parseLogicalLine(line: string, segments: Segment[], file: string): Stat
   const section: Statement = { kind: 'sectionBegin', type: key, name, typeRange: keyRange, range: whole };
   if (nameRange) section.nameRange = nameRange;
   return section;
+}
+
+/**
+ * Where an unquoted section name ends: at white space. A template placeholder in it
+ * (`mailbox {{ name }} {`, `inet_listener imap{{ port }} {`) is taken whole, spaces and all.
+ */
+function nameEnd(line: string, from: number): number {
+  let p = from;
+  // Once no "}}" follows, none will: one search past that point, not one per "{{" (huge lines).
+  let closes = true;
+  while (p < line.length && !isWhite(line[p])) {
+    const close = closes && line.startsWith('{{', p) ? line.indexOf('}}', p + 2) : -1;
+    if (close < 0 && line.startsWith('{{', p)) closes = false;
+    p = close >= 0 ? close + 2 : p + 1;
+  }
+  return p;
 }

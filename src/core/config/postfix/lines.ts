@@ -14,6 +14,8 @@ export interface Piece {
   start: number;
   end: number;
   text: string;
+  /** Joined to the piece before with nothing between: a template's whitespace control strips the line break. */
+  glued?: boolean;
 }
 
 export interface LogicalLine {
@@ -54,11 +56,14 @@ export function splitLogicalLines(text: string): LineSplit {
     lineLengths.push(lineEnd - lineStart);
     let s = lineStart;
     while (s < lineEnd && isBlank(text.charCodeAt(s))) s++;
-    if (s < lineEnd && text.charCodeAt(s) !== 35 /* # */ && !(isTemplateStart(text.charCodeAt(s)) && isTemplateDirectiveLine(text.slice(s, lineEnd)))) {
+    if (s < lineEnd && text.charCodeAt(s) !== 35 /* # */ && !(isTemplateStart(text.charCodeAt(s)) && !joined.has(n) && isTemplateDirectiveLine(text.slice(s, lineEnd)))) {
       let e = lineEnd;
       while (e > s && isBlank(text.charCodeAt(e - 1))) e--;
       const piece: Piece = { line: n, start: s - lineStart, end: e - lineStart, text: text.slice(s, e) };
-      if (s === lineStart && !(current && joined.has(n))) {
+      if (current && joined.has(n)) {
+        piece.glued = true;
+        current.pieces.push(piece);
+      } else if (s === lineStart) {
         current = { pieces: [piece] };
         logical.push(current);
       } else if (current) {
@@ -73,7 +78,7 @@ export function splitLogicalLines(text: string): LineSplit {
 }
 
 /**
- * Maps offsets in a logical line's joined text (pieces joined by one space) back to the file.
+ * Maps offsets in a logical line's joined text (pieces joined by one space, glued ones by none) back to the file.
  * Keeps only numbers, not the pieces: it lives as long as the parsed document.
  */
 export class JoinedText {
@@ -87,9 +92,11 @@ export class JoinedText {
     let text = '';
     for (let i = 0; i < pieces.length; i++) {
       const p = pieces[i]!;
+      const sep = i === 0 || p.glued ? '' : ' ';
+      at += sep.length;
       spans.push(at, p.line, p.start, p.end - p.start);
-      text = i === 0 ? p.text : `${text} ${p.text}`;
-      at += p.text.length + 1;
+      text = i === 0 ? p.text : `${text}${sep}${p.text}`;
+      at += p.text.length;
     }
     this.spans = spans;
     this.text = text;
