@@ -137,7 +137,7 @@ export function dovecotCiphers(dovecot: DovecotAnalysis, context: LookupContext,
 }
 
 /** The tlsproxy service postscreen hands STARTTLS to (`tlsproxy_service_name`); postscreen's own scope when master.cf has none. */
-function tlsproxyOf(postfix: PostfixAnalysis, postscreen: PostfixService): PostfixService {
+export function tlsproxyOf(postfix: PostfixAnalysis, postscreen: PostfixService): PostfixService {
   const name = postscreen.scope.word('tlsproxy_service_name') || 'tlsproxy';
   return postfix.services.find((s) => s.name === name && s.type === 'unix' && s.command === 'tlsproxy') ?? postscreen;
 }

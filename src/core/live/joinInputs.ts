@@ -7,7 +7,7 @@ import { parseTarget } from '../probe/target';
 import { paramDoc } from '../config/postfix/rules';
 import { smtpdTlsLevel } from '../config/postfix/services';
 import type { ConfigEndpoint } from '../config/types';
-import { dovecotCiphers, postfixCiphers } from './cipherSettings';
+import { dovecotCiphers, postfixCiphers, tlsproxyOf } from './cipherSettings';
 import { minVersionOfDovecot, minVersionOfPostfixList, type JoinEndpoint } from './joinFindings';
 
 export function buildJoinEndpoints(result: { readonly analyses: readonly ConfigAnalysis[] }, endpoints: readonly ConfigEndpoint[]): JoinEndpoint[] {
@@ -26,9 +26,14 @@ function postfixJoin(analysis: ConfigAnalysis, endpoint: ConfigEndpoint): JoinEn
   const service = postfix?.services.find((s) => s.name === endpoint.service && s.type === 'inet');
   if (!postfix || !service) return undefined;
   const join: JoinEndpoint = { target: endpoint.target, declaredAt: endpoint.range };
+  // postscreen's STARTTLS is tlsproxy's: tlsproxy_tls_* when written, else the smtpd_tls_* it defaults to, in tlsproxy's scope.
+  const proxy = service.command === 'postscreen' ? tlsproxyOf(postfix, service) : undefined;
+  const encrypt = proxy ? proxy.scope.word('tlsproxy_tls_security_level') === 'encrypt' : smtpdTlsLevel(service.scope) === 'encrypt';
   // With TLS required (encrypt) the mandatory list applies; otherwise the opportunistic one.
-  const param = smtpdTlsLevel(service.scope) === 'encrypt' ? 'smtpd_tls_mandatory_protocols' : 'smtpd_tls_protocols';
-  const value = service.effective(param);
+  let param = encrypt ? 'smtpd_tls_mandatory_protocols' : 'smtpd_tls_protocols';
+  const proxied = proxy?.effective(param.replace('smtpd_', 'tlsproxy_'));
+  if (proxied && proxied.source !== 'default') param = param.replace('smtpd_', 'tlsproxy_');
+  const value = proxied && proxied.source !== 'default' ? proxied : (proxy ?? service).effective(param);
   const version = minVersionOfPostfixList(value.expanded);
   if (version) join.minVersion = { version, setting: param, range: value.range ?? endpoint.range, docUrl: paramDoc(param) };
 

@@ -251,6 +251,16 @@ describe('joinCiphers: postscreen, whose STARTTLS is tlsproxy\'s', () => {
     assert.match(hover[0]!.text, /^smtpd_tls_ciphers = medium \(Postfix's default; tlsproxy's tlsproxy_tls_ciphers defaults to it\): TLSv1, TLSv1\.1: 16 suite/);
   });
 
+  it("the oldest version allowed is tlsproxy's too: postscreen's -o smtpd_tls_protocols does not count", () => {
+    const master = MASTER.replace('  -o smtpd_tls_exclude_ciphers=aNULL\n', '  -o smtpd_tls_protocols=>=TLSv1.2\n');
+    assert.equal(postscreenJoin('', master).minVersion!.version, 'TLSv1', "tlsproxy's default (smtpd_tls_protocols' default, >=TLSv1), not postscreen's -o");
+    const written = postscreenJoin('tlsproxy_tls_protocols = >=TLSv1.2\n', master).minVersion!;
+    assert.equal(written.setting, 'tlsproxy_tls_protocols');
+    assert.equal(lineOf(written.range), 'tlsproxy_tls_protocols = >=TLSv1.2');
+    const inherited = postscreenJoin('smtpd_tls_protocols = !SSLv2, !SSLv3, !TLSv1\n', master).minVersion!;
+    assert.deepEqual([inherited.setting, inherited.version, lineOf(inherited.range)], ['smtpd_tls_protocols', 'TLSv1.1', 'smtpd_tls_protocols = !SSLv2, !SSLv3, !TLSv1']);
+  });
+
   it('written tlsproxy_tls_* settings carry the finding and take the fix', () => {
     const main = 'tlsproxy_tls_ciphers = medium\ntlsproxy_tls_exclude_ciphers = RC4\nsmtpd_tls_exclude_ciphers = aNULL\n';
     const anon = anonOf(postscreenJoin(main));
