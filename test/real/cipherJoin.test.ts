@@ -123,6 +123,15 @@ describe('cipher quick fixes applied to a private Postfix and Dovecot, then relo
     assert.equal(await postconf('-P', `127.0.0.1:${port}/inet/smtpd_tls_exclude_ciphers`), `127.0.0.1:${port}/inet/smtpd_tls_exclude_ciphers = aNULL`);
     assert.equal(await postconf('-xh', 'tlsproxy_tls_exclude_ciphers'), '', "tlsproxy's own value is untouched");
     assert.ok(await anonymousRefused(url, false), 'tlsproxy still negotiates an anonymous suite');
+    // Nor does postscreen's -o smtpd_tls_protocols: TLS 1.0 still gets through, and the join expects it.
+    edit(new RegExp(`^127\\.0\\.0\\.1:${port} inet .* postscreen$`), 'smtpd_tls_protocols=>=TLSv1.2');
+    await run('postfix', ['-c', s.postfixConfigDir, 'reload']);
+    await new Promise((r) => setTimeout(r, 1000));
+    const tls1 = await sClient(url, { args: ['-tls1', '-cipher', 'DEFAULT@SECLEVEL=0'], input: 'QUIT\r\n' });
+    assert.equal(negotiatedProtocol(tls1.output), 'TLSv1', tls1.output);
+    const analyses = analyzePath(s.postfixConfigDir);
+    const declared = buildJoinEndpoints({ analyses }, analyses.flatMap((a) => a.endpoints)).find((j) => j.target === url);
+    assert.equal(declared?.minVersion?.version, 'TLSv1', "tlsproxy's smtpd_tls_protocols default, not postscreen's -o");
 
     const [anon, ...more] = anonymousAt(await scanAndJoin(s, [url]), port);
     assert.ok(anon, 'an anonymous-suite finding for the postscreen port');
