@@ -4,6 +4,7 @@
 // like `npm test`; it prints a table and writes bench/results/<time>.json.
 //   npm run bench -- --runs 30 --strict    (--strict: exit 1 when a target is missed)
 //   npm run bench -- --no-build            (reuse out/ and dist/ as they are)
+//   npm run bench -- --only cipher         (the cipher scan cases alone)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -34,5 +35,5 @@ if (!existsSync(entry)) {
 }
 const r = spawnSync(process.execPath, [entry, ...args.filter((a) => a !== '--no-build')], { stdio: 'inherit' });
 // The config parsers' benchmark needs no servers (bench/config.mjs).
-const config = spawnSync(process.execPath, ['bench/config.mjs', ...args.filter((a) => a === '--strict')], { stdio: 'inherit' });
+const config = args.includes('--only') ? { status: 0 } : spawnSync(process.execPath, ['bench/config.mjs', ...args.filter((a) => a === '--strict')], { stdio: 'inherit' });
 process.exit(r.status ?? 1 ? (r.status ?? 1) : (config.status ?? 1));

@@ -1,7 +1,8 @@
 // What the hover on a cipher setting says about the live servers it governs: the suites each
 // probed endpoint accepted through it (by version, weak ones named), the order, the groups or
 // the DH sizes, depending on what the setting decides. Endpoints that saw the same share a
-// line. Pure.
+// line. On an endpoint's own line (the master.cf service, the Dovecot listener), where the
+// settings left at their defaults take effect, it lists what those defaults let in. Pure.
 import { GRADE_RANK } from '../tls/suites';
 import type { ProbeResult, SuiteResult, VersionSuites } from '../probe/types';
 import type { CipherRole, CipherSetting } from './cipherSettings';
@@ -32,6 +33,52 @@ export function cipherHoverLines(endpoints: readonly JoinEndpoint[], resultOf: (
     }
   }
   return [...byText].map(([text, targets]) => ({ targets, text }));
+}
+
+/** What lets suites in: the list (or the grade that picks it) and the TLS 1.3 suites. */
+const ADMITTING: ReadonlySet<CipherRole> = new Set(['list', 'grade', 'tls13']);
+
+/**
+ * Lines for the endpoint declared at `file:line`: per setting left at its default that lets suites
+ * in, `smtpd_tls_ciphers = medium (Postfix's default): TLSv1, TLSv1.1: 16 suite(s): …`.
+ */
+export function endpointHoverLines(endpoints: readonly JoinEndpoint[], resultOf: (target: string) => ProbeResult | undefined, file: string, line: number): CipherHoverLine[] {
+  const byText = new Map<string, string[]>();
+  const seen = new Set<string>();
+  for (const endpoint of endpoints) {
+    if (seen.has(endpoint.target)) continue;
+    const ciphers = endpoint.ciphers;
+    const defaults = ciphers?.settings.filter((s) => !s.explicit && ADMITTING.has(s.role) && onLine(s, file, line)) ?? [];
+    if (!ciphers || defaults.length === 0) continue;
+    const scan = resultOf(endpoint.target)?.ciphers;
+    if (!scan) continue;
+    seen.add(endpoint.target);
+    const accepted = scan.versions.filter((v) => v.accepted);
+    for (const setting of defaults) {
+      const suites = describe(setting.role === 'tls13' ? 'tls13' : 'list', accepted, scan.groups);
+      if (!suites) continue;
+      const owner = ciphers.server === 'postfix' ? 'Postfix' : 'Dovecot';
+      const value = setting.value ? `${setting.name} = ${setting.value.length > 60 ? `${setting.value.slice(0, 57)}…` : setting.value}` : `${setting.name} unset`;
+      const via = setting.via ? `; tlsproxy's ${setting.via} defaults to it` : '';
+      const text = `${value} (${owner}'s default${via}): ${suites}`;
+      byText.set(text, [...(byText.get(text) ?? []), endpoint.target]);
+    }
+  }
+  return [...byText].map(([text, targets]) => ({ targets, text }));
+}
+
+/**
+ * The hoverable name of an endpoint's declaration on a line: the service name of an `inet` line
+ * in master.cf, or `inet_listener <name>` in Dovecot.
+ */
+export function endpointNameAt(languageId: string, lineText: string, character: number): { start: number; end: number } | undefined {
+  const m = languageId === 'postfix-master'
+    ? /^()([^\s#]+)\s+inet\s/.exec(lineText)
+    : languageId === 'dovecot' ? /^(\s*)(inet_listener(?:\s+[A-Za-z0-9_.-]+)?)/.exec(lineText) : null;
+  if (!m) return undefined;
+  const start = m[1]!.length;
+  const end = start + m[2]!.length;
+  return character >= start && character <= end ? { start, end } : undefined;
 }
 
 function onLine(setting: CipherSetting, file: string, line: number): boolean {

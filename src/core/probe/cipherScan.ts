@@ -71,8 +71,8 @@ const WORST_FIRST: RunEnd[] = ['stopped', 'other-version', 'enough', 'done'];
 
 /**
  * Iterative removal for one version. After two picks, whose order the server follows (one more
- * hello at most); in the client's order the rest runs as two interleaved halves side by side,
- * and their union in our order is exactly what one chain would have found.
+ * hello at most); in the client's order a long rest runs as two interleaved halves side by
+ * side, and their union in our order is exactly what one chain would have found.
  */
 export async function enumerateVersion(version: Exclude<HelloVersion, 'SSLv2' | 'TLSv1.3'>, h: ScanHooks, serverName: string | undefined): Promise<VersionSuites & { renegotiation: boolean | null }> {
   const out: VersionSuites & { renegotiation: boolean | null } = { version, accepted: null, suites: [], serverOrder: null, complete: false, renegotiation: null };
@@ -81,10 +81,14 @@ export async function enumerateVersion(version: Exclude<HelloVersion, 'SSLv2' | 
   const head = await removal(version, offer, h, hello, 2);
   let picks = head.picks;
   let end = head.end;
-  if (head.end === 'enough' && h.inTime()) {
+  // Two picks in (the rest still to do, or nothing left): whose order, then the rest.
+  if (picks.length >= 2 && (head.end === 'enough' || head.end === 'done') && h.inTime()) {
     const [first, second] = picks as [Pick, Pick];
     out.serverOrder = await serverOrderOf(first.suite.code, second.suite.code, head.firstOffer.map((s) => s.code), (swapped) => h.exchange(`${version} order`, hello(swapped.map(suiteByCode))));
-    const halves = out.serverOrder === false ? [head.remaining.filter((_, i) => i % 2 === 0), head.remaining.filter((_, i) => i % 2 === 1)] : [head.remaining];
+    // Split only what is more than one hello's worth (TLS 1.2's offer): one chain would need a
+    // second refusal for it anyway, and a shorter chain is no long pole.
+    const split = out.serverOrder === false && head.remaining.length > MAX_SUITES_PER_HELLO;
+    const halves = split ? [head.remaining.filter((_, i) => i % 2 === 0), head.remaining.filter((_, i) => i % 2 === 1)] : [head.remaining];
     const runs = await Promise.all(halves.filter((part) => part.length > 0).map((part) => removal(version, part, h, hello)));
     picks = [...picks, ...runs.flatMap((r) => r.picks)];
     if (out.serverOrder === false) picks.sort((a, b) => offer.indexOf(a.suite) - offer.indexOf(b.suite));

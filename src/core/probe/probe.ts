@@ -1,5 +1,6 @@
 // probe(): the main dialog plus, beside it, one handshake per TLS version and the STARTTLS
 // injection test, within a per-host connection limit, a total timeout and an AbortSignal.
+import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { DEFAULT_EXPIRY_WARNING_DAYS, DEFAULT_TIMEOUTS } from '../defaults';
@@ -158,6 +159,9 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
     if (result.transcript.length < MAX_TRANSCRIPT) result.transcript.push({ direction, text, at: Date.now() - started });
   };
   const controller = new AbortController();
+  // Each open connection and each chain of hellos waiting for the host's cap listens on it: past
+  // ten at --max-connections 4 or more, which is no leak.
+  setMaxListeners(0, controller.signal);
   const onExternalAbort = () => controller.abort(abortReason(external!, 'The probe was cancelled'));
   external?.addEventListener('abort', onExternalAbort, { once: true });
   const totalTimer = setTimeout(() => controller.abort(new TotalTimeout()), timeouts.total);

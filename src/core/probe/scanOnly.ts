@@ -1,5 +1,6 @@
 // The cipher scan on its own, without the main dialog: for a TLS endpoint that speaks no mail
 // protocol after the handshake, or a caller that wants the suites alone.
+import { setMaxListeners } from 'node:events';
 import { DEFAULT_TIMEOUTS } from './probe';
 import { runCipherScan } from './cipherScan';
 import { DEFAULT_PER_HOST_CONNECTIONS, HostLimiter } from './hostLimiter';
@@ -15,6 +16,9 @@ export async function scanCipherSuites(input: string | ProbeTarget, options: Sca
   const target = typeof input === 'string' ? parseTarget(input) : input;
   const timeouts: PhaseTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const controller = new AbortController();
+  // Each open connection and each chain of hellos waiting for the host's cap listens on it: past
+  // ten at --max-connections 4 or more, which is no leak.
+  setMaxListeners(0, controller.signal);
   const onAbort = () => controller.abort(options.signal!.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const transcript: string[] = [];

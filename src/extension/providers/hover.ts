@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { MailTlsContext } from '../context';
 import { appendTlsaSection, certificateFilesAt, COPY_TLSA_COMMAND, tlsaOfFiles } from '../dane/tlsaHover';
-import { appendCipherSection } from '../live/cipherHover';
+import { appendCipherSection, endpointCipherHover } from '../live/cipherHover';
 import { ageText } from '../report/age';
 import { acceptedVersions } from '../../core/probe/versions';
 import { CONFIG_LANGUAGES } from '../workspace/configSource';
@@ -32,7 +32,8 @@ export class SettingHoverProvider implements vscode.HoverProvider, vscode.Dispos
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     const line = document.lineAt(position.line).text;
     const setting = settingAt(document.languageId, line, position.character);
-    if (!setting) return undefined;
+    // A service line or listener has no setting to explain, but its defaults let suites in.
+    if (!setting) return endpointCipherHover(this.ctx, document, position);
     const key = `${position.line}:${setting.name}`;
     const perDoc = this.cache.get(document.uri.toString());
     const hit = perDoc?.get(key);

@@ -1,7 +1,8 @@
 // The join of cipher settings with a live cipher scan, fed with real scans of the test Postfix
 // (test/fixtures/live: port 25 with Postfix's defaults, and its implicit-TLS port 465, saved
-// from `mail-tls probe --ciphers --json`): where each weak class lands, what it says, how
-// severe it is on the port, and the text the quick fix leaves behind.
+// from `mail-tls probe --ciphers --json`; the test Dovecot's IMAPS and POP3S, TLS 1.2+ with its
+// default cipher list, the same way): where each weak class lands, what it says, how severe it
+// is on the port, and the text the quick fix leaves behind.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { analyzePath } from '../../../src/core/config';
 import type { SourceRange } from '../../../src/core/config/types';
-import { cipherHoverLines } from '../../../src/core/live/cipherHover';
+import { cipherHoverLines, endpointHoverLines, endpointNameAt } from '../../../src/core/live/cipherHover';
 import { joinCiphers, ORDER_ID, WEAK_DH_ID, WEAK_SUITE_ID } from '../../../src/core/live/cipherJoin';
 import type { JoinEndpoint } from '../../../src/core/live/joinFindings';
 import { buildJoinEndpoints } from '../../../src/core/live/joinInputs';
@@ -181,6 +182,92 @@ describe('joinCiphers: Postfix', () => {
     assert.equal(curves[0]!.text, 'groups accepted: X25519, X448, P-256, P-521, P-384');
     assert.deepEqual(cipherHoverLines(list, () => undefined, file, 0), [], 'nothing before a probe');
   });
+
+  it("the hover on a service line left at Postfix's defaults names the default grade and what it let in, by version and grade", () => {
+    const list = joins('smtpd_tls_security_level = may\n');
+    const results = new Map(list.map((j) => [j.target, scan(j.target.endsWith(':25') ? 'postfix-smtp-scan' : 'postfix-smtps-scan', j.target, 'smtp')]));
+    const master = list[0]!.ciphers!.settings.find((s) => s.role === 'list')!.range.file;
+    const lines = endpointHoverLines([...list, ...list], (t) => results.get(t), master, 0);
+    assert.equal(lines.length, 1, 'only the endpoint declared on line 0, once');
+    assert.deepEqual(lines[0]!.targets, [at(list, 25).target]);
+    assert.match(lines[0]!.text, /^smtpd_tls_ciphers = medium \(Postfix's default\): TLSv1, TLSv1\.1: 16 suite\(s\): 6 insecure \(AECDH-AES256-SHA, ADH-AES256-SHA, ADH-CAMELLIA256-SHA, …\), 4 weak .* · TLSv1\.2: 56 suite\(s\): 12 insecure/);
+    assert.doesNotMatch(lines[0]!.text, /TLS_AES/, 'TLS 1.3 suites are not the grade\'s');
+    // The submission port requires TLS: the mandatory grade is the default that let them in.
+    assert.match(endpointHoverLines(list, (t) => results.get(t), master, 1)[0]!.text, /^smtpd_tls_mandatory_ciphers = medium \(Postfix's default\): /);
+    assert.deepEqual(endpointHoverLines(list, (t) => results.get(t), master, 2), [], 'a -o line is not the declaration');
+    assert.deepEqual(endpointHoverLines(list, () => undefined, master, 0), [], 'nothing before a probe');
+  });
+
+  it('a grade written in main.cf leaves nothing for the service line: its own line has the hover', () => {
+    const list = joins('smtpd_tls_ciphers = high\n');
+    const results = new Map(list.map((j) => [j.target, scan('postfix-smtp-scan', j.target, 'smtp')]));
+    const master = list[0]!.ciphers!.settings.find((s) => s.role === 'exclude')!.range.file;
+    assert.deepEqual(endpointHoverLines(list, (t) => results.get(t), master, 0), []);
+  });
+
+  it('endpointNameAt: the service name of an inet line, the inet_listener of Dovecot, nothing elsewhere', () => {
+    assert.deepEqual(endpointNameAt('postfix-master', '127.0.0.1:25 inet n - n - - smtpd', 3), { start: 0, end: 12 });
+    assert.equal(endpointNameAt('postfix-master', '127.0.0.1:25 inet n - n - - smtpd', 20), undefined);
+    assert.equal(endpointNameAt('postfix-master', 'pickup unix n - y 60 1 pickup', 2), undefined);
+    assert.equal(endpointNameAt('postfix-master', '#smtp inet n - n - - smtpd', 2), undefined);
+    assert.deepEqual(endpointNameAt('dovecot', '  inet_listener imaps {', 5), { start: 2, end: 21 });
+    assert.equal(endpointNameAt('dovecot', '  port = 993', 3), undefined);
+    assert.equal(endpointNameAt('postfix-main', 'smtp inet n - n - - smtpd', 1), undefined);
+  });
+});
+
+describe('joinCiphers: postscreen, whose STARTTLS is tlsproxy\'s', () => {
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'cipher-join-postscreen-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  // postscreen's own -o smtpd_tls_* options do not reach tlsproxy: this one must not count.
+  const MASTER = [
+    '127.0.0.1:25 inet n - n - 1 postscreen',
+    '  -o smtpd_tls_exclude_ciphers=aNULL',
+    'smtpd pass - - n - - smtpd',
+    'tlsproxy unix - - n - 0 tlsproxy',
+    '',
+  ].join('\n');
+
+  function postscreenJoin(main: string, master = MASTER): JoinEndpoint {
+    const conf = join(dir, `c${Math.random().toString(36).slice(2)}`);
+    mkdirSync(conf);
+    writeFileSync(join(conf, 'main.cf'), main);
+    writeFileSync(join(conf, 'master.cf'), master);
+    const analyses = analyzePath(conf);
+    return buildJoinEndpoints({ analyses }, analyses.flatMap((a) => a.endpoints)).find((j) => j.target.endsWith(':25'))!;
+  }
+  const anonOf = (endpoint: JoinEndpoint) => joinCiphers([{ endpoint, result: scan('postfix-smtp-scan', endpoint.target, 'smtp') }]).find((f) => f.explains === 'cipher-anonymous')!;
+
+  it("with tlsproxy's defaults the smtpd_tls_* settings of main.cf decide, not postscreen's -o; the fix goes to main.cf", () => {
+    const endpoint = postscreenJoin('smtpd_tls_security_level = may\n');
+    const anon = anonOf(endpoint);
+    assert.match(lineOf(anon.range), /^127\.0\.0\.1:25 inet .* postscreen$/);
+    assert.match(anon.message, /through smtpd_tls_ciphers = medium \(Postfix's default; tlsproxy's tlsproxy_tls_ciphers, which defaults to it\)/);
+    assert.doesNotMatch(anon.message, /already excludes/);
+    assert.equal(applyFix(anon), 'smtpd_tls_security_level = may\nsmtpd_tls_exclude_ciphers = aNULL\n');
+    const hover = endpointHoverLines([endpoint], () => scan('postfix-smtp-scan', endpoint.target, 'smtp'), anon.range.file, 0);
+    assert.match(hover[0]!.text, /^smtpd_tls_ciphers = medium \(Postfix's default; tlsproxy's tlsproxy_tls_ciphers defaults to it\): TLSv1, TLSv1\.1: 16 suite/);
+  });
+
+  it('written tlsproxy_tls_* settings carry the finding and take the fix', () => {
+    const main = 'tlsproxy_tls_ciphers = medium\ntlsproxy_tls_exclude_ciphers = RC4\nsmtpd_tls_exclude_ciphers = aNULL\n';
+    const anon = anonOf(postscreenJoin(main));
+    assert.equal(lineOf(anon.range), 'tlsproxy_tls_ciphers = medium');
+    assert.match(anon.message, /Add aNULL to tlsproxy_tls_exclude_ciphers \(now RC4\)/);
+    assert.equal(applyFix(anon), 'tlsproxy_tls_ciphers = medium\ntlsproxy_tls_exclude_ciphers = RC4, aNULL\nsmtpd_tls_exclude_ciphers = aNULL\n');
+  });
+
+  it("an exclusion among the tlsproxy service's -o options is in force (tlsproxy_tls_security_level = encrypt: the mandatory one)", () => {
+    const master = MASTER.replace('0 tlsproxy\n', '0 tlsproxy\n  -o tlsproxy_tls_security_level=encrypt\n  -o smtpd_tls_mandatory_exclude_ciphers=aNULL\n');
+    const endpoint = postscreenJoin('', master);
+    assert.equal(endpoint.ciphers!.mandatory, true);
+    assert.deepEqual(endpoint.ciphers!.settings.map((s) => s.name).slice(0, 3), ['smtpd_tls_mandatory_ciphers', 'smtpd_tls_exclude_ciphers', 'smtpd_tls_mandatory_exclude_ciphers']);
+    const anon = anonOf(endpoint);
+    assert.match(anon.message, /through smtpd_tls_mandatory_ciphers = medium .*smtpd_tls_mandatory_exclude_ciphers = aNULL already excludes them/);
+    assert.equal(anon.fix, undefined);
+  });
 });
 
 describe('joinCiphers: Dovecot 2.3 and 2.4 names', () => {
@@ -223,11 +310,30 @@ describe('joinCiphers: Dovecot 2.3 and 2.4 names', () => {
     assert.match(applyFix(findings.find((f) => f.explains === 'cipher-anonymous')!), /^ssl_cipher_list = HIGH:!aNULL$/m);
   });
 
-  it("with Dovecot's default list (which excludes every weak class) the finding says so and offers no edit", () => {
+  it("with Dovecot's default list (which excludes every weak class) the real Dovecot accepts none: no finding", () => {
+    const list = joinsFor(`protocols = imap pop3\nlisten = 127.0.0.1\nssl = required\n${listener}service pop3-login {\n  inet_listener pop3s {\n    port = 995\n    ssl = yes\n  }\n}\n`);
+    for (const [port, name, protocol] of [[993, 'dovecot-imaps-scan', 'imaps'], [995, 'dovecot-pop3s-scan', 'pop3s']] as const) {
+      const endpoint = list.find((j) => j.target.endsWith(`:${port}`))!;
+      assert.deepEqual(joinCiphers([{ endpoint, result: scan(name, endpoint.target, protocol) }]), [], `${protocol}: nothing weak, nothing to blame`);
+    }
+  });
+
+  it('a list that lets anonymous suites in (here a Postfix scan stands in: no test Dovecot is that weak) is blamed on the default', () => {
     const endpoint = joinsFor(`protocols = imap\nlisten = 127.0.0.1\nssl = required\n${listener}`).find((j) => j.target.endsWith(':993'))!;
     const anon = joinCiphers([{ endpoint, result: scan('postfix-smtps-scan', endpoint.target, 'imaps') }]).find((f) => f.explains === 'cipher-anonymous')!;
     assert.match(anon.message, /ssl_cipher_list = .*\(Dovecot's default\).*already excludes them/);
     assert.match(lineOf(anon.range), /inet_listener imaps/);
     assert.equal(anon.fix, undefined);
+  });
+
+  it("the hover on the inet_listener line names Dovecot's default ssl_cipher_list and ssl_cipher_suites and what the real Dovecot let in", () => {
+    const endpoint = joinsFor(`protocols = imap\nlisten = 127.0.0.1\nssl = required\n${listener}`).find((j) => j.target.endsWith(':993'))!;
+    const result = scan('dovecot-imaps-scan', endpoint.target, 'imaps');
+    const lines = endpointHoverLines([endpoint], () => result, endpoint.declaredAt.file, endpoint.declaredAt.start.line);
+    assert.equal(lineOf(endpoint.declaredAt).trim(), 'inet_listener imaps {');
+    assert.equal(lines.length, 2);
+    assert.match(lines[0]!.text, /^ssl_cipher_list = ALL:!kRSA.*… \(Dovecot's default\): TLSv1\.2: 28 suite\(s\): /);
+    assert.doesNotMatch(lines[0]!.text, /TLSv1,|insecure|weak/, 'TLS 1.2 only, nothing weak');
+    assert.match(lines[1]!.text, /^ssl_cipher_suites.* \(Dovecot's default\): TLSv1\.3: 3 suite\(s\)/);
   });
 });

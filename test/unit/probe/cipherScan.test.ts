@@ -88,3 +88,20 @@ test('the CLI scans suites for a single target by default, lists them per versio
     await server.close();
   }
 });
+
+test('a scan with many connections allowed at once raises no listener-leak warning', async () => {
+  const server = await startRawHelloServer({ weak: [] });
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => void (w.name === 'MaxListenersExceededWarning' && warnings.push(w.message));
+  process.on('warning', onWarning);
+  try {
+    const r = await probe(server.url, { ciphers: true, maxConnections: 8, caFile: sharedCertificate().certFile, servername: 'hostile.test', timeouts: { total: 60000 } });
+    assert.ok(r.ok, JSON.stringify(r.findings));
+    // Warnings are emitted on the next tick.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(warnings, []);
+  } finally {
+    process.off('warning', onWarning);
+    await server.close();
+  }
+});
