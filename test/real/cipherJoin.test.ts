@@ -4,7 +4,9 @@
 // finding names. Then, on a private instance: the quick fix is applied to its main.cf, Postfix
 // is reloaded, and a new scan shows the anonymous suites gone, and with them the finding; and
 // its Dovecot, given an `ssl_cipher_list` that lets anonymous suites in, gets the finding at
-// that line, whose fix (`:!aNULL`), once Dovecot reloads, keeps them out.
+// that line, whose fix (`:!aNULL`), once Dovecot reloads, keeps them out. Behind postscreen,
+// STARTTLS is tlsproxy's: an exclusion among postscreen's -o options leaves the anonymous suites
+// in (postconf -x shows tlsproxy's value unchanged), one among the tlsproxy service's removes them.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -102,6 +104,40 @@ describe('cipher quick fixes applied to a private Postfix and Dovecot, then relo
     s = await startServers(stateFile);
   });
   after(() => stopServers(stateFile));
+
+  // First: the next test writes an exclusion into main.cf that tlsproxy would inherit.
+  it("postscreen: the join follows tlsproxy's settings, not postscreen's -o options", { timeout: 180_000 }, async () => {
+    const url = s.endpoints.postscreen;
+    const port = new URL(url).port;
+    const masterCf = join(s.postfixConfigDir, 'master.cf');
+    const edit = (pattern: RegExp, option: string) => {
+      const lines = readFileSync(masterCf, 'utf8').split('\n');
+      const at = lines.findIndex((l) => pattern.test(l));
+      assert.ok(at >= 0, `master.cf has a line matching ${pattern}`);
+      lines.splice(at + 1, 0, `  -o ${option}`);
+      writeFileSync(masterCf, lines.join('\n'));
+    };
+    edit(new RegExp(`^127\\.0\\.0\\.1:${port} inet .* postscreen$`), 'smtpd_tls_exclude_ciphers=aNULL');
+    await run('postfix', ['-c', s.postfixConfigDir, 'reload']);
+    const postconf = async (...args: string[]) => (await run('postconf', ['-c', s.postfixConfigDir, ...args])).stdout.trim();
+    assert.equal(await postconf('-P', `127.0.0.1:${port}/inet/smtpd_tls_exclude_ciphers`), `127.0.0.1:${port}/inet/smtpd_tls_exclude_ciphers = aNULL`);
+    assert.equal(await postconf('-xh', 'tlsproxy_tls_exclude_ciphers'), '', "tlsproxy's own value is untouched");
+    assert.ok(await anonymousRefused(url, false), 'tlsproxy still negotiates an anonymous suite');
+
+    const [anon, ...more] = anonymousAt(await scanAndJoin(s, [url]), port);
+    assert.ok(anon, 'an anonymous-suite finding for the postscreen port');
+    assert.equal(more.length, 0);
+    assert.match(lineOf(anon.range), / postscreen$/);
+    assert.match(anon.message, /through smtpd_tls_ciphers = medium \(Postfix's default; tlsproxy's tlsproxy_tls_ciphers, which defaults to it\)/);
+    assert.doesNotMatch(anon.message, /already excludes/, "postscreen's -o is not counted");
+    assert.equal(anon.fix?.newText, 'smtpd_tls_exclude_ciphers = aNULL\n');
+
+    // The tlsproxy service's own option is in force: after a reload the suites and the finding are gone.
+    edit(/^tlsproxy\s+unix\s.*tlsproxy$/, 'tlsproxy_tls_exclude_ciphers=aNULL');
+    await run('postfix', ['-c', s.postfixConfigDir, 'reload']);
+    assert.ok(await anonymousRefused(url), 'openssl can no longer negotiate an anonymous suite through tlsproxy');
+    assert.deepEqual(anonymousAt(await scanAndJoin(s, [url]), port), []);
+  });
 
   it('Postfix: adding aNULL to smtpd_tls_exclude_ciphers removes the anonymous suites and the finding', { timeout: 180_000 }, async () => {
     const port = new URL(s.endpoints.smtp).port;

@@ -16,6 +16,17 @@ export interface FakeResolver {
 }
 
 export async function fakeResolver(reply: Reply): Promise<FakeResolver> {
+  // The UDP port's number may be taken for TCP by another process on a shared machine: try another.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await bindBoth(reply);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 20) throw err;
+    }
+  }
+}
+
+async function bindBoth(reply: Reply): Promise<FakeResolver> {
   const udp = dgram.createSocket('udp4');
   const seen = { udp: 0, tcp: 0 };
   udp.on('message', (msg, from) => {
@@ -36,7 +47,18 @@ export async function fakeResolver(reply: Reply): Promise<FakeResolver> {
       s.end(Buffer.concat([len, body]));
     });
   });
-  await new Promise<void>((r) => tcp.listen(port, '127.0.0.1', r));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      tcp.once('error', reject);
+      tcp.listen(port, '127.0.0.1', () => {
+        tcp.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    udp.close();
+    throw err;
+  }
   const close = () => new Promise<void>((r) => { udp.close(); tcp.close(() => r()); });
   return { address: `127.0.0.1:${port}`, seen, close };
 }

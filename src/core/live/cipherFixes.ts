@@ -14,8 +14,9 @@ export function listTokens(text: string): string[] {
 /** The setting a new exclusion goes to: Postfix's (mandatory) exclusion list, Dovecot's cipher list. */
 export function exclusionSetting(ciphers: EndpointCiphers): CipherSetting | undefined {
   if (ciphers.server === 'dovecot') return ciphers.settings.find((s) => s.role === 'list');
-  const name = ciphers.mandatory ? 'smtpd_tls_mandatory_exclude_ciphers' : 'smtpd_tls_exclude_ciphers';
-  return ciphers.settings.find((s) => s.role === 'exclude' && s.name === name);
+  const suffix = ciphers.mandatory ? '_tls_mandatory_exclude_ciphers' : '_tls_exclude_ciphers';
+  // Behind postscreen a written tlsproxy_tls_* stands for the smtpd_tls_* one.
+  return ciphers.settings.find((s) => s.role === 'exclude' && (s.name === `smtpd${suffix}` || s.name === `tlsproxy${suffix}`));
 }
 
 /**

@@ -59,7 +59,8 @@ export function endpointHoverLines(endpoints: readonly JoinEndpoint[], resultOf:
       if (!suites) continue;
       const owner = ciphers.server === 'postfix' ? 'Postfix' : 'Dovecot';
       const value = setting.value ? `${setting.name} = ${setting.value.length > 60 ? `${setting.value.slice(0, 57)}…` : setting.value}` : `${setting.name} unset`;
-      const text = `${value} (${owner}'s default): ${suites}`;
+      const via = setting.via ? `; tlsproxy's ${setting.via} defaults to it` : '';
+      const text = `${value} (${owner}'s default${via}): ${suites}`;
       byText.set(text, [...(byText.get(text) ?? []), endpoint.target]);
     }
   }

@@ -136,7 +136,10 @@ function adviceFor(ciphers: EndpointCiphers, exclusion: CipherSetting | undefine
 }
 
 function through(setting: CipherSetting, ciphers: EndpointCiphers): string {
-  return setting.explicit ? `${setting.name} = ${short(setting.value)}` : `${setting.name} = ${short(setting.value)} (${ciphers.server === 'postfix' ? 'Postfix' : 'Dovecot'}'s default)`;
+  const named = `${setting.name} = ${short(setting.value)}`;
+  const via = setting.via ? `tlsproxy's ${setting.via}, which defaults to it` : '';
+  if (setting.explicit) return via ? `${named} (${via})` : named;
+  return `${named} (${ciphers.server === 'postfix' ? 'Postfix' : 'Dovecot'}'s default${via ? `; ${via}` : ''})`;
 }
 
 function valueText(setting: CipherSetting): string {

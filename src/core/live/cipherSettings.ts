@@ -1,7 +1,8 @@
 // The cipher settings that govern one declared endpoint, read from the config core: for Postfix
 // the grade (`smtpd_tls_ciphers`, or `smtpd_tls_mandatory_ciphers` where TLS is required), its
 // exclusions, the grade's `tls_*_cipherlist`, `tls_preempt_cipherlist`, `tls_eecdh_auto_curves`
-// and the DH file; for Dovecot `ssl_cipher_list`, `ssl_cipher_suites`, `ssl_curve_list`, the
+// and the DH file (behind postscreen, tlsproxy's `tlsproxy_tls_*`, whose defaults are the
+// `smtpd_tls_*` ones, read in the tlsproxy service's scope); for Dovecot `ssl_cipher_list`, `ssl_cipher_suites`, `ssl_curve_list`, the
 // order and DH settings under their 2.3 or 2.4 names. Defaults included: a default is placed
 // where it takes effect (the master.cf service line, the Dovecot listener). Plain data: it
 // crosses the analysis worker's boundary. Pure.
@@ -45,6 +46,8 @@ export interface CipherSetting {
   written?: string;
   /** Postfix: a `-o` option of the service rather than main.cf. */
   perService?: boolean;
+  /** Postfix behind postscreen: the tlsproxy parameter left at its default, which is this setting. */
+  via?: string;
   insertAt?: InsertPoint;
 }
 
@@ -58,16 +61,19 @@ export interface EndpointCiphers {
 const GRADES = new Set(['high', 'medium', 'low', 'export', 'null']);
 
 export function postfixCiphers(postfix: PostfixAnalysis, service: PostfixService, declaredAt: SourceRange): EndpointCiphers {
-  const mandatory = tlsRequired(service);
+  // postscreen hands STARTTLS to tlsproxy, which reads its own parameters in its own scope.
+  const proxy = service.command === 'postscreen' ? tlsproxyOf(postfix, service) : undefined;
+  const tls = proxy ?? service;
+  const mandatory = proxy ? proxy.scope.word('tlsproxy_tls_security_level') === 'encrypt' : tlsRequired(service);
   // A default takes effect at the service's line in master.cf (the endpoint's declaration).
   const at = service.entry.serviceRange ?? declaredAt;
   const main = postfix.mainCf;
   const mainEnd = main ? endOf(main.file, main.lineLengths, 'main.cf') : undefined;
   const master = postfix.masterCf;
-  const lastOfMaster = master && service.range.end.line >= master.lineLengths.length - 1;
-  const afterService = lastOfMaster ? endOf(master.file, master.lineLengths, 'master.cf') : lineAfter(service.range, 'master.cf');
-  const read = (role: CipherRole, name: string): CipherSetting => {
-    const ev = service.effective(name);
+  const lastOfMaster = master && tls.range.end.line >= master.lineLengths.length - 1;
+  const afterService = lastOfMaster ? endOf(master.file, master.lineLengths, 'master.cf') : lineAfter(tls.range, 'master.cf');
+  const plain = (role: CipherRole, name: string): CipherSetting => {
+    const ev = tls.effective(name);
     const explicit = ev.source !== 'default' && ev.range !== undefined;
     const setting: CipherSetting = { role, name, value: ev.expanded.trim(), explicit, range: explicit ? ev.range! : at, docUrl: paramDoc(name) };
     if (explicit) {
@@ -75,6 +81,13 @@ export function postfixCiphers(postfix: PostfixAnalysis, service: PostfixService
       if (ev.source === '-o') setting.perService = true;
     }
     return setting;
+  };
+  // Behind postscreen: tlsproxy_tls_X when written, else smtpd_tls_X (its default), as tlsproxy sees it.
+  const read = (role: CipherRole, name: string): CipherSetting => {
+    const proxied = proxy && name.startsWith('smtpd_tls_') ? `tlsproxy_tls_${name.slice('smtpd_tls_'.length)}` : undefined;
+    if (!proxied) return plain(role, name);
+    const own = plain(role, proxied);
+    return own.explicit ? own : { ...plain(role, name), via: proxied };
   };
 
   const grade = read('list', mandatory ? 'smtpd_tls_mandatory_ciphers' : 'smtpd_tls_ciphers');
@@ -121,6 +134,12 @@ export function dovecotCiphers(dovecot: DovecotAnalysis, context: LookupContext,
       read('dh', v24 ? 'ssl_server_dh_file' : 'ssl_dh'),
     ],
   };
+}
+
+/** The tlsproxy service postscreen hands STARTTLS to (`tlsproxy_service_name`); postscreen's own scope when master.cf has none. */
+function tlsproxyOf(postfix: PostfixAnalysis, postscreen: PostfixService): PostfixService {
+  const name = postscreen.scope.word('tlsproxy_service_name') || 'tlsproxy';
+  return postfix.services.find((s) => s.name === name && s.type === 'unix' && s.command === 'tlsproxy') ?? postscreen;
 }
 
 function lineAfter(range: SourceRange, form: InsertPoint['form']): InsertPoint {

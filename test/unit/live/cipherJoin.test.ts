@@ -216,6 +216,60 @@ describe('joinCiphers: Postfix', () => {
   });
 });
 
+describe('joinCiphers: postscreen, whose STARTTLS is tlsproxy\'s', () => {
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'cipher-join-postscreen-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  // postscreen's own -o smtpd_tls_* options do not reach tlsproxy: this one must not count.
+  const MASTER = [
+    '127.0.0.1:25 inet n - n - 1 postscreen',
+    '  -o smtpd_tls_exclude_ciphers=aNULL',
+    'smtpd pass - - n - - smtpd',
+    'tlsproxy unix - - n - 0 tlsproxy',
+    '',
+  ].join('\n');
+
+  function postscreenJoin(main: string, master = MASTER): JoinEndpoint {
+    const conf = join(dir, `c${Math.random().toString(36).slice(2)}`);
+    mkdirSync(conf);
+    writeFileSync(join(conf, 'main.cf'), main);
+    writeFileSync(join(conf, 'master.cf'), master);
+    const analyses = analyzePath(conf);
+    return buildJoinEndpoints({ analyses }, analyses.flatMap((a) => a.endpoints)).find((j) => j.target.endsWith(':25'))!;
+  }
+  const anonOf = (endpoint: JoinEndpoint) => joinCiphers([{ endpoint, result: scan('postfix-smtp-scan', endpoint.target, 'smtp') }]).find((f) => f.explains === 'cipher-anonymous')!;
+
+  it("with tlsproxy's defaults the smtpd_tls_* settings of main.cf decide, not postscreen's -o; the fix goes to main.cf", () => {
+    const endpoint = postscreenJoin('smtpd_tls_security_level = may\n');
+    const anon = anonOf(endpoint);
+    assert.match(lineOf(anon.range), /^127\.0\.0\.1:25 inet .* postscreen$/);
+    assert.match(anon.message, /through smtpd_tls_ciphers = medium \(Postfix's default; tlsproxy's tlsproxy_tls_ciphers, which defaults to it\)/);
+    assert.doesNotMatch(anon.message, /already excludes/);
+    assert.equal(applyFix(anon), 'smtpd_tls_security_level = may\nsmtpd_tls_exclude_ciphers = aNULL\n');
+    const hover = endpointHoverLines([endpoint], () => scan('postfix-smtp-scan', endpoint.target, 'smtp'), anon.range.file, 0);
+    assert.match(hover[0]!.text, /^smtpd_tls_ciphers = medium \(Postfix's default; tlsproxy's tlsproxy_tls_ciphers defaults to it\): TLSv1, TLSv1\.1: 16 suite/);
+  });
+
+  it('written tlsproxy_tls_* settings carry the finding and take the fix', () => {
+    const main = 'tlsproxy_tls_ciphers = medium\ntlsproxy_tls_exclude_ciphers = RC4\nsmtpd_tls_exclude_ciphers = aNULL\n';
+    const anon = anonOf(postscreenJoin(main));
+    assert.equal(lineOf(anon.range), 'tlsproxy_tls_ciphers = medium');
+    assert.match(anon.message, /Add aNULL to tlsproxy_tls_exclude_ciphers \(now RC4\)/);
+    assert.equal(applyFix(anon), 'tlsproxy_tls_ciphers = medium\ntlsproxy_tls_exclude_ciphers = RC4, aNULL\nsmtpd_tls_exclude_ciphers = aNULL\n');
+  });
+
+  it("an exclusion among the tlsproxy service's -o options is in force (tlsproxy_tls_security_level = encrypt: the mandatory one)", () => {
+    const master = MASTER.replace('0 tlsproxy\n', '0 tlsproxy\n  -o tlsproxy_tls_security_level=encrypt\n  -o smtpd_tls_mandatory_exclude_ciphers=aNULL\n');
+    const endpoint = postscreenJoin('', master);
+    assert.equal(endpoint.ciphers!.mandatory, true);
+    assert.deepEqual(endpoint.ciphers!.settings.map((s) => s.name).slice(0, 3), ['smtpd_tls_mandatory_ciphers', 'smtpd_tls_exclude_ciphers', 'smtpd_tls_mandatory_exclude_ciphers']);
+    const anon = anonOf(endpoint);
+    assert.match(anon.message, /through smtpd_tls_mandatory_ciphers = medium .*smtpd_tls_mandatory_exclude_ciphers = aNULL already excludes them/);
+    assert.equal(anon.fix, undefined);
+  });
+});
+
 describe('joinCiphers: Dovecot 2.3 and 2.4 names', () => {
   let dir: string;
   before(() => (dir = mkdtempSync(join(tmpdir(), 'cipher-join-dovecot-'))));
