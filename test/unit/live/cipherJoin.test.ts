@@ -1,8 +1,9 @@
 // The join of cipher settings with a live cipher scan, fed with real scans of the test Postfix
 // (test/fixtures/live: port 25 with Postfix's defaults, and its implicit-TLS port 465, saved
 // from `mail-tls probe --ciphers --json`; the test Dovecot's IMAPS and POP3S, TLS 1.2+ with its
-// default cipher list, the same way; scripts/record-live-fixtures.mjs re-records them): where each weak class lands, what it says, how severe it
-// is on the port, and the text the quick fix leaves behind.
+// default cipher list, the same way; scripts/record-live-fixtures.mjs re-records them): where
+// each weak class lands, what it says, how severe it is on the port, and the text the quick fix
+// leaves behind.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
