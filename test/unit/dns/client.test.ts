@@ -8,6 +8,9 @@ import { DnsClient, DnsError, parseResolver } from '../../../src/core/dns/client
 import { fakeResolver, response } from '../../support/fakeResolver';
 
 const server = fakeResolver;
+// Answers that do come may be slow on a busy machine: wait far longer than the client's 2 s
+// default, which a retry would otherwise hide or, with the attempts spent, turn into a timeout.
+const ANSWER_WAIT_MS = 20_000;
 
 const closers: (() => Promise<void>)[] = [];
 after(() => Promise.all(closers.map((c) => c())));
@@ -32,7 +35,7 @@ test('queries carry DO; the AD bit, TLSA data and a CNAME chain are read', async
     ]);
   });
   closers.push(s.close);
-  const client = new DnsClient({ servers: [s.address] });
+  const client = new DnsClient({ servers: [s.address], timeout: ANSWER_WAIT_MS });
   const r = await client.query('_25._tcp.MX.example.org.', 'TLSA');
   assert.ok(sawDo, 'the DO bit was set');
   assert.equal(r.authenticated, true);
@@ -46,7 +49,7 @@ test('a truncated UDP answer is asked again over TCP', async () => {
     via === 'udp' ? response(q, packet.TRUNCATED_RESPONSE, []) : response(q, 0, [{ type: 'MX', name: 'example.org', data: { preference: 10, exchange: 'mx.example.org' } }]),
   );
   closers.push(s.close);
-  const client = new DnsClient({ servers: [s.address] });
+  const client = new DnsClient({ servers: [s.address], timeout: ANSWER_WAIT_MS });
   const r = await client.query('example.org', 'MX');
   assert.equal(r.tcp, true);
   assert.deepEqual(r.records.map((x) => x.type === 'MX' && x.exchange), ['mx.example.org']);
@@ -78,7 +81,7 @@ test('an abort ends the query at once with the signal\'s reason', async () => {
 test('SERVFAIL and NXDOMAIN come back as rcodes, not errors', async () => {
   const s = await server((q) => response(q, 0, [], q.questions?.[0]?.name === 'bad.example' ? 2 : 3));
   closers.push(s.close);
-  const client = new DnsClient({ servers: [s.address] });
+  const client = new DnsClient({ servers: [s.address], timeout: ANSWER_WAIT_MS });
   assert.equal((await client.query('bad.example', 'A')).rcode, 'SERVFAIL');
   assert.equal((await client.query('none.example', 'A')).rcode, 'NXDOMAIN');
 });
