@@ -1,8 +1,26 @@
 // ClientHello bytes written by hand, for what Node's OpenSSL will not offer (SSLv2/SSLv3, RC4,
 // 3DES, EXPORT, ...) and for enumerating suites and groups one hello at a time. No handshake is
 // ever completed with these: the scan reads the server's first flight and closes.
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { ByteWriter } from './byteWriter';
+
+/**
+ * Random bytes for hellos from one pool filled 8 KiB at a time: a scan writes a hundred hellos
+ * with three random fields each, and a call to the system's generator per field costs more
+ * than the rest of the hello. The bytes only need to be unpredictable, never secret: no
+ * handshake is completed with them.
+ */
+const pool = Buffer.alloc(8192);
+let poolAt = pool.length;
+
+function randomBytes(n: number): Buffer {
+  if (poolAt + n > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  poolAt += n;
+  return pool.subarray(poolAt - n, poolAt);
+}
 
 export type HelloVersion = 'SSLv2' | 'SSLv3' | 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 
