@@ -9,11 +9,23 @@ import { paletteCommands, selectors } from './selectors.mjs';
 const WAIT = 30_000;
 
 async function openPalette(page, text) {
-  await page.keyboard.press('F1');
   const input = page.locator(selectors.quickInput);
-  await input.waitFor({ state: 'visible', timeout: WAIT });
-  await input.fill(text);
-  return input;
+  // The palette closes when something takes the focus as it opens (a view refreshed by a probe
+  // that has just finished, a notification): open it again rather than type into nothing.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: WAIT });
+      await input.fill(text, { timeout: WAIT / 3 });
+      return input;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      // A modal dialog is a finding, not a focus race: never press it away.
+      const dialogs = await page.locator(selectors.dialog).evaluateAll((rows) => rows.map((r) => r.innerText.replace(/\s+/g, ' ').trim()));
+      assert.equal(dialogs.length, 0, `a dialog took the palette's place: ${dialogs.join(' | ')}`);
+      await page.keyboard.press('Escape');
+    }
+  }
 }
 
 /** Picks the palette row whose label contains `label` (quick input filters as it is typed). */
