@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { DnsClient, formatResolver } from '../dns/client';
 import { normalName } from '../dns/message';
+import { fanOutSignal } from '../probe/abort';
 import { DEFAULT_PER_HOST_CONNECTIONS, HostLimiter } from '../probe/hostLimiter';
 import { probe } from '../probe/probe';
 import { hostPort, SCHEMES } from '../probe/target';
@@ -49,6 +50,15 @@ function targetFor(protocol: Protocol, address: string, port: number): ProbeTarg
  * bad domain, resolver or CA file, or when `signal` aborts (after every socket is closed).
  */
 export async function checkDomain(input: string, options: DomainCheckOptions = {}, signal?: AbortSignal): Promise<DomainResult> {
+  const run = fanOutSignal(signal);
+  try {
+    return await checkWith(input, options, run.signal);
+  } finally {
+    run.dispose();
+  }
+}
+
+async function checkWith(input: string, options: DomainCheckOptions, signal: AbortSignal): Promise<DomainResult> {
   const domain = normalDomain(input);
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
@@ -129,7 +139,7 @@ export async function checkDomain(input: string, options: DomainCheckOptions = {
       mtaSts.fetchError = `${policyHost} has no address`;
       return;
     }
-    if (signal?.aborted) return;
+    if (signal.aborted) return;
     connections++;
     const got = await fetchPolicy(domain, { address: first.address, caPem, timeout: options.timeouts?.total ?? 10_000, signal });
     mtaSts.httpStatus = got.status;
@@ -164,7 +174,7 @@ export async function checkDomain(input: string, options: DomainCheckOptions = {
   };
   let next = 0;
   const worker = async () => {
-    while (next < jobs.length && !signal?.aborted) {
+    while (next < jobs.length && !signal.aborted) {
       const job = jobs[next++]!;
       const gate = limiter.forHost(job.target.host, signal);
       const counted = { run: <T>(task: () => Promise<T>) => gate.run(() => { connections++; return task(); }) };
@@ -173,7 +183,7 @@ export async function checkDomain(input: string, options: DomainCheckOptions = {
   };
   // Settled, not raced: on a cancel every probe has closed its sockets before this returns.
   const settled = await Promise.allSettled([stsFetch, ...Array.from({ length: Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, jobs.length) }, worker)]);
-  if (signal?.aborted) throw signal.reason;
+  if (signal.aborted) throw signal.reason;
   const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
   if (failed) throw failed.reason;
 

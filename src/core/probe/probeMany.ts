@@ -4,7 +4,7 @@
  * probes of the run (main dialog, version handshakes and the injection check alike).
  */
 import { readFile } from 'node:fs/promises';
-import { abortReason } from './abort';
+import { abortReason, fanOutSignal } from './abort';
 import { DEFAULT_PER_HOST_CONNECTIONS, HostLimiter } from './hostLimiter';
 import { probe } from './probe';
 import { parseTarget } from './target';
@@ -48,12 +48,14 @@ export async function probeMany(
   // The CA file is read once for the run, not once per probe.
   if (probeOptions.caFile && probeOptions.caPem === undefined) probeOptions.caPem = await readFile(probeOptions.caFile, 'utf8');
   const limiter = hosts ?? new HostLimiter(perHostConnections ?? DEFAULT_PER_HOST_CONNECTIONS);
-  const signal = options.signal;
+  const run = fanOutSignal(options.signal);
+  const signal = run.signal;
+  probeOptions.signal = signal;
   const results: (ProbeResult | undefined)[] = new Array(parsed.length);
   let next = 0;
 
   const worker = async (): Promise<void> => {
-    while (next < parsed.length && !signal?.aborted) {
+    while (next < parsed.length && !signal.aborted) {
       const index = next++;
       const target = parsed[index]!;
       onStart?.(target, index);
@@ -61,17 +63,17 @@ export async function probeMany(
       try {
         result = await probe(target, { ...probeOptions, limiter: limiter.forHost(target.host, signal) });
       } catch (err) {
-        if (!onError || signal?.aborted) throw err;
+        if (!onError || signal.aborted) throw err;
         onError(err, index);
         continue;
       }
       results[index] = result;
-      if (!signal?.aborted) onResult?.(result, index);
+      if (!signal.aborted) onResult?.(result, index);
     }
   };
   const workers = Array.from({ length: Math.min(width, parsed.length) }, worker);
-  const settled = await Promise.allSettled(workers);
-  if (signal?.aborted) throw abortReason(signal);
+  const settled = await Promise.allSettled(workers).finally(run.dispose);
+  if (signal.aborted) throw abortReason(signal);
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
   return results.filter((r): r is ProbeResult => r !== undefined);
