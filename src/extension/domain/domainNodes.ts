@@ -4,11 +4,12 @@
 // in memory; nothing here reads files or the network.
 import * as vscode from 'vscode';
 import type { AddressCheck, DomainFinding, DomainResult, MxHostCheck, SrvCheck } from '../../core/domain';
-import type { Severity } from '../../core/findings';
+import { endpointStatus, type EndpointState, type EndpointStatus } from '../../core/endpointStatus';
+import { SEVERITY_ORDER, type Severity } from '../../core/findings';
 import { ageText } from '../report/age';
 import type { DomainEntry } from './domainStore';
 
-type Status = 'unchecked' | 'running' | 'passed' | 'warning' | 'failed';
+type Status = Exclude<EndpointStatus, 'unprobed'> | 'unchecked';
 
 const STATUS_ICONS: Record<Status, vscode.ThemeIcon> = {
   unchecked: new vscode.ThemeIcon('globe', new vscode.ThemeColor('testing.iconUnset')),
@@ -24,9 +25,10 @@ const SEVERITY_ICONS: Record<Severity, vscode.ThemeIcon> = {
   info: new vscode.ThemeIcon('info', new vscode.ThemeColor('problemsInfoIcon.foreground')),
 };
 
-function worst(findings: readonly { severity: Severity }[]): Status {
-  if (findings.some((f) => f.severity === 'error')) return 'failed';
-  return findings.some((f) => f.severity === 'warning') ? 'warning' : 'passed';
+/** The endpoints' verdict, for a domain (its findings) and for each address (its probe). */
+function statusOf(state: EndpointState): Status {
+  const status = endpointStatus(state);
+  return status === 'unprobed' ? 'unchecked' : status;
 }
 
 export type DomainTreeNode = DomainsGroupNode | DomainNode | DomainDetailNode;
@@ -52,7 +54,7 @@ export class DomainNode extends vscode.TreeItem {
     const result = entry?.result;
     super(domain, result || entry?.error ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     this.id = `domains/${domain}`;
-    const status: Status = entry?.running ? 'running' : entry?.error ? 'failed' : result ? worst(result.findings) : 'unchecked';
+    const status = statusOf({ running: entry?.running, errored: Boolean(entry?.error), result: result && { ok: true, findings: result.findings } });
     this.iconPath = STATUS_ICONS[status];
     this.contextValue = `mailTls:domain:${status}:${origin}`;
     this.description = entry?.running
@@ -125,8 +127,7 @@ function dnsNode(parent: DomainNode, r: DomainResult): DomainDetailNode {
 
 function findingsNode(parent: DomainNode, findings: readonly DomainFinding[]): DomainDetailNode {
   const node = detail(parent, 'findings', vscode.l10n.t('Findings'), String(findings.length), icon('checklist'));
-  const order: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
-  const sorted = [...findings].sort((a, b) => order[a.severity] - order[b.severity]);
+  const sorted = [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   node.add(...sorted.map((f, i) => {
     const n = detail(node, 'finding', `${f.title}: ${f.detail}`, `${f.subject} · ${f.id}`, SEVERITY_ICONS[f.severity], `f${i}`);
     n.tooltip = new vscode.MarkdownString().appendText(`${f.title}\n\n${f.detail}\n\n${f.subject} · ${f.id}`);
@@ -138,7 +139,7 @@ function findingsNode(parent: DomainNode, findings: readonly DomainFinding[]): D
 function addressNodes(parent: DomainDetailNode, addresses: readonly AddressCheck[]): DomainDetailNode[] {
   return addresses.map((a) => {
     const p = a.probe;
-    const status: Status = !p ? 'unchecked' : !p.ok || p.findings.some((f) => f.severity === 'error') ? 'failed' : p.findings.some((f) => f.severity === 'warning') ? 'warning' : 'passed';
+    const status = statusOf({ result: p ?? undefined });
     const parts = [!p ? vscode.l10n.t('not probed') : p.tls ? `${p.tls.version} · ${p.tls.cipher}` : p.findings[0]?.title ?? vscode.l10n.t('no TLS session')];
     if (a.daneMatch === true) parts.push(vscode.l10n.t('TLSA matches'));
     if (a.daneMatch === false) parts.push(vscode.l10n.t('TLSA does not match'));
