@@ -5,7 +5,7 @@ import { createApi, type MailTlsApi } from './api';
 import { registerCommands } from './commands';
 import { MailTlsContext } from './context';
 import { registerCodeActions } from './providers/codeActions';
-import { DaneResolverDiagnostics } from './dane/resolverDiagnostics';
+import { DaneResolverDiagnostics } from './providers/daneResolverDiagnostics';
 import { DiagnosticsManager } from './providers/diagnostics';
 import { registerHover } from './providers/hover';
 import { registerProbeTriggers } from './providers/probeTriggers';

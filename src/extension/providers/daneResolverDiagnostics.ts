@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { joinDaneResolver } from '../../core/live/daneResolverJoin';
 import type { MailTlsContext } from '../context';
-import { toDiagnostic } from '../providers/diagnostics';
+import { toDiagnostic } from './diagnostics';
 
 export class DaneResolverDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('mailTls-dane-resolver');
