@@ -14,10 +14,10 @@ export function formatTable(results: CaseResult[]): string {
       String(i + 1),
       r.title,
       r.ours ? `${ms(r.ours.median)}, ${ms(r.ours.p90)}  ${r.oursLabel}` : 'not measured',
-      r.baseline ? `${ms(r.baseline.median)}, ${ms(r.baseline.p90)}  ${r.baselineLabel}` : '-',
+      r.baseline ? `${ms(r.baseline.median)}, ${ms(r.baseline.p90)}  ${r.baselineLabel}` : r.baselineLabel ? `not measured  ${r.baselineLabel}` : '-',
       r.ratio === null ? '-' : r.ratio.toFixed(2),
       r.target,
-      r.met === null ? (r.ours ? 'info' : 'n/a') : r.met ? 'MET' : 'MISSED',
+      r.met === null ? (r.baselineLabel && !r.baseline ? 'NOT MEASURED' : r.ours ? 'info' : 'n/a') : r.met ? 'MET' : 'MISSED',
     ]);
   });
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
