@@ -37,7 +37,10 @@ export async function scanTls13(h: ScanHooks, serverName: string | undefined): P
   const picks: { suite: CipherSuite; hello: ServerHelloInfo }[] = [];
   const groups: number[] = [];
   const left: Narrowing = { suites: [...TLS13_OFFER], groups: Object.values(GROUPS), suitesDone: false, groupsDone: false, suitesPresumed: false };
-  const hello = (suites: number[], offered: number[]) => clientHello({ version: 'TLSv1.3', suites, groups: offered, keyShare: 'none', serverName });
+  // Without a key share the server must answer with an HRR (RFC 8446 §4.2.8 allows an empty
+  // list); a server that refuses such a hello instead is asked again with a share.
+  let keyShare: 'none' | 'first' = 'none';
+  const hello = (suites: number[], offered: number[]) => clientHello({ version: 'TLSv1.3', suites, groups: offered, keyShare, serverName });
   const firstOffer = left.suites.map((s) => s.code);
   const result = (complete: boolean) => {
     version.suites = picks.map((p) => ({ ...suiteResult(p.suite, p.hello), keyExchange: groups.length ? groupName(groups[0]!) : null }));
@@ -61,6 +64,7 @@ export async function scanTls13(h: ScanHooks, serverName: string | undefined): P
       }
       if (!suites.includes(suite)) return (h.note(`TLSv1.3: the server chose ${suiteByCode(suite).hex}, which was not offered`), result(false));
       if (group === null || !offered.includes(group)) return (h.note(`TLSv1.3: the server chose ${group === null ? 'no group' : groupName(group)}, which was not offered`), result(false));
+      if (!version.accepted && keyShare === 'first') h.note('TLSv1.3: the server refused a hello without a key share (RFC 8446 §4.2.8 allows one); the scan sends a share for the first group offered');
       version.accepted = true;
       if (!left.suitesDone) {
         picks.push({ suite: suiteByCode(suite), hello: x.hello });
@@ -72,6 +76,10 @@ export async function scanTls13(h: ScanHooks, serverName: string | undefined): P
       }
       left.suitesPresumed = false;
     } else if (refusal(x)) {
+      if (picks.length === 0 && keyShare === 'none') {
+        keyShare = 'first';
+        continue;
+      }
       if (picks.length === 0) {
         [version.accepted, version.complete] = [false, true];
         return { version, groups: null };

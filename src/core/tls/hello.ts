@@ -1,7 +1,7 @@
 // ClientHello bytes written by hand, for what Node's OpenSSL will not offer (SSLv2/SSLv3, RC4,
 // 3DES, EXPORT, ...) and for enumerating suites and groups one hello at a time. No handshake is
 // ever completed with these: the scan reads the server's first flight and closes.
-import { randomFillSync } from 'node:crypto';
+import { createECDH, randomFillSync } from 'node:crypto';
 import { ByteWriter } from './byteWriter';
 
 /**
@@ -60,8 +60,11 @@ export interface HelloOptions {
   serverName?: string;
   /** supported_groups, in order; default: every group of GROUPS. */
   groups?: readonly number[];
-  /** TLS 1.3: send an X25519 share (the default), or none, so the server must ask (HRR). */
-  keyShare?: 'x25519' | 'none';
+  /**
+   * TLS 1.3: an X25519 share (the default); none, so the server must ask (HRR); or a share for
+   * the first group offered (the elliptic ones), for a server that refuses an empty share list.
+   */
+  keyShare?: 'x25519' | 'none' | 'first';
   /** Add TLS_FALLBACK_SCSV at the end of the suites. */
   fallbackScsv?: boolean;
 }
@@ -92,9 +95,24 @@ function extensions(w: ByteWriter, o: HelloOptions): void {
     ext(0x002b, (e) => e.sized(1, (list) => list.u16(0x0304))); // supported_versions: TLS 1.3 only
     ext(0x002d, (e) => e.sized(1, (list) => list.u8(1))); // psk_key_exchange_modes: psk_dhe_ke
     ext(0x0033, (e) => e.sized(2, (shares) => {
-      if (o.keyShare !== 'none') shares.u16(GROUPS.X25519).sized(2, (key) => key.bytes(randomBytes(32)));
+      const group = o.keyShare === 'first' ? o.groups?.[0] : o.keyShare === 'none' ? undefined : GROUPS.X25519;
+      const key = group === undefined ? null : publicKeyFor(group);
+      if (key) shares.u16(group!).sized(2, (k) => k.bytes(key));
     }));
   }
+}
+
+const EC_CURVES: Record<number, string> = { [GROUPS['P-256']]: 'prime256v1', [GROUPS['P-384']]: 'secp384r1', [GROUPS['P-521']]: 'secp521r1' };
+
+/**
+ * A public key the server will accept for `group`: any 32 or 56 bytes for X25519 and X448, a
+ * real point for the NIST curves (a server checks it is on the curve). None for ffdhe groups.
+ */
+function publicKeyFor(group: number): Buffer | null {
+  if (group === GROUPS.X25519) return randomBytes(32);
+  if (group === GROUPS.X448) return randomBytes(56);
+  const curve = EC_CURVES[group];
+  return curve ? createECDH(curve).generateKeys() : null;
 }
 
 /** A ClientHello record. SSLv2 gets the SSLv2-compatible format (see sslv2Hello). */

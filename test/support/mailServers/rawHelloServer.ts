@@ -18,6 +18,8 @@ export interface RawHelloOptions {
   sslv2?: boolean;
   /** Connections after this many are accepted and never answered: a scan that stalls mid-way. */
   stallAfter?: number;
+  /** A TLS 1.3 hello with an empty key_share list gets a handshake_failure alert, as from a server that mishandles it. */
+  refuseEmptyKeyShare?: boolean;
 }
 
 export interface RawHelloServer {
@@ -32,6 +34,21 @@ export interface RawHelloServer {
 interface Hello {
   version: number;
   suites: number[];
+  /** TLS 1.3 offered (supported_versions) with no key share at all. */
+  tls13WithoutShare: boolean;
+}
+
+/** The extensions' types and bodies, from the start of the extensions block. */
+function extensionsOf(b: Buffer, at: number, end: number): Map<number, Buffer> {
+  const out = new Map<number, Buffer>();
+  if (at + 2 > end) return out;
+  const stop = Math.min(end, at + 2 + b.readUInt16BE(at));
+  for (let p = at + 2; p + 4 <= stop; ) {
+    const length = b.readUInt16BE(p + 2);
+    out.set(b.readUInt16BE(p), b.subarray(p + 4, p + 4 + length));
+    p += 4 + length;
+  }
+  return out;
 }
 
 function readHello(b: Buffer): Hello | null {
@@ -45,7 +62,13 @@ function readHello(b: Buffer): Hello | null {
   const n = b.readUInt16BE(at);
   const suites: number[] = [];
   for (let i = 0; i < n; i += 2) suites.push(b.readUInt16BE(at + 2 + i));
-  return { version, suites };
+  at += 2 + n;
+  at += 1 + b[at]!; // compression methods
+  const ext = extensionsOf(b, at, recordEnd);
+  const versions = ext.get(0x002b);
+  const tls13 = versions !== undefined && versions.subarray(1).some((_, i, v) => i % 2 === 0 && v.readUInt16BE(i) === 0x0304);
+  const shares = ext.get(0x0033);
+  return { version, suites, tls13WithoutShare: tls13 && (shares === undefined || shares.readUInt16BE(0) === 0) };
 }
 
 function serverHello(version: number, suite: number): Buffer {
@@ -58,6 +81,7 @@ function serverHello(version: number, suite: number): Buffer {
 }
 
 const ALERT_PROTOCOL_VERSION = Buffer.from([21, 3, 1, 0, 2, 2, 70]);
+const ALERT_HANDSHAKE_FAILURE = Buffer.from([21, 3, 3, 0, 2, 2, 40]);
 
 /** SSLv2 SERVER-HELLO with RC4-MD5 and DES-CBC3-MD5, no certificate. */
 function sslv2ServerHello(): Buffer {
@@ -102,6 +126,7 @@ export async function startRawHelloServer(options: RawHelloOptions): Promise<Raw
       const hello = readHello(data);
       if (!hello) return;
       socket.removeListener('data', onData);
+      if (options.refuseEmptyKeyShare && hello.tls13WithoutShare) return void socket.end(ALERT_HANDSHAKE_FAILURE);
       const weak = options.weak.find((c) => hello.suites.includes(c));
       if (hello.version === 0x0300) {
         const pick = weak ?? hello.suites.find((c) => c !== 0x00ff);

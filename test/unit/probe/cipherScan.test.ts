@@ -37,6 +37,24 @@ test('RC4, 3DES and SSLv3 from hand-made ServerHellos become findings; the real 
   }
 });
 
+test('a server that refuses a TLS 1.3 hello without a key share still shows TLS 1.3, its suites and groups', async () => {
+  const server = await startRawHelloServer({ weak: [], refuseEmptyKeyShare: true });
+  try {
+    const r = await probe(server.url, { ciphers: true, caFile: sharedCertificate().certFile, servername: 'hostile.test', timeouts: { total: 60000 } });
+    assert.ok(r.ok, JSON.stringify(r.findings));
+    const tls13 = r.ciphers!.versions.find((x) => x.version === 'TLSv1.3')!;
+    assert.equal(tls13.accepted, true);
+    assert.equal(tls13.complete, true);
+    // Node's TLS server: its three TLS 1.3 suites, and the curves it accepts by default.
+    assert.deepEqual(new Set(tls13.suites.map((s) => s.iana)), new Set(['TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_128_GCM_SHA256']));
+    assert.ok(r.ciphers!.groups.includes('X25519') && r.ciphers!.groups.includes('P-256'), r.ciphers!.groups.join(' '));
+    assert.ok(r.ciphers!.notes.some((n) => /without a key share/.test(n)), r.ciphers!.notes.join(' | '));
+    assert.equal(r.versions['TLSv1.3'], true);
+  } finally {
+    await server.close();
+  }
+});
+
 test('cancelling a cipher scan stops it at once and leaves no connection open', async () => {
   // Past its fifth connection the server answers nothing, so the scan is surely under way,
   // and waiting, when the cancel comes.
