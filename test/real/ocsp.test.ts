@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { probe } from '../../src/core/probe';
 import { getTestServers, loadTestServers, skipWithoutServers } from '../servers/fixture';
 import { startSServer } from '../servers/sserver';
-import { sharedCertificate } from '../support/certs/selfSigned';
+import { sharedCertificate } from '../support/certs';
 
 const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { MailTlsApi } from '../../../src/extension/api';
-import { makeDanePki } from '../../support/certs/danePki';
+import { makeDanePki } from '../../support/certs';
 import { getApi, lineOf, removeGenerated, waitFor, writeGenerated } from './support';
 
 /** The openssl CLI's `3 1 1`: SHA-256 of the certificate's SubjectPublicKeyInfo. */

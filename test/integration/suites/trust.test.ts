@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { ProbeResult } from '../../../src/core/probe/types';
 import type { MailTlsApi } from '../../../src/extension/api';
-import { makeDanePki } from '../../support/certs/danePki';
+import { makeDanePki } from '../../support/certs';
 import { getApi, removeGenerated, setSetting, waitFor, workspaceRoot, writeGenerated } from './support';
 
 const REALLY_RESTRICTED = process.env.MAIL_TLS_RESTRICTED === '1';

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { startMailServer } from '../../support/mailServers/mailServer';
 import type { HostileServer } from '../../support/mailServers/listener';
-import { ensurePki, TestPki } from '../../support/certs/pki';
+import { ensurePki, TestPki } from '../../support/certs';
 import { signZones, startUnbound, UnboundInstance } from './unbound';
 import { testPolicies, testZones, ZoneAddresses } from './zones';
 

@@ -9,7 +9,7 @@ import {
   certificatesInPem, formatTlsa, matchTlsa, parseTlsa, tlsaForCertificate, tlsaOwnerName, unusableReason,
   type TlsaMatchingType, type TlsaRecord, type TlsaSelector,
 } from '../../../src/core/dns/tlsa';
-import { DANE_MX, makeDanePki } from '../../support/certs/danePki';
+import { DANE_MX, makeDanePki } from '../../support/certs';
 
 const pki = makeDanePki();
 const hasLdnsDane = spawnSync('ldns-dane', ['-v']).status === 0;

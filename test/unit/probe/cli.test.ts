@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { CliIo } from '../../../src/cli/io';
 import { main } from '../../../src/cli/main';
 import type { ProbeResult } from '../../../src/core/probe/types';
-import { selfSigned, type KeyPair } from '../../support/certs/selfSigned';
+import { selfSigned, type KeyPair } from '../../support/certs';
 import { FakeServer, smtpHandler, startFakeServer } from '../../support/mailServers/scripted';
 
 function fakeIo() {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import tls from 'node:tls';
 import { scanCipherSuites } from '../../../src/core/probe';
-import { sharedCertificate } from '../../support/certs/selfSigned';
+import { sharedCertificate } from '../../support/certs';
 
 async function withServer(options: tls.TlsOptions, run: (url: string, connections: () => number) => Promise<void>): Promise<void> {
   const { cert, key } = sharedCertificate();

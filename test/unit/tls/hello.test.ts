@@ -7,7 +7,7 @@ import tls from 'node:tls';
 import { GROUPS, MAX_SUITES_PER_HELLO, clientHello, sslv2Hello } from '../../../src/core/tls/hello';
 import { parseServerFlight, ServerFlight } from '../../../src/core/tls/serverFlight';
 import { LEGACY_OFFER, SUITES, TLS13_OFFER, suiteByCode } from '../../../src/core/tls/suites';
-import { sharedCertificate } from '../../support/certs/selfSigned';
+import { sharedCertificate } from '../../support/certs';
 
 async function withServer(options: tls.TlsOptions, run: (port: number) => Promise<void>): Promise<void> {
   const { cert, key } = sharedCertificate();
