@@ -3,7 +3,8 @@
  * them). Errors carry openssl's own message; output never goes to the console (private keys must
  * not be printed).
  *
- * - `openssl`, `opensslSync`, `opensslScratch`: the CLI itself (async, sync, in a scratch directory).
+ * - `openssl`, `opensslSync`, `opensslScratch`: the CLI itself (async, sync, in a scratch directory);
+ *   `opensslTlsaData()`: its digests for DANE, as an oracle.
  * - `selfSigned()`: a fresh self-signed pair; `sharedCertificate()`: one per process, on disk.
  * - `privateRootAndLeaf()`: a private root and a leaf it issues directly, on disk.
  * - `makeDanePki()`: a root, an intermediate, a leaf and its renewals for the DANE tests.
@@ -42,6 +43,28 @@ export function opensslSync(cwd: string, args: string[]): void {
   } catch (err) {
     throw failure(args, err);
   }
+}
+
+/** Runs one openssl command with `input` on its stdin and returns its stdout. */
+function opensslOutput(args: string[], input?: Buffer): Buffer {
+  try {
+    return execFileSync('openssl', args, { input, stdio: ['pipe', 'pipe', 'pipe'] });
+  } catch (err) {
+    throw failure(args, err);
+  }
+}
+
+/**
+ * The openssl CLI's TLSA data for a certificate file, as hex: its DER (selector 0) or its
+ * SubjectPublicKeyInfo (selector 1), whole (matching type 0), SHA-256 (1) or SHA-512 (2). An
+ * oracle that shares no code with ours.
+ */
+export function opensslTlsaData(file: string, selector: 0 | 1, matchingType: 0 | 1 | 2): string {
+  const der = selector === 0
+    ? opensslOutput(['x509', '-in', file, '-outform', 'DER'])
+    : opensslOutput(['pkey', '-pubin', '-outform', 'DER'], opensslOutput(['x509', '-in', file, '-pubkey', '-noout']));
+  if (matchingType === 0) return der.toString('hex');
+  return opensslOutput(['dgst', matchingType === 1 ? '-sha256' : '-sha512', '-r'], der).toString().split(' ')[0]!;
 }
 
 /**
