@@ -8,7 +8,7 @@
 import { readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { probeMany } from '../src/core/probe/probeMany';
-import { sharedCertificate, SHARED_SERVER_NAME } from '../test/support/certs/selfSigned';
+import { sharedCertificate, SHARED_SERVER_NAME } from '../test/support/certs';
 import { countClientConnections } from '../test/support/clientCount';
 import { ConnectionStats, HostileServer, newStats, wellBehaved } from '../test/support/mailServers/scenarios';
 import type { HostileDialect } from '../test/support/mailServers/scenarios';

@@ -107,8 +107,11 @@ const env = { ...process.env };
 if (servers) env.MAIL_TLS_TEST_SERVERS = servers;
 // Spec output for people, TAP to a file for the closing count.
 const tapFile = join(runDir, 'node-test.tap');
+const skippedFile = join(runDir, 'node-test-skipped-suites.jsonl');
+rmSync(skippedFile, { force: true });
 const nodeCode = await run(process.execPath, ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
-  '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...files], env);
+  '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+  '--test-reporter=./test/skippedSuites.mjs', `--test-reporter-destination=${skippedFile}`, ...files], env);
 const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
 const tapCount = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
 totals.passed += tapCount('pass');
@@ -120,6 +123,17 @@ if (tapCount('pass') === 0) {
   console.error(`node --test: ${tapCount('tests')} tests ran, none passed: the tier fails`);
   failedTiers++;
   totals.failed++;
+}
+
+// A real-server suite whose every test skipped (one that needs root, run without it) proves
+// nothing either: the tier fails, as the editor tiers do.
+const realDir = resolve('out/test/real');
+const skippedReal = (existsSync(skippedFile) ? readFileSync(skippedFile, 'utf8') : '').split('\n').filter(Boolean)
+  .map((line) => JSON.parse(line)).filter((s) => s.file.startsWith(`${realDir}/`));
+if (skippedReal.length > 0) {
+  console.error(`node --test: every test was skipped in: ${skippedReal.map((s) => `${s.suite} (${s.file.slice(realDir.length + 1)})`).join('; ')}: the tier fails`);
+  failedTiers++;
+  totals.failed += skippedReal.length;
 }
 
 /** Runs one editor tier, which writes its counts to a summary file, and adds them up. */

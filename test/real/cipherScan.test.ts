@@ -2,7 +2,7 @@
 // scenarios, with `sslscan --xml` as the oracle: the same suites per version, the same DH
 // sizes and groups, and the same preferred suite where the server enforces its order.
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { cipherFindings, probe, scanCipherSuites } from '../../src/core/probe';
 import type { CipherScan } from '../../src/core/probe/types';
 import { getTestServers, skipWithoutServers } from '../servers/fixture';
 import { startSServer } from '../servers/sserver';
+import { opensslSync } from '../support/certs';
 
 interface Oracle {
   /** Suite code points (`0xC030`) per version, sslscan's order. */
@@ -139,7 +140,7 @@ describe('cipher scan against openssl s_server scenarios', skipWithoutServers(),
   it('DHE with 1024-bit parameters: the size read from the ServerKeyExchange, and a finding', async (t) => {
     if (!getTestServers(t)) return;
     const dh = join(dir, 'dh1024.pem');
-    execFileSync('openssl', ['dhparam', '-out', dh, '1024'], { stdio: 'ignore' });
+    opensslSync(dir, ['dhparam', '-out', dh, '1024']);
     const url = await sServer(['-cipher', 'DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0', '-dhparam', dh, '-tls1_2']);
     const scan = await scanCipherSuites(url, { timeouts: { total: 120_000 } });
     compare('dh1024', scan, await sslscan(url), true);

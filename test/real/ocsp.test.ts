@@ -2,7 +2,6 @@
 // response made by `openssl ocsp` from an index (stapled with -status_file), the same
 // certificate with no staple, and a staple signed by a responder the CA never delegated to.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,14 +10,13 @@ import { after, before, describe, it } from 'node:test';
 import { probe } from '../../src/core/probe';
 import { getTestServers, loadTestServers, skipWithoutServers } from '../servers/fixture';
 import { startSServer } from '../servers/sserver';
-import { sharedCertificate } from '../support/certs/selfSigned';
-
-const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+import { opensslSync, sharedCertificate } from '../support/certs';
 
 describe('OCSP stapling against openssl s_server', skipWithoutServers(), () => {
   const dir = mkdtempSync(join(tmpdir(), 'mail-tls-ocsp-'));
   const stops: (() => void)[] = [];
   const file = (name: string) => join(dir, name);
+  const openssl = (args: string[]) => opensslSync(dir, args);
   after(() => {
     for (const stop of stops) stop();
     rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { chownSync, closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TestPki } from '../support/certs/pki';
+import type { TestPki } from '../support/certs';
 import { ensureDir, findProcesses, isRunning, processName, sleep, readPidFile, systemGroup, terminate, writeIfChanged } from './files';
 import type { VariantName } from './state';
 

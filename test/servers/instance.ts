@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ensurePki, SERVER_NAME } from '../support/certs/pki';
+import { ensurePki, SERVER_NAME } from '../support/certs';
 import { DOVECOT_ADDRESSES, dovecotLayout, prepareDovecot, saslSocketPath, startDovecot, stopDovecot, type DovecotPorts } from './dovecot';
 import { ensureDir } from './files';
 import { postfixLayout, preparePostfix, startPostfix, stopPostfix, tail, type PostfixPorts } from './postfix';

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ensureDir, findProcesses, processName, readPidFile, systemGroup, systemUser, terminate, writeIfChanged } from './files';
-import type { TestPki } from '../support/certs/pki';
+import type { TestPki } from '../support/certs';
 import type { VariantName } from './state';
 
 const run = promisify(execFile);

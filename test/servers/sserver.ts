@@ -5,19 +5,11 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
+import { freePort } from '../support/mailServers/listener';
 
 export interface SServer {
   url: string;
   stop(): void;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
 }
 
 /** Starts s_server with `args` after the listener options and waits until it accepts. */

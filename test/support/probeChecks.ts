@@ -4,7 +4,7 @@
  * opened, and leave no socket, timer or DNS request behind.
  */
 import assert from 'node:assert/strict';
-import { sharedCertificate, SHARED_SERVER_NAME } from './certs/selfSigned';
+import { sharedCertificate, SHARED_SERVER_NAME } from './certs';
 import type { HostileServer } from './mailServers/scenarios';
 import type { Finding } from '../../src/core/findings';
 import type { PhaseTimeouts, ProbeOptions, ProbeResult } from '../../src/core/probe/types';

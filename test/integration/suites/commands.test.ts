@@ -2,7 +2,7 @@
 // from the commands, the reports hold them, and cancelling a probe closes its socket.
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { ProbeResult } from '../../../src/core/probe/types';
 import type { MailTlsApi } from '../../../src/extension/api';
+import { silent } from '../../support/mailServers/scenarios';
 import { getApi, removeGenerated, report, testServers, useTestServerSettings, waitFor, writeLiveConfigs } from './support';
 
 describe('Mail TLS commands', function () {
@@ -171,27 +172,18 @@ describe('Mail TLS commands (no mail server needed)', () => {
 
   it('cancelling a probe closes its socket', async () => {
     // A tarpit: accepts and never greets, so the probe waits until it is cancelled.
-    const sockets: Socket[] = [];
-    let closed = 0;
-    const server = createServer((socket) => {
-      sockets.push(socket);
-      socket.on('close', () => closed++);
-      socket.on('error', () => undefined);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as { port: number }).port;
+    const server = await silent();
     try {
       const started = Date.now();
-      const pending = Promise.resolve(vscode.commands.executeCommand<ProbeResult | undefined>('mailTls.probeEndpoint', `smtp://127.0.0.1:${port}`));
-      await waitFor('the probe to connect', () => sockets.length > 0, 10_000);
+      const pending = Promise.resolve(vscode.commands.executeCommand<ProbeResult | undefined>('mailTls.probeEndpoint', server.url));
+      await waitFor('the probe to connect', () => server.stats.total > 0, 10_000);
       api.cancelAll();
-      await waitFor('the probe socket to close', () => closed === sockets.length, 3_000);
+      await waitFor('the probe socket to close', () => server.stats.open === 0, 3_000);
       const result = await pending;
       assert.equal(result, undefined, 'a cancelled probe returns no result');
       assert.ok(Date.now() - started < 5_000, 'the probe waited for its greeting timeout instead of stopping');
     } finally {
-      for (const s of sockets) s.destroy();
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
     }
   });
 });

@@ -3,11 +3,11 @@
 // stores a host in mailTls.configHosts, the endpoint moves there and is probed; a host written
 // in upper case finds its result (a loopback server counts the connections).
 import assert from 'node:assert/strict';
-import { createServer, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { MailTlsApi } from '../../../src/extension/api';
+import { closesAtOnce, type HostileServer } from '../../support/mailServers/scenarios';
 import { generatedDir, getApi, removeGenerated, waitFor, writeGenerated } from './support';
 
 type Node = vscode.TreeItem & { kind: string; target?: string; configDir?: string; data?: { declaration?: { host: { known: boolean; reason: string } } } };
@@ -15,9 +15,7 @@ type Node = vscode.TreeItem & { kind: string; target?: string; configDir?: strin
 describe('the host a config describes (Endpoint Explorer)', function () {
   this.timeout(120_000);
   let api: MailTlsApi;
-  let server: ReturnType<typeof createServer>;
-  let connections = 0;
-  const sockets: Socket[] = [];
+  let server: HostileServer;
   let port = 0;
   let masterCf = '';
 
@@ -30,14 +28,8 @@ describe('the host a config describes (Endpoint Explorer)', function () {
 
   before(async function () {
     api = await getApi();
-    server = createServer((socket) => {
-      connections++;
-      sockets.push(socket);
-      socket.on('error', () => undefined);
-      socket.end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as { port: number }).port;
+    server = await closesAtOnce();
+    port = server.port;
     // A config copied from a server: no myhostname, no certificate, a wildcard listener.
     writeGenerated('hosts/copied/postfix/main.cf', 'smtpd_tls_security_level = may\n');
     masterCf = writeGenerated('hosts/copied/postfix/master.cf', `${port} inet n - n - - smtpd\n`);
@@ -48,8 +40,7 @@ describe('the host a config describes (Endpoint Explorer)', function () {
   after(async () => {
     const folder = vscode.workspace.workspaceFolders![0]!.uri;
     await vscode.workspace.getConfiguration('mailTls', folder).update('configHosts', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
-    for (const s of sockets) s.destroy();
-    await new Promise((resolve) => server?.close(resolve));
+    await server?.close();
     removeGenerated('hosts');
   });
 
@@ -69,7 +60,7 @@ describe('the host a config describes (Endpoint Explorer)', function () {
     const probed = await vscode.commands.executeCommand<unknown[]>('mailTls.probeActiveConfig');
     assert.deepEqual(probed, [], 'nothing probed from the active config');
     await new Promise((r) => setTimeout(r, 500));
-    assert.equal(connections, 0, 'a probe command connected to an endpoint whose host is unknown');
+    assert.equal(server.stats.total, 0, 'a probe command connected to an endpoint whose host is unknown');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     // The hover on the setting that governs it offers no probe link to the placeholder address.
     const mainCf = await vscode.workspace.openTextDocument(join(dirname(masterCf), 'main.cf'));
@@ -94,7 +85,7 @@ describe('the host a config describes (Endpoint Explorer)', function () {
     assert.equal(endpoint.contextValue, 'mailTls:endpoint:unprobed:declared');
     assert.match(String((await rootNode(dirname(masterCf)))!.description), /^Postfix · LOCALHOST · /, 'the root shows the host that was set');
     await vscode.commands.executeCommand('mailTls.probeEndpoint', endpoint.target);
-    assert.ok(connections >= 1, 'the probe did not reach the host that was set');
+    assert.ok(server.stats.total >= 1, 'the probe did not reach the host that was set');
     // The result is stored under the canonical (lower-case) URL and still found for this node.
     await waitFor('the probed endpoint with its result in the tree', async () => {
       const node = (await endpointsOfMasterCf()).find((n) => n.target === endpoint.target);
@@ -114,10 +105,10 @@ describe('the host a config describes (Endpoint Explorer)', function () {
     // A known host: an endpoint that may be probed (the test above probed this very URL already).
     assert.match(endpoint?.contextValue ?? '', /^mailTls:endpoint:\w+:declared$/);
     assert.equal(endpoint?.data?.declaration?.host.reason, 'myhostname = localhost');
-    const before = connections;
+    const before = server.stats.total;
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(namedMaster));
     await vscode.commands.executeCommand('mailTls.probeActiveConfig');
-    assert.ok(connections > before, 'Probe Endpoints of the Active Config did not reach the host myhostname names');
+    assert.ok(server.stats.total > before, 'Probe Endpoints of the Active Config did not reach the host myhostname names');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
@@ -153,9 +144,9 @@ describe('the host a config describes (Endpoint Explorer)', function () {
     const [endpoint] = await children(root);
     assert.equal(endpoint?.target, `smtp://127.0.0.1:${port}`);
     assert.match(endpoint?.data?.declaration?.host.reason ?? '', /host set for/);
-    const before = connections;
+    const before = server.stats.total;
     await vscode.commands.executeCommand('mailTls.probeEndpoint', endpoint!.target);
-    assert.ok(connections > before, 'the probe did not reach the host from the setting');
+    assert.ok(server.stats.total > before, 'the probe did not reach the host from the setting');
   });
 });
 

@@ -3,20 +3,15 @@
 // command link, and Copy TLSA Record puts the record on the clipboard, from the link and from
 // the cursor.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { MailTlsApi } from '../../../src/extension/api';
-import { makeDanePki } from '../../support/certs/danePki';
+import { makeDanePki, opensslTlsaData } from '../../support/certs';
 import { getApi, lineOf, removeGenerated, waitFor, writeGenerated } from './support';
 
 /** The openssl CLI's `3 1 1`: SHA-256 of the certificate's SubjectPublicKeyInfo. */
-function opensslRecord(certFile: string): string {
-  const pub = execFileSync('openssl', ['x509', '-in', certFile, '-pubkey', '-noout']);
-  const der = execFileSync('openssl', ['pkey', '-pubin', '-outform', 'DER'], { input: pub });
-  return `3 1 1 ${execFileSync('openssl', ['dgst', '-sha256', '-r'], { input: der }).toString().split(' ')[0]}`;
-}
+const opensslRecord = (certFile: string) => `3 1 1 ${opensslTlsaData(certFile, 1, 1)}`;
 
 async function hoverAt(uri: vscode.Uri, line: number, character = 2): Promise<{ text: string; markdown: vscode.MarkdownString[] }> {
   const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(line, character));

@@ -17,7 +17,7 @@ import { monitorEventLoopDelay, performance, PerformanceObserver, type Performan
 import { pathToFileURL } from 'node:url';
 import * as vscode from 'vscode';
 import { bigDovecotConf, bigMainCf } from '../../support/bigConfigs';
-import { selfSigned } from '../../support/certs/selfSigned';
+import { selfSigned } from '../../support/certs';
 import { startPop3sServers, type Pop3sServers } from '../../support/mailServers/pop3sChild';
 import { isNodeTlsFrame, profileClock, SAMPLING_INTERVAL_US, startHostProfiler, summarise } from '../../support/hostProfile';
 import { EXTENSION_ID, generatedDir, getApi, removeGenerated, report, setSetting, waitFor } from './support';

@@ -6,22 +6,20 @@
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { ProbeResult } from '../../../src/core/probe/types';
 import type { MailTlsApi } from '../../../src/extension/api';
-import { makeDanePki } from '../../support/certs/danePki';
+import { makeDanePki } from '../../support/certs';
+import { closesAtOnce, type HostileServer } from '../../support/mailServers/scenarios';
 import { getApi, removeGenerated, setSetting, waitFor, workspaceRoot, writeGenerated } from './support';
 
 const REALLY_RESTRICTED = process.env.MAIL_TLS_RESTRICTED === '1';
 
 describe(REALLY_RESTRICTED ? 'untrusted workspace (VS Code restricted mode)' : 'untrusted workspace (simulated)', function () {
   let api: MailTlsApi;
-  let server: ReturnType<typeof createServer>;
-  let connections = 0;
-  const sockets: Socket[] = [];
+  let server: HostileServer;
   let target = '';
   let masterCf = '';
   const asked: string[][] = [];
@@ -30,14 +28,8 @@ describe(REALLY_RESTRICTED ? 'untrusted workspace (VS Code restricted mode)' : '
   before(async function () {
     api = await getApi();
     if (!api.testing) throw new Error('the extension does not run in test mode');
-    server = createServer((socket) => {
-      connections++;
-      sockets.push(socket);
-      socket.on('error', () => undefined);
-      socket.end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as { port: number }).port;
+    server = await closesAtOnce();
+    const port = server.port;
     target = `smtp://127.0.0.1:${port}`;
     writeGenerated('trust/main.cf', 'smtpd_tls_security_level = may\n');
     masterCf = writeGenerated('trust/master.cf', `127.0.0.1:${port} inet n - n - - smtpd\n`);
@@ -59,8 +51,7 @@ describe(REALLY_RESTRICTED ? 'untrusted workspace (VS Code restricted mode)' : '
   after(async () => {
     api?.testing?.setTrustHooks({ simulateUntrusted: false, prompt: null });
     await setSetting('probeOnOpen', undefined);
-    for (const s of sockets) s.destroy();
-    await new Promise((resolve) => server?.close(resolve));
+    await server?.close();
     removeGenerated('trust');
   });
 
@@ -81,7 +72,7 @@ describe(REALLY_RESTRICTED ? 'untrusted workspace (VS Code restricted mode)' : '
     assert.ok(!results.some((r) => r.target === target));
     assert.ok(asked.at(-1)?.includes(target), 'probeAll asked about the workspace endpoint too');
     await new Promise((r) => setTimeout(r, 300));
-    assert.equal(connections, 0, 'a connection was opened without consent');
+    assert.equal(server.stats.total, 0, 'a connection was opened without consent');
   });
 
   it('probe on open does nothing in an untrusted workspace', async () => {
@@ -91,7 +82,7 @@ describe(REALLY_RESTRICTED ? 'untrusted workspace (VS Code restricted mode)' : '
     await vscode.window.showTextDocument(document);
     await api.whenIdle();
     await new Promise((r) => setTimeout(r, 1000));
-    assert.equal(connections, 0);
+    assert.equal(server.stats.total, 0);
     assert.equal(asked.length, asksBefore, 'an automatic probe must not even ask');
   });
 
@@ -99,7 +90,7 @@ describe(REALLY_RESTRICTED ? 'untrusted workspace (VS Code restricted mode)' : '
     await setSetting('probeOnOpen', undefined);
     consent = true;
     await vscode.commands.executeCommand('mailTls.probeEndpoint', target);
-    assert.ok(connections >= 1, 'the consented probe did not connect');
+    assert.ok(server.stats.total >= 1, 'the consented probe did not connect');
   });
 
   it('in a trusted workspace, probe on open does probe (so the zero above means something)', async function () {
@@ -107,10 +98,10 @@ describe(REALLY_RESTRICTED ? 'untrusted workspace (VS Code restricted mode)' : '
     api.testing!.setTrustHooks({ simulateUntrusted: false });
     await setSetting('probeOnOpen', true);
     try {
-      const before = connections;
+      const before = server.stats.total;
       const opened = writeGenerated('trust/opened/master.cf', `${target.replace('smtp://', '')} inet n - n - - smtpd\n`);
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(opened));
-      await waitFor('the probe on open to connect', () => connections > before, 10_000);
+      await waitFor('the probe on open to connect', () => server.stats.total > before, 10_000);
     } finally {
       await setSetting('probeOnOpen', undefined);
       api.testing!.setTrustHooks({ simulateUntrusted: true });
@@ -142,17 +133,14 @@ describe(REALLY_RESTRICTED ? 'untrusted workspace (VS Code restricted mode)' : '
 
   it('a URL the person typed (not named by the workspace) needs no consent', async () => {
     consent = false;
-    const other = createServer((socket) => socket.end());
-    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
-    let otherConnections = 0;
-    other.on('connection', () => otherConnections++);
+    const other = await closesAtOnce();
     try {
       const asksBefore = asked.length;
-      await vscode.commands.executeCommand('mailTls.probeEndpoint', `smtp://127.0.0.1:${(other.address() as { port: number }).port}`);
+      await vscode.commands.executeCommand('mailTls.probeEndpoint', other.url);
       assert.equal(asked.length, asksBefore);
-      assert.ok(otherConnections >= 1);
+      assert.ok(other.stats.total >= 1);
     } finally {
-      await new Promise((resolve) => other.close(resolve));
+      await other.close();
     }
   });
 });

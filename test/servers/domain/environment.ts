@@ -5,20 +5,17 @@
  * its own random 127.R.S.0/24 block (others may run the same tests at once). Needs root for
  * the standard ports.
  */
-import { execFile } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { startMailServer } from '../../support/mailServers/mailServer';
 import type { HostileServer } from '../../support/mailServers/listener';
-import { ensurePki, TestPki } from '../../support/certs/pki';
+import { ensurePki, openssl, TestPki } from '../../support/certs';
 import { signZones, startUnbound, UnboundInstance } from './unbound';
 import { testPolicies, testZones, ZoneAddresses } from './zones';
 
-const run = promisify(execFile);
 const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..');
 const PKI_ROOT = join(REPO_ROOT, '.test-run', 'mail-servers');
 
@@ -65,10 +62,10 @@ async function domainCertificate(dir: string, pki: TestPki): Promise<{ key: stri
   const names = ['mx1.good.test', 'mx2.good.test', 'mx.badtlsa.test', 'mx.stsbad.test', 'mx.unsigned.test', 'mx.bogus.test', 'mta-sts.good.test', 'mta-sts.stsbad.test', 'mta-sts.redirect.test', 'mta-sts.large.test'];
   const ext = join(dir, 'leaf.ext');
   writeFileSync(ext, `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${names.map((n) => `DNS:${n}`).join(',')}\n`);
-  for (const k of ['leaf', 'next']) await run('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', join(dir, `${k}.key`)]);
-  await run('openssl', ['req', '-new', '-key', join(dir, 'leaf.key'), '-subj', '/CN=mx1.good.test', '-out', join(dir, 'leaf.csr')]);
-  await run('openssl', ['x509', '-req', '-in', join(dir, 'leaf.csr'), '-CA', pki.certificates.intermediate.cert, '-CAkey', pki.certificates.intermediate.key, '-CAcreateserial', '-days', '200', '-extfile', ext, '-out', join(dir, 'leaf.pem')]);
-  await run('openssl', ['req', '-new', '-x509', '-key', join(dir, 'next.key'), '-subj', '/CN=next', '-days', '200', '-out', join(dir, 'next.pem')]);
+  for (const k of ['leaf', 'next']) await openssl(dir, ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', join(dir, `${k}.key`)]);
+  await openssl(dir, ['req', '-new', '-key', join(dir, 'leaf.key'), '-subj', '/CN=mx1.good.test', '-out', join(dir, 'leaf.csr')]);
+  await openssl(dir, ['x509', '-req', '-in', join(dir, 'leaf.csr'), '-CA', pki.certificates.intermediate.cert, '-CAkey', pki.certificates.intermediate.key, '-CAcreateserial', '-days', '200', '-extfile', ext, '-out', join(dir, 'leaf.pem')]);
+  await openssl(dir, ['req', '-new', '-x509', '-key', join(dir, 'next.key'), '-subj', '/CN=next', '-days', '200', '-out', join(dir, 'next.pem')]);
   const chain = join(dir, 'chain.pem');
   writeFileSync(chain, readFileSync(join(dir, 'leaf.pem'), 'utf8') + readFileSync(pki.certificates.intermediate.cert, 'utf8'));
   return { key: join(dir, 'leaf.key'), chain, leaf: new X509Certificate(readFileSync(join(dir, 'leaf.pem'))), next: new X509Certificate(readFileSync(join(dir, 'next.pem'))) };

@@ -143,3 +143,12 @@ export async function listen(
     },
   };
 }
+
+/** A loopback port nothing listens on: free a moment ago (a closed port, or one to start a server on). */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

@@ -6,7 +6,7 @@
 import net from 'node:net';
 import { Duplex } from 'node:stream';
 import tls from 'node:tls';
-import { sharedCertificate } from '../certs/selfSigned';
+import { sharedCertificate } from '../certs';
 import { DIALECTS, DialectReplies, HostileDialect } from './dialects';
 import { ConnectionStats, HostileServer, listen, ListenerContext } from './listener';
 

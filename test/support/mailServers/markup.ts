@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { selfSigned } from '../certs/selfSigned';
+import { selfSigned } from '../certs';
 import type { HostileServer } from './listener';
 import { startMailServer } from './mailServer';
 

@@ -9,7 +9,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { randomBytes } from 'node:crypto';
-import { sharedCertificate } from '../certs/selfSigned';
+import { sharedCertificate } from '../certs';
 
 export interface RawHelloOptions {
   /** Suites answered by hand, in the server's order of preference. */

@@ -3,12 +3,14 @@
  * returns a HostileServer: its engine URL, connection stats and a `close()` that releases
  * every socket and timer.
  */
+import tls from 'node:tls';
+import { sharedCertificate } from '../certs';
 import { HostileDialect } from './dialects';
-import { HostileServer } from './listener';
+import { HostileServer, listen } from './listener';
 import { HandshakeBehaviour, MailServerOptions, MailSession, startMailServer } from './mailServer';
 
 export type { ConnectionStats, HostileServer } from './listener';
-export { newStats } from './listener';
+export { freePort, newStats } from './listener';
 export type { HostileDialect } from './dialects';
 
 type Extra = Partial<MailServerOptions>;
@@ -22,6 +24,22 @@ export function wellBehaved(dialect: HostileDialect = 'smtp', extra: Extra = {})
 /** Accepts the connection and never says a word. */
 export function silent(dialect: HostileDialect = 'smtp'): Promise<HostileServer> {
   return startMailServer({ dialect, greeting: null });
+}
+
+/** Accepts and hangs up at once without a word: counts who connects (`stats.total`). */
+export function closesAtOnce(): Promise<HostileServer> {
+  return listen('smtp', '127.0.0.1', (socket) => socket.end());
+}
+
+/**
+ * TLS and nothing else: a node:tls server with `options` on the shared certificate, for tests of
+ * handshakes and raw hellos (no mail dialog after the handshake).
+ */
+export function tlsOnly(options: tls.TlsOptions = {}): Promise<HostileServer> {
+  const { cert, key } = sharedCertificate();
+  const server = tls.createServer({ cert, key, ...options }, (s) => s.on('error', () => undefined));
+  server.on('tlsClientError', () => undefined);
+  return listen('smtps', '127.0.0.1', (socket) => server.emit('connection', socket));
 }
 
 /** Greets only after `delayMs`, like Postfix postscreen's pre-greet pause (about 6 s). */

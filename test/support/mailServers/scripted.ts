@@ -4,7 +4,7 @@
 // servers that misbehave on purpose, with connection counts, see ./scenarios.
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import type { KeyPair } from '../certs/selfSigned';
+import type { KeyPair } from '../certs';
 
 export interface FakeConnection {
   send(line: string): void;

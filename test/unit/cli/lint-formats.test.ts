@@ -1,7 +1,6 @@
 // `mail-tls lint --format sarif|github`, `--ignore`, `--ca` and suppression comments, run in-process.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,6 +10,7 @@ import { analyzePath, suppressionComment } from '../../../src/core/config';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
 import { TOOL_VERSION } from '../../../src/cli/version';
+import { privateRootAndLeaf } from '../../support/certs';
 
 const repo = resolve(__dirname, '..', '..', '..', '..');
 
@@ -105,17 +105,13 @@ test('suppression comments: next line, whole file, Dovecot end of line; counted;
 
 test('--ca: a leaf issued directly by a private root is not "chain incomplete"', async () => {
   const d = mkdtempSync(join(tmpdir(), 'mailtls-ca-'));
-  const ssl = (...a: string[]) => execFileSync('openssl', a, { cwd: d, stdio: 'ignore' });
-  ssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30', '-subj', '/CN=Private Root');
-  ssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=mx.example.org');
-  writeFileSync(join(d, 'ext.cnf'), 'subjectAltName=DNS:mx.example.org\n');
-  ssl('x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'leaf.pem', '-days', '30', '-extfile', 'ext.cnf');
-  writeFileSync(join(d, 'main.cf'), `myhostname = mx.example.org\nsmtpd_tls_security_level = may\nsmtpd_tls_chain_files = ${d}/leaf.key, ${d}/leaf.pem\nsmtpd_tls_loglevel = 1\nsmtpd_tls_received_header = yes\n`);
+  const { caFile, certFile, keyFile } = privateRootAndLeaf(d, 'mx.example.org');
+  writeFileSync(join(d, 'main.cf'), `myhostname = mx.example.org\nsmtpd_tls_security_level = may\nsmtpd_tls_chain_files = ${keyFile}, ${certFile}\nsmtpd_tls_loglevel = 1\nsmtpd_tls_received_header = yes\n`);
   writeFileSync(join(d, 'master.cf'), 'smtp inet n - y - - smtpd\n');
   const ids = async (...extra: string[]) => (JSON.parse((await run('lint', '--json', ...extra, d)).out) as { findings: { id: string }[] }).findings.map((f) => f.id);
   assert.ok((await ids()).includes('postfix-cert-chain-incomplete'), 'without --ca the issuer is missing');
-  assert.ok(!(await ids('--ca', join(d, 'ca.pem'))).includes('postfix-cert-chain-incomplete'));
-  const bad = await run('lint', '--ca', join(d, 'ext.cnf'), d);
+  assert.ok(!(await ids('--ca', caFile)).includes('postfix-cert-chain-incomplete'));
+  const bad = await run('lint', '--ca', join(d, 'master.cf'), d);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /holds no PEM certificate/);
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { checkCertificateFiles, CertFileRef } from '../../../src/core/config/certFiles';
 import type { SourceRange } from '../../../src/core/config/types';
-import { opensslSync } from '../../support/certs/openssl';
+import { opensslSync } from '../../support/certs';
 
 const dir = mkdtempSync(join(tmpdir(), 'mailtls-certs-'));
 const ssl = (...args: string[]) => opensslSync(dir, args);

@@ -9,7 +9,7 @@ import { analyzePath } from '../../../src/core/config';
 import { certificateFilePaths, tlsaOfCertificateFile, tlsaOfPemText } from '../../../src/core/config/certTlsa';
 import { settingFacts } from '../../../src/core/config/settingFacts';
 import { formatTlsa, tlsaForCertificate } from '../../../src/core/dns/tlsa';
-import { makeDanePki } from '../../support/certs/danePki';
+import { makeDanePki } from '../../support/certs';
 
 const pki = makeDanePki();
 const pem = (name: string) => readFileSync(pki.file(name), 'utf8');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { analyzePath } from '../../../src/core/config';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/io';
-import { selfSigned } from '../../support/certs/selfSigned';
+import { selfSigned } from '../../support/certs';
 
 function dirWith(files: Record<string, string>): string {
   const d = mkdtempSync(join(tmpdir(), 'mailtls-host-'));

@@ -2,13 +2,13 @@
 // its certificate, a link out of the workspace, an include of /etc): none is opened, each is
 // reported as not checked; files inside the workspace are checked as usual.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { analyzePath } from '../../../src/core/config';
 import { insideRoots } from '../../../src/core/config/readScope';
+import { selfSigned } from '../../support/certs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mailtls-scope-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -17,8 +17,11 @@ const outsideDir = join(tmp, 'outside');
 mkdirSync(workspace);
 mkdirSync(outsideDir);
 // A real certificate outside the workspace: were it opened, its findings would show.
-execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(outsideDir, 'key.pem'), '-out', join(outsideDir, 'cert.pem'), '-days', '1', '-subj', '/CN=outside.example'], { stdio: 'ignore' });
-execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(workspace, 'key.pem'), '-out', join(workspace, 'cert.pem'), '-days', '1', '-subj', '/CN=inside.example'], { stdio: 'ignore' });
+for (const [dir, cn] of [[outsideDir, 'outside.example'], [workspace, 'inside.example']] as const) {
+  const { key, cert } = selfSigned(cn, { days: 1 });
+  writeFileSync(join(dir, 'key.pem'), key);
+  writeFileSync(join(dir, 'cert.pem'), cert);
+}
 symlinkSync(join(outsideDir, 'cert.pem'), join(workspace, 'link.pem'));
 
 const ids = (path: string, mayRead?: (p: string) => boolean) =>

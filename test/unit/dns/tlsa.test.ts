@@ -9,28 +9,18 @@ import {
   certificatesInPem, formatTlsa, matchTlsa, parseTlsa, tlsaForCertificate, tlsaOwnerName, unusableReason,
   type TlsaMatchingType, type TlsaRecord, type TlsaSelector,
 } from '../../../src/core/dns/tlsa';
-import { DANE_MX, makeDanePki } from '../../support/certs/danePki';
+import { DANE_MX, makeDanePki, opensslTlsaData } from '../../support/certs';
 
 const pki = makeDanePki();
 const hasLdnsDane = spawnSync('ldns-dane', ['-v']).status === 0;
 const noLdns = hasLdnsDane ? false : 'ldns-dane (Debian ldnsutils) not installed';
-
-/** The openssl CLI's digest of a certificate's DER (selector 0) or its SPKI DER (selector 1). */
-function opensslData(file: string, selector: TlsaSelector, matchingType: TlsaMatchingType): string {
-  const der = selector === 0
-    ? execFileSync('openssl', ['x509', '-in', file, '-outform', 'DER'])
-    : execFileSync('openssl', ['pkey', '-pubin', '-outform', 'DER'], { input: execFileSync('openssl', ['x509', '-in', file, '-pubkey', '-noout']) });
-  if (matchingType === 0) return der.toString('hex');
-  const out = execFileSync('openssl', ['dgst', matchingType === 1 ? '-sha256' : '-sha512', '-r'], { input: der }).toString();
-  return out.split(' ')[0]!;
-}
 
 const combos: [TlsaSelector, TlsaMatchingType][] = [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]];
 
 test('the data of every selector and matching type equals the openssl CLI digest (RSA leaf, EC CA)', () => {
   for (const name of ['leaf', 'int', 'root', 'renewed-new-key']) {
     for (const [s, m] of combos) {
-      assert.equal(tlsaForCertificate(pki.cert(name), 3, s, m).data, opensslData(pki.file(name), s, m), `${name} ${s} ${m}`);
+      assert.equal(tlsaForCertificate(pki.cert(name), 3, s, m).data, opensslTlsaData(pki.file(name), s, m), `${name} ${s} ${m}`);
     }
   }
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { analyzePath } from '../../../src/core/config';
 import { buildJoinEndpoints } from '../../../src/core/live/joinInputs';
-import { opensslScratch as openssl } from '../../support/certs/openssl';
+import { opensslScratch as openssl } from '../../support/certs';
 
 describe('buildJoinEndpoints: the certificate a Dovecot listener serves', () => {
   let dir: string;

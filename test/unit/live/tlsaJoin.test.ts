@@ -9,7 +9,7 @@ import { analyzePath } from '../../../src/core/config';
 import { formatTlsa, tlsaForCertificate, type TlsaRecord } from '../../../src/core/dns/tlsa';
 import { buildJoinEndpoints } from '../../../src/core/live/joinInputs';
 import { joinTlsa, servesMx, type DomainTlsaView } from '../../../src/core/live/tlsaJoin';
-import { DANE_MX, makeDanePki } from '../../support/certs/danePki';
+import { DANE_MX, makeDanePki } from '../../support/certs';
 
 const pki = makeDanePki();
 const MASTER = 'smtp      inet  n       -       y       -       -       smtpd\nsubmission inet n       -       y       -       -       smtpd\n  -o smtpd_tls_security_level=encrypt\n';

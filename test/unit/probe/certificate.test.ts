@@ -8,7 +8,7 @@ import { probe } from '../../../src/core/probe';
 import { certificateFindings } from '../../../src/core/probe/findings';
 import type { ChainFacts } from '../../../src/core/probe/certificate';
 import type { CertificateInfo, ProbeResult } from '../../../src/core/probe/types';
-import { opensslScratch as openssl } from '../../support/certs/openssl';
+import { opensslScratch as openssl } from '../../support/certs';
 import { FakeServer, startFakeServer } from '../../support/mailServers/scripted';
 
 const CA_CONFIG = `[ca]

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { probe } from '../../../src/core/probe';
 import { startRawHelloServer } from '../../support/mailServers/rawHelloServer';
-import { sharedCertificate } from '../../support/certs/selfSigned';
+import { sharedCertificate } from '../../support/certs';
 import { main } from '../../../src/cli/main';
 
 const RC4_SHA = 0x0005;

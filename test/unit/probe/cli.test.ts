@@ -3,14 +3,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CliIo } from '../../../src/cli/io';
 import { main } from '../../../src/cli/main';
 import type { ProbeResult } from '../../../src/core/probe/types';
-import { selfSigned, type KeyPair } from '../../support/certs/selfSigned';
+import { selfSigned, type KeyPair } from '../../support/certs';
+import { freePort } from '../../support/mailServers/listener';
 import { FakeServer, smtpHandler, startFakeServer } from '../../support/mailServers/scripted';
 
 function fakeIo() {
@@ -40,10 +40,7 @@ before(async () => {
   writeFileSync(caFile, pair.cert);
   good = await startFakeServer({ tls: pair, greeting: ['220 hi'], onLine: smtpHandler({ keywords: ['STARTTLS'] }) });
   noTls = await startFakeServer({ greeting: ['220 hi'], onLine: smtpHandler({ keywords: ['PIPELINING'] }) });
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  closedPort = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
+  closedPort = await freePort();
 });
 after(async () => {
   await Promise.all([good.close(), noTls.close()]);

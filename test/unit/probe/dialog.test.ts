@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { defaultEhloName, probe } from '../../../src/core/probe';
 import type { ProbeOptions, ProbeResult } from '../../../src/core/probe/types';
-import { selfSigned, type KeyPair } from '../../support/certs/selfSigned';
+import { selfSigned, type KeyPair } from '../../support/certs';
 import { FakeServer, smtpHandler, startFakeServer } from '../../support/mailServers/scripted';
 
 let pair: KeyPair;

@@ -3,22 +3,16 @@
 // ways out of an ambiguous refusal; TLS 1.2 in the client's order runs as two chains.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import tls from 'node:tls';
 import { scanCipherSuites } from '../../../src/core/probe';
-import { sharedCertificate } from '../../support/certs/selfSigned';
+import { tlsOnly } from '../../support/mailServers/scenarios';
 
 async function withServer(options: tls.TlsOptions, run: (url: string, connections: () => number) => Promise<void>): Promise<void> {
-  const { cert, key } = sharedCertificate();
-  const server = tls.createServer({ cert, key, ...options }, (s) => s.on('error', () => {}));
-  server.on('tlsClientError', () => {});
-  let connections = 0;
-  server.on('connection', () => void connections++);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const server = await tlsOnly(options);
   try {
-    await run(`smtps://127.0.0.1:${(server.address() as net.AddressInfo).port}`, () => connections);
+    await run(server.url, () => server.stats.total);
   } finally {
-    await new Promise<void>((r) => server.close(() => r()));
+    await server.close();
   }
 }
 

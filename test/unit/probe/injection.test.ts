@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { probe } from '../../../src/core/probe';
 import type { ProbeResult } from '../../../src/core/probe/types';
-import { selfSigned, type KeyPair } from '../../support/certs/selfSigned';
+import { selfSigned, type KeyPair } from '../../support/certs';
 import { FakeConnection, FakeServer, smtpHandler, startFakeServer } from '../../support/mailServers/scripted';
 
 let pair: KeyPair;

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { probe } from '../../../src/core/probe';
-import { selfSigned, type KeyPair } from '../../support/certs/selfSigned';
+import { selfSigned, type KeyPair } from '../../support/certs';
+import { freePort } from '../../support/mailServers/listener';
 import { FakeServer, smtpHandler, startFakeServer } from '../../support/mailServers/scripted';
 
 let pair: KeyPair;
@@ -61,19 +62,12 @@ describe('timeouts', () => {
   });
 
   it('a server that never answers the TLS handshake: the handshake timeout', async () => {
-    const server = net.createServer((s) => s.on('error', () => {}));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as net.AddressInfo).port;
-    try {
-      const t0 = Date.now();
-      const r = await probe(`imaps://127.0.0.1:${port}`, { timeouts: { handshake: 250 } });
-      assert.deepEqual(r.findings.map((f) => f.id), ['timeout']);
-      assert.match(r.findings[0]!.detail, /no TLS handshake within 250 ms/);
-      assert.ok(Date.now() - t0 < 900);
-    } finally {
-      server.close();
-      server.unref();
-    }
+    const s = await serve({});
+    const t0 = Date.now();
+    const r = await probe(`imaps://127.0.0.1:${s.port}`, { timeouts: { handshake: 250 } });
+    assert.deepEqual(r.findings.map((f) => f.id), ['timeout']);
+    assert.match(r.findings[0]!.detail, /no TLS handshake within 250 ms/);
+    assert.ok(Date.now() - t0 < 900);
   });
 
   it('the total timeout bounds the whole probe', async () => {
@@ -90,10 +84,7 @@ describe('timeouts', () => {
   });
 
   it('connect-failed for a closed port, at once', async () => {
-    const server = net.createServer();
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as net.AddressInfo).port;
-    await new Promise((r) => server.close(r));
+    const port = await freePort();
     const r = await settledClean(() => probe(`pop3s://127.0.0.1:${port}`), () => 0);
     assert.deepEqual(r.findings.map((f) => f.id), ['connect-failed']);
     assert.match(r.findings[0]!.detail, /ECONNREFUSED/);

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import * as net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { parseImapCapabilities, parseImapGreeting, readImapResponse } from '../../../src/core/probe/dialects/imap';
 import { isPop3Status, pop3PlaintextAuthSignals, readPop3Multiline } from '../../../src/core/probe/dialects/pop3';
@@ -7,36 +6,28 @@ import { parseSieveLine, readSieveResponse, sievePlaintextAuthSignals } from '..
 import { ehloCapabilities, parseSmtpLine, readSmtpReply, smtpPlaintextAuthSignals } from '../../../src/core/probe/dialects/smtp';
 import { imapPlaintextAuthSignals } from '../../../src/core/probe/dialects/imap';
 import { Wire, WireError } from '../../../src/core/probe/wire';
+import { listen, type HostileServer } from '../../support/mailServers/listener';
 
-/** A loopback server that sends `text` (in the given chunks) to whoever connects. */
-let server: net.Server;
-let port: number;
+/** A loopback server that sends `script` (in the given chunks) to whoever connects. */
+let server: HostileServer;
 let script: (string | Buffer)[] = [];
-const sockets = new Set<net.Socket>();
 
 before(async () => {
-  server = net.createServer((s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
+  server = await listen('smtp', '127.0.0.1', (s, ctx) => {
     const chunks = script;
     // Separate writes, so multi-line replies really arrive split across reads.
     let i = 0;
     const next = () => {
-      if (i < chunks.length) s.write(chunks[i++]!, () => setTimeout(next, 1));
+      if (i < chunks.length) s.write(chunks[i++]!, () => ctx.setTimer(1, next));
     };
     next();
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  port = (server.address() as net.AddressInfo).port;
 });
-after(async () => {
-  for (const s of sockets) s.destroy();
-  await new Promise((r) => server.close(r));
-});
+after(() => server.close());
 
 async function wireFor(chunks: (string | Buffer)[], limits?: { maxLineLength: number; maxTotalBytes: number }): Promise<Wire> {
   script = chunks;
-  return Wire.open('127.0.0.1', port, 1000, undefined, null, limits);
+  return Wire.open('127.0.0.1', server.port, 1000, undefined, null, limits);
 }
 const soon = () => Date.now() + 1000;
 

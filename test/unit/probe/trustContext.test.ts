@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { sharedCertificate } from '../../support/certs/selfSigned';
+import { sharedCertificate } from '../../support/certs';
 import { trustContext } from '../../../src/core/probe/drivers';
 
 describe('trustContext', () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { HostLimiter, probe } from '../../../src/core/probe';
-import { selfSigned, type KeyPair } from '../../support/certs/selfSigned';
+import { selfSigned, type KeyPair } from '../../support/certs';
 import { FakeServer, smtpHandler, startFakeServer } from '../../support/mailServers/scripted';
 
 let pair: KeyPair;

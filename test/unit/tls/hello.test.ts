@@ -7,17 +7,14 @@ import tls from 'node:tls';
 import { GROUPS, MAX_SUITES_PER_HELLO, clientHello, sslv2Hello } from '../../../src/core/tls/hello';
 import { parseServerFlight, ServerFlight } from '../../../src/core/tls/serverFlight';
 import { LEGACY_OFFER, SUITES, TLS13_OFFER, suiteByCode } from '../../../src/core/tls/suites';
-import { sharedCertificate } from '../../support/certs/selfSigned';
+import { tlsOnly } from '../../support/mailServers/scenarios';
 
 async function withServer(options: tls.TlsOptions, run: (port: number) => Promise<void>): Promise<void> {
-  const { cert, key } = sharedCertificate();
-  const server = tls.createServer({ cert, key, ...options }, (s) => s.on('error', () => {}));
-  server.on('tlsClientError', () => {});
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const server = await tlsOnly(options);
   try {
-    await run((server.address() as net.AddressInfo).port);
+    await run(server.port);
   } finally {
-    await new Promise<void>((r) => server.close(() => r()));
+    await server.close();
   }
 }
 

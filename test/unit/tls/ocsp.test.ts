@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { readStaple, mustStaple } from '../../../src/core/tls/ocsp';
-import { sharedCertificate } from '../../support/certs/selfSigned';
+import { sharedCertificate } from '../../support/certs';
 
 test('garbage, truncated and non-OCSP DER staples are reported as unreadable, not thrown', () => {
   const cert = new X509Certificate(sharedCertificate().cert);
