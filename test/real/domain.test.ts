@@ -24,14 +24,14 @@ describe('domain check against signed zones and a validating unbound', { skip: s
   const ids = (r: DomainResult) => r.findings.map((f) => f.id);
 
   /** posttls-finger with a private resolv.conf naming the test resolver (a mount namespace of its own). */
-  const finger = (host: string): Promise<string> => {
+  const finger = (host: string, options: { destination?: string } = {}): Promise<string> => {
     const config = join(env.dir, 'postfix');
     mkdirSync(config, { recursive: true });
     writeFileSync(join(config, 'main.cf'), `compatibility_level = 3.6\nsmtp_dns_support_level = dnssec\ndnssec_probe =\n`);
-    const script = 'mount --bind "$1" /etc/resolv.conf && exec posttls-finger -c -l dane -L summary,dane "[$2]:25"';
+    const script = 'mount --bind "$1" /etc/resolv.conf && exec posttls-finger -c -l dane -L summary,dane "$2"';
     return new Promise((resolve, reject) => {
       // Asynchronous: the MX servers run in this process and must answer meanwhile.
-      execFile('unshare', ['-m', 'sh', '-c', script, 'sh', env.resolvConf, host], { env: { ...process.env, MAIL_CONFIG: config }, timeout: 60_000 }, (err, stdout, stderr) => {
+      execFile('unshare', ['-m', 'sh', '-c', script, 'sh', env.resolvConf, options.destination ?? `[${host}]:25`], { env: { ...process.env, MAIL_CONFIG: config }, timeout: 60_000 }, (err, stdout, stderr) => {
         if (err && err.killed) return reject(new Error(`posttls-finger timed out: ${stdout}${stderr}`));
         resolve(`${stdout}${stderr}`);
       });
@@ -111,6 +111,21 @@ describe('domain check against signed zones and a validating unbound', { skip: s
     assert.equal(r.findings.find((f) => f.id === 'dane-tlsa-bogus')?.severity, 'error');
     const out = await finger('mx.bogus.test');
     assert.match(out, /TLSA lookup (error|problem)/, out);
+  });
+
+  test('a bogus MX answer at the domain itself: dnssec-bogus, not "no MX", and no probe', async () => {
+    const r = await check(TEST_DOMAINS.bogusMx);
+    assert.equal(r.dnssec, 'bogus');
+    assert.equal(r.mxLookup.rcode, 'SERVFAIL');
+    assert.equal(r.mxKind, 'unreadable');
+    assert.equal(r.findings.find((f) => f.id === 'dnssec-bogus')?.severity, 'error', JSON.stringify(r.findings));
+    assert.ok(!ids(r).includes('mx-missing'), ids(r).join());
+    assert.deepEqual(r.mx, []);
+    assert.equal(r.stats.connections, 0, 'mx.bogusmx.test has an address; it must not be probed');
+    // Postfix, given the domain: the MX lookup is a temporary failure, not "no such host".
+    const out = await finger('', { destination: TEST_DOMAINS.bogusMx });
+    assert.match(out, /type=MX: Host not found, try again/, out);
+    assert.doesNotMatch(out, /TLS connection established/, out);
   });
 
   test('DANE-TA whose certificate does not name the MX host: an error here, not verified by Postfix', async () => {

@@ -80,7 +80,7 @@ async function checkWith(input: string, options: DomainCheckOptions, signal: Abo
   const mxBranch = async () => {
     const mxAnswer = await mxLookup;
     const implicit = recordsOf(mxAnswer, 'MX').length === 0 && mxAnswer.response?.rcode === 'NOERROR' ? await addressesOf(dns, domain) : null;
-    const plan = planMx(domain, mxAnswer, implicit ? implicit.addresses.length > 0 : null);
+    const plan = planMx(domain, mxAnswer, implicit ? implicit.addresses.length > 0 : null, implicit?.lookups);
     const hosts = await Promise.all(
       plan.hosts.map(async (h) => {
         const tlsaName = `_25._tcp.${h.host}`;
@@ -215,7 +215,14 @@ async function checkWith(input: string, options: DomainCheckOptions, signal: Abo
     findings: [],
     stats: { dnsQueries: 0, connections: 0, ms: 0 },
   };
-  result.findings = domainFindings(result, { sts: stsTxt, policyProblems, rpt, implicitAddresses: implicit?.addresses.length ?? 0, mxError: mxAnswer.error });
+  result.findings = domainFindings(result, {
+    sts: stsTxt,
+    policyProblems,
+    rpt,
+    implicitAddresses: implicit?.addresses.length ?? 0,
+    implicitLookups: implicit?.lookups.map((l) => dns.summary(l)) ?? [],
+    mxError: mxAnswer.error,
+  });
   // The chain bytes served DANE matching; the report keeps the described chain only.
   for (const a of [...mx.flatMap((h) => h.addresses), ...srv.flatMap((s) => s.targets.flatMap((t) => t.addresses))]) {
     if (a.probe?.certificate) delete a.probe.certificate.chainDer;

@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import type { Protocol } from '../probe/types';
-import { DomainDns, isEmptyAnswer, Lookup, recordsOf } from './lookups';
+import { DomainDns, isEmptyAnswer, Lookup, lookupFailed, recordsOf } from './lookups';
 import type { MxKind, SrvServiceName } from './types';
 
 export const SRV_SERVICES: readonly { service: SrvServiceName; protocol: Protocol }[] = [
@@ -29,21 +29,25 @@ export interface MxPlan {
 }
 
 /**
- * Reads the MX answer: lowest preference first (ties by name, for a stable report). A single
- * `0 .` is a null MX; no MX at an existing name means the domain itself is the mail host.
+ * Reads the MX answer: lowest preference first (ties by name, for a stable report). A `0 .`
+ * is a null MX; no MX at an existing name means the domain itself is the mail host. An MX
+ * lookup that failed (or, with no MX, failed address lookups: `implicitLookups`) is
+ * `unreadable`, never "no MX".
  */
-export function planMx(domain: string, mx: Lookup, domainHasAddress: boolean | null): MxPlan {
+export function planMx(domain: string, mx: Lookup, domainHasAddress: boolean | null, implicitLookups: readonly Lookup[] = []): MxPlan {
+  if (lookupFailed(mx)) return { kind: 'unreadable', hosts: [] };
   const records = recordsOf(mx, 'MX');
   if (records.length > 0) {
-    if (records.some((r) => r.exchange === '')) return { kind: 'null-mx', hosts: [] };
     const seen = new Set<string>();
     const hosts = records
       .map((r) => ({ preference: r.preference, host: r.exchange }))
       .sort((a, b) => a.preference - b.preference || (a.host < b.host ? -1 : a.host > b.host ? 1 : 0))
       .filter((h) => !seen.has(h.host) && seen.add(h.host));
+    if (hosts.some((h) => h.host === '')) return { kind: 'null-mx', hosts: [] };
     return { kind: 'mx', hosts };
   }
   if (mx.response?.rcode === 'NOERROR' && domainHasAddress) return { kind: 'implicit', hosts: [{ preference: 0, host: domain }] };
+  if (mx.response?.rcode === 'NOERROR' && implicitLookups.some(lookupFailed)) return { kind: 'unreadable', hosts: [] };
   return { kind: 'none', hosts: [] };
 }
 

@@ -87,7 +87,11 @@ export interface MxHostCheck {
   mtaStsCovered: boolean | null;
 }
 
-export type MxKind = 'mx' | 'null-mx' | 'implicit' | 'none';
+/**
+ * `none`: the domain has no MX and no address (or does not exist); `unreadable`: the MX lookup
+ * (or, with no MX, the domain's address lookup) failed or was bogus, so it cannot be told.
+ */
+export type MxKind = 'mx' | 'null-mx' | 'implicit' | 'none' | 'unreadable';
 
 export interface SrvTargetCheck {
   priority: number;

@@ -31,6 +31,7 @@ export const TEST_DOMAINS = {
   unsigned: 'unsigned.test',
   bogus: 'bogus.test',
   taNames: 'tanames.test',
+  bogusMx: 'bogusmx.test',
 } as const;
 
 export interface DomainEnvironment {
@@ -74,6 +75,12 @@ async function domainCertificate(dir: string, pki: TestPki): Promise<{ key: stri
   return { key: join(dir, 'leaf.key'), chain, leaf: new X509Certificate(readFileSync(join(dir, 'leaf.pem'))), next: new X509Certificate(readFileSync(join(dir, 'next.pem'))) };
 }
 
+/** Replaces one match; throws when there is none (a signer's changed output would else go unnoticed). */
+function tamperOnce(text: string, pattern: RegExp, replacement: (match: string, ...groups: string[]) => string): string {
+  if (!pattern.test(text)) throw new Error(`tampering with a signed zone: ${pattern} not found`);
+  return text.replace(pattern, replacement);
+}
+
 function canBind(address: string, port: number): Promise<boolean> {
   return new Promise((res) => {
     const s = net.createServer();
@@ -100,7 +107,7 @@ export async function startDomainEnvironment(): Promise<DomainEnvironment> {
   const pki = await ensurePki(PKI_ROOT);
   const [block, cert] = await Promise.all([chooseBlock(), domainCertificate(dir, pki)]);
   const addresses: ZoneAddresses = {
-    mx1: `${block}.1`, mx2: `${block}.2`, badTlsa: `${block}.3`, stsBad: `${block}.4`, unsigned: `${block}.5`, bogus: `${block}.6`, taNames: `${block}.7`, web: `${block}.10`, resolver: `${block}.53`,
+    mx1: `${block}.1`, mx2: `${block}.2`, badTlsa: `${block}.3`, stsBad: `${block}.4`, unsigned: `${block}.5`, bogus: `${block}.6`, taNames: `${block}.7`, bogusMx: `${block}.9`, web: `${block}.10`, resolver: `${block}.53`,
   };
   const plainAddress = `${block}.54`;
   const servers: HostileServer[] = [];
@@ -138,6 +145,8 @@ export async function startDomainEnvironment(): Promise<DomainEnvironment> {
     const anchor = await signZones(dir, zones, {
       // One changed digit in the signed TLSA data: its RRSIG no longer verifies (bogus).
       'bogus.test.': (text) => text.replace(/(_25\._tcp\.mx\.bogus\.test\.\s+\d+\s+IN\s+TLSA\s+3 1 1 )([0-9a-f])/, (_m, head: string, d: string) => head + (d === '0' ? '1' : '0')),
+      // The MX preference changed after signing: the domain's own MX RRset no longer verifies.
+      'bogusmx.test.': (text) => tamperOnce(text, /^(bogusmx\.test\.\s+\d+\s+IN\s+MX\s+)10 /m, (_m, head: string) => `${head}11 `),
     });
     [unbound, plainUnbound] = await Promise.all([
       startUnbound(dir, addresses.resolver, 53, anchor, zones),

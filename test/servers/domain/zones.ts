@@ -12,6 +12,8 @@ export interface ZoneAddresses {
   unsigned: string;
   bogus: string;
   taNames: string;
+  /** Of mx.bogusmx.test, whose MX answer is bogus: nothing listens there. */
+  bogusMx: string;
   web: string;
   resolver: string;
 }
@@ -40,7 +42,7 @@ const WRONG = 'ff'.repeat(32);
 
 export function testZones(z: ZoneInputs): ZoneText[] {
   const a = z.addresses;
-  const children = ['good.test.', 'badtlsa.test.', 'stsbad.test.', 'nullmx.test.', 'unsigned.test.', 'bogus.test.', 'tanames.test.'];
+  const children = ['good.test.', 'badtlsa.test.', 'stsbad.test.', 'nullmx.test.', 'unsigned.test.', 'bogus.test.', 'tanames.test.', 'bogusmx.test.'];
   const delegations = children.map((c) => `${c} NS ns.test.`).join('\n');
   return [
     { origin: 'test.', signed: true, children: children.filter((c) => c !== 'unsigned.test.'), text: `${SOA('test.')}ns A ${a.resolver}\n${delegations}\n` },
@@ -96,6 +98,13 @@ _pop3._tcp SRV 0 0 0 .
       children: [],
       // Only the issuer's key: DANE-TA, so the certificate must name mx.tanames.test; it does not.
       text: `${SOA('tanames.test.')}@ MX 10 mx.tanames.test.\nmx A ${a.taNames}\n_25._tcp.mx TLSA 2 1 1 ${z.issuerSpki}\n`,
+    },
+    {
+      origin: 'bogusmx.test.',
+      signed: true,
+      children: [],
+      // The MX data is changed after signing (see ./environment): the domain's own MX answer is bogus.
+      text: `${SOA('bogusmx.test.')}@ MX 10 mx.bogusmx.test.\nmx A ${a.bogusMx}\n`,
     },
   ];
 }

@@ -26,6 +26,16 @@ async function start() {
     asked.push(key);
     const cd = Boolean((q.flags ?? 0) & packet.CHECKING_DISABLED);
     // A TLSA whose signatures fail: SERVFAIL, unless validation is switched off.
+    // An MX RRset whose signature fails, at the domain itself.
+    if (key === 'bogusmx.test MX') {
+      return cd ? response(q, 0, [{ type: 'MX', name: question.name, data: { preference: 10, exchange: 'mx.bogusmx.test' } }]) : response(q, 0, [], 2);
+    }
+    // A broken server: SERVFAIL with and without validation.
+    if (key === 'broken.test MX') return response(q, 0, [], 2);
+    // No MX, and the domain's own A fails validation.
+    if (key === 'noaddr.test A') {
+      return cd ? response(q, 0, [{ type: 'A', name: question.name, data: '192.0.2.7' }]) : response(q, 0, [], 2);
+    }
     if (key === '_25._tcp.mx.bogus.test TLSA') {
       return cd ? response(q, 0, [{ type: 'TLSA', name: question.name, data: { usage: 3, selector: 1, matchingType: 1, certificate: Buffer.alloc(32, 1) } } as unknown as packet.Answer]) : response(q, 0, [], 2);
     }
@@ -57,6 +67,34 @@ test('SERVFAIL that answers with Checking Disabled is bogus', async () => {
   assert.equal(r.mx[0]!.dane.lookup.dnssec, 'bogus');
   assert.equal(r.mx[0]!.dane.state, 'bogus');
   assert.ok(r.findings.some((f) => f.id === 'dane-tlsa-bogus'));
+});
+
+test('a bogus MX answer: dnssec-bogus, not "no MX", and nothing asked about or probed behind it', async () => {
+  const r = await checkDomain('bogusmx.test', { resolvers: [await start()], fetchMtaSts: false });
+  assert.equal(r.dnssec, 'bogus');
+  assert.equal(r.mxKind, 'unreadable');
+  assert.deepEqual(r.mx, []);
+  const ids = r.findings.map((f) => f.id);
+  assert.equal(r.findings.find((f) => f.id === 'dnssec-bogus')?.severity, 'error');
+  assert.ok(!ids.includes('mx-missing'), ids.join());
+  assert.equal(r.stats.connections, 0);
+  assert.ok(!asked.some((k) => k.startsWith('mx.bogusmx.test ') || k === 'bogusmx.test A'), asked.join());
+});
+
+test('an MX lookup that fails without validation too: mx-lookup-failed with the rcode, not "no MX"', async () => {
+  const r = await checkDomain('broken.test', { resolvers: [await start()], probe: false, fetchMtaSts: false });
+  assert.equal(r.mxKind, 'unreadable');
+  const ids = r.findings.map((f) => f.id);
+  assert.ok(ids.includes('mx-lookup-failed') && !ids.includes('mx-missing') && !ids.includes('dnssec-bogus'), ids.join());
+  assert.match(r.findings.find((f) => f.id === 'mx-lookup-failed')!.detail, /SERVFAIL/);
+});
+
+test('no MX and a bogus address at the domain: the address could not be read, not "no MX and no address"', async () => {
+  const r = await checkDomain('noaddr.test', { resolvers: [await start()], probe: false, fetchMtaSts: false });
+  assert.equal(r.mxKind, 'unreadable');
+  const f = r.findings.find((x) => x.id === 'mx-lookup-failed');
+  assert.ok(f && !r.findings.some((x) => x.id === 'mx-missing'), JSON.stringify(r.findings));
+  assert.match(f.detail, /A SERVFAIL \(bogus\)/);
 });
 
 test('a resolver that never answers: lookups fail with TIMEOUT, bounded by the DNS timeout', async () => {

@@ -105,6 +105,28 @@ test('MX kinds and the resolver: null, implicit, missing, not validating', () =>
   assert.ok(ids(result([host('mx.example.org', [])])).includes('mx-no-address'));
 });
 
+test('an unreadable MX: why it could not be read, never "no MX"', () => {
+  const servfail = { ...secure('example.org', 'MX'), rcode: 'SERVFAIL' };
+  const bogus = result([], { mxKind: 'unreadable', dnssec: 'bogus', mxLookup: { ...servfail, dnssec: 'bogus' } });
+  const bogusIds = ids(bogus);
+  assert.ok(bogusIds.includes('dnssec-bogus') && !bogusIds.includes('mx-missing') && !bogusIds.includes('mx-lookup-failed'), bogusIds.join());
+  assert.match(domainFindings(bogus, inputs()).find((f) => f.id === 'dnssec-bogus')!.detail, /MX records cannot be read/);
+
+  const failed = domainFindings(result([], { mxKind: 'unreadable', dnssec: 'unvalidated', mxLookup: { ...servfail, dnssec: 'unvalidated' } }), inputs());
+  assert.deepEqual(failed.filter((f) => f.id.startsWith('mx-')).map((f) => [f.id, f.severity]), [['mx-lookup-failed', 'error']]);
+  assert.match(failed[0]!.detail, /answered SERVFAIL for example\.org MX/);
+
+  const timedOut = domainFindings(result([], { mxKind: 'unreadable', mxLookup: { ...servfail, rcode: 'TIMEOUT', dnssec: 'unvalidated' } }), inputs({ mxError: 'no answer from 127.0.0.1:53' }));
+  assert.match(timedOut.find((f) => f.id === 'mx-lookup-failed')!.detail, /no answer from 127\.0\.0\.1:53/);
+
+  const implicitLookups = [{ ...secure('example.org', 'A'), rcode: 'SERVFAIL', dnssec: 'bogus' as const }, secure('example.org', 'AAAA')];
+  const noAddress = domainFindings(result([], { mxKind: 'unreadable', mxLookup: secure('example.org', 'MX') }), inputs({ implicitLookups }));
+  const f = noAddress.find((x) => x.id === 'mx-lookup-failed');
+  assert.ok(f && f.severity === 'error' && !noAddress.some((x) => x.id === 'mx-missing'), JSON.stringify(noAddress));
+  assert.match(f.detail, /A SERVFAIL \(bogus\)/);
+  assert.doesNotMatch(f.detail, /AAAA/, 'only the failed lookups are named');
+});
+
 test('TLS-RPT: missing is a warning once MTA-STS or DANE protects delivery', () => {
   assert.equal(domainFindings(result([]), inputs()).find((f) => f.id === 'tlsrpt-none')?.severity, 'info');
   const withDane = result([host('mx.example.org', [], { state: 'usable' })]);
