@@ -222,6 +222,7 @@ async function checkWith(input: string, options: DomainCheckOptions, signal: Abo
     implicitAddresses: implicit?.addresses.length ?? 0,
     implicitLookups: implicit?.lookups.map((l) => dns.summary(l)) ?? [],
     mxError: mxAnswer.error,
+    besideNullMx: plan.besideNullMx ?? [],
   });
   // The chain bytes served DANE matching; the report keeps the described chain only.
   for (const a of [...mx.flatMap((h) => h.addresses), ...srv.flatMap((s) => s.targets.flatMap((t) => t.addresses))]) {

@@ -26,6 +26,8 @@ export interface MxEntry {
 export interface MxPlan {
   kind: MxKind;
   hosts: MxEntry[];
+  /** The other MX records published beside a null MX (RFC 7505 §3 forbids them); only then. */
+  besideNullMx?: MxEntry[];
 }
 
 /**
@@ -43,7 +45,10 @@ export function planMx(domain: string, mx: Lookup, domainHasAddress: boolean | n
       .map((r) => ({ preference: r.preference, host: r.exchange }))
       .sort((a, b) => a.preference - b.preference || (a.host < b.host ? -1 : a.host > b.host ? 1 : 0))
       .filter((h) => !seen.has(h.host) && seen.add(h.host));
-    if (hosts.some((h) => h.host === '')) return { kind: 'null-mx', hosts: [] };
+    if (hosts.some((h) => h.host === '')) {
+      const others = hosts.filter((h) => h.host !== '');
+      return others.length > 0 ? { kind: 'null-mx', hosts: [], besideNullMx: others } : { kind: 'null-mx', hosts: [] };
+    }
     return { kind: 'mx', hosts };
   }
   if (mx.response?.rcode === 'NOERROR' && domainHasAddress) return { kind: 'implicit', hosts: [{ preference: 0, host: domain }] };

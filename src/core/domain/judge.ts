@@ -6,6 +6,7 @@ import { daneRecordFindings, judgeAddress } from './dane';
 import { domainFinding } from './findings';
 import { mxPatternMatches, StsTxt } from './mtaSts';
 import type { TlsRptTxt } from './tlsRpt';
+import type { MxEntry } from './discovery';
 import { summaryFailed } from './lookups';
 import type { AddressCheck, DomainFinding, DomainResult, LookupSummary } from './types';
 
@@ -17,6 +18,8 @@ export interface JudgeInputs {
   /** The domain's own A and AAAA lookups, asked when it has no MX. */
   implicitLookups?: LookupSummary[];
   mxError: string | null;
+  /** Other MX records published beside a null MX. */
+  besideNullMx?: MxEntry[];
 }
 
 const lookupText = (l: LookupSummary) => `${l.type} ${l.rcode}${l.dnssec === 'bogus' ? ' (bogus)' : ''}`;
@@ -40,6 +43,7 @@ export function domainFindings(r: DomainResult, inputs: JudgeInputs): DomainFind
   }
 
   // MX.
+  const beside = inputs.besideNullMx ?? [];
   if (r.mxKind === 'unreadable') {
     const failed = (inputs.implicitLookups ?? []).filter(summaryFailed);
     if (inputs.mxError) {
@@ -53,6 +57,9 @@ export function domainFindings(r: DomainResult, inputs: JudgeInputs): DomainFind
       out.push(domainFinding('mx-lookup-failed', 'error', d, 'The domain\'s address lookup failed',
         `${d} has no MX records, and its own address could not be read (${failed.map(lookupText).join(', ')}): whether mail goes to ${d} itself (RFC 5321 §5.1) cannot be told, and nothing was probed.${failed.some((l) => l.dnssec === 'bogus') ? ' The answer fails DNSSEC validation: re-sign the zone and check the DS at the parent.' : ''}`));
     }
+  } else if (r.mxKind === 'null-mx' && beside.length > 0) {
+    out.push(domainFinding('mx-null-mixed', 'error', d, 'A null MX beside other MX records',
+      `${d} publishes the null MX 0 . together with ${beside.map((h) => `MX ${h.preference} ${h.host}`).join(', ')}. RFC 7505 §3 says a domain with a null MX must not have other MX records, and senders differ: some bounce mail to ${d} at once, others deliver to the listed host(s). These hosts were not probed. If ${d} receives mail, remove the null MX; if it does not, remove the other records.`));
   } else if (r.mxKind === 'null-mx') {
     out.push(domainFinding('mx-null', 'info', d, 'Null MX: the domain accepts no mail', `${d} publishes MX 0 . (RFC 7505): senders bounce mail to it at once. If ${d} should receive mail, replace it with real MX records.`));
   } else if (r.mxKind === 'implicit') {

@@ -12,6 +12,10 @@ const ZONE: Record<string, packet.Answer[]> = {
   'mx.example.test AAAA': [{ type: 'AAAA', name: 'mx.example.test', data: '2001:db8::1' }, { type: 'AAAA', name: 'mx.example.test', data: '2001:db8::2' }],
   '_imap._tcp.example.test SRV': [{ type: 'SRV', name: '_imap._tcp.example.test', data: { priority: 0, weight: 0, port: 0, target: '.' } }],
   'implicit.test A': [{ type: 'A', name: 'implicit.test', data: '192.0.2.9' }],
+  'mixednull.test MX': [
+    { type: 'MX', name: 'mixednull.test', data: { preference: 0, exchange: '.' } },
+    { type: 'MX', name: 'mixednull.test', data: { preference: 10, exchange: 'mx.mixednull.test' } },
+  ],
   'bogus.test MX': [{ type: 'MX', name: 'bogus.test', data: { preference: 10, exchange: 'mx.bogus.test' } }],
 };
 
@@ -60,6 +64,17 @@ test('no MX but an address: the implicit MX is the domain itself', async () => {
   assert.equal(r.mxKind, 'implicit');
   assert.deepEqual(r.mx.map((h) => [h.host, h.addresses.map((a) => a.address)]), [['implicit.test', ['192.0.2.9']]]);
   assert.ok(r.findings.some((f) => f.id === 'mx-implicit'));
+});
+
+test('a null MX beside a real MX: an error that names the real host, which is not looked up or probed', async () => {
+  const r = await checkDomain('mixednull.test', { resolvers: [await start()], fetchMtaSts: false });
+  assert.equal(r.mxKind, 'null-mx');
+  const f = r.findings.find((x) => x.id === 'mx-null-mixed');
+  assert.equal(f?.severity, 'error', JSON.stringify(r.findings));
+  assert.match(f.detail, /MX 10 mx\.mixednull\.test/);
+  assert.ok(!r.findings.some((x) => x.id === 'mx-null'));
+  assert.equal(r.stats.connections, 0);
+  assert.ok(!asked.some((k) => k.startsWith('mx.mixednull.test ')), asked.join());
 });
 
 test('SERVFAIL that answers with Checking Disabled is bogus', async () => {

@@ -127,6 +127,16 @@ test('an unreadable MX: why it could not be read, never "no MX"', () => {
   assert.doesNotMatch(f.detail, /AAAA/, 'only the failed lookups are named');
 });
 
+test('a null MX beside other MX records: an error naming them, not the null MX notice', () => {
+  const besideNullMx = [{ preference: 10, host: 'mx1.example.org' }, { preference: 20, host: 'mx2.example.org' }];
+  const found = domainFindings(result([], { mxKind: 'null-mx' }), inputs({ besideNullMx }));
+  const f = found.find((x) => x.id === 'mx-null-mixed');
+  assert.equal(f?.severity, 'error');
+  assert.match(f.detail, /MX 10 mx1\.example\.org, MX 20 mx2\.example\.org/);
+  assert.ok(!found.some((x) => x.id === 'mx-null'));
+  assert.ok(ids(result([], { mxKind: 'null-mx' })).includes('mx-null'), 'a lone null MX stays a notice');
+});
+
 test('TLS-RPT: missing is a warning once MTA-STS or DANE protects delivery', () => {
   assert.equal(domainFindings(result([]), inputs()).find((f) => f.id === 'tlsrpt-none')?.severity, 'info');
   const withDane = result([host('mx.example.org', [], { state: 'usable' })]);

@@ -64,6 +64,14 @@ test('MX plan: preference order, null MX, implicit MX, none', () => {
   assert.deepEqual(planMx('example.org', lookup('NXDOMAIN', []), null), { kind: 'none', hosts: [] });
 });
 
+test('MX plan: a null MX beside other MX records keeps those records for the report', () => {
+  assert.deepEqual(planMx('example.org', lookup('NOERROR', [mx(10, 'mx.example.org'), mx(0, ''), mx(20, 'b.example.org')]), null), {
+    kind: 'null-mx',
+    hosts: [],
+    besideNullMx: [{ preference: 10, host: 'mx.example.org' }, { preference: 20, host: 'b.example.org' }],
+  });
+});
+
 test('MX plan: a failed or bogus MX lookup, or failed address lookups without MX, is unreadable, not "none"', () => {
   assert.deepEqual(planMx('example.org', lookup('SERVFAIL', []), null), { kind: 'unreadable', hosts: [] });
   assert.deepEqual(planMx('example.org', lookup('REFUSED', []), null), { kind: 'unreadable', hosts: [] });
