@@ -24,14 +24,14 @@ describe('domain check against signed zones and a validating unbound', { skip: s
   const ids = (r: DomainResult) => r.findings.map((f) => f.id);
 
   /** posttls-finger with a private resolv.conf naming the test resolver (a mount namespace of its own). */
-  const finger = (host: string, options: { destination?: string } = {}): Promise<string> => {
+  const finger = (host: string, options: { family?: 'ipv4' | 'ipv6'; destination?: string } = {}): Promise<string> => {
     const config = join(env.dir, 'postfix');
     mkdirSync(config, { recursive: true });
     writeFileSync(join(config, 'main.cf'), `compatibility_level = 3.6\nsmtp_dns_support_level = dnssec\ndnssec_probe =\n`);
-    const script = 'mount --bind "$1" /etc/resolv.conf && exec posttls-finger -c -l dane -L summary,dane "$2"';
+    const script = 'mount --bind "$1" /etc/resolv.conf && exec posttls-finger -a "$3" -c -l dane -L summary,dane "$2"';
     return new Promise((resolve, reject) => {
       // Asynchronous: the MX servers run in this process and must answer meanwhile.
-      execFile('unshare', ['-m', 'sh', '-c', script, 'sh', env.resolvConf, options.destination ?? `[${host}]:25`], { env: { ...process.env, MAIL_CONFIG: config }, timeout: 60_000 }, (err, stdout, stderr) => {
+      execFile('unshare', ['-m', 'sh', '-c', script, 'sh', env.resolvConf, options.destination ?? `[${host}]:25`, options.family ?? 'any'], { env: { ...process.env, MAIL_CONFIG: config }, timeout: 60_000 }, (err, stdout, stderr) => {
         if (err && err.killed) return reject(new Error(`posttls-finger timed out: ${stdout}${stderr}`));
         resolve(`${stdout}${stderr}`);
       });
@@ -126,6 +126,29 @@ describe('domain check against signed zones and a validating unbound', { skip: s
     const out = await finger('', { destination: TEST_DOMAINS.bogusMx });
     assert.match(out, /type=MX: Host not found, try again/, out);
     assert.doesNotMatch(out, /TLS connection established/, out);
+  });
+
+  test('an MX host with an IPv4 and an IPv6 address: each probed, each matched against the TLSA', async (t) => {
+    if (!env.addresses.dual6) return t.skip('[::1]:25 is in use on this machine (another test run or a mail server): mx.dual.test has no AAAA in this run');
+    const r = await check(TEST_DOMAINS.dual);
+    assert.equal(r.mx.length, 1);
+    const h = r.mx[0]!;
+    assert.equal(h.dane.state, 'usable');
+    assert.deepEqual(h.addresses.map((a) => [a.address, a.family]), [[env.addresses.dual, 4], ['::1', 6]]);
+    for (const a of h.addresses) {
+      assert.equal(a.probe?.ok, true, a.address);
+      assert.equal(a.daneMatch, true, a.address);
+      assert.deepEqual(a.daneMatched.map((m) => m.slice(0, 5)).sort(), ['2 1 1', '3 1 1'], a.address);
+    }
+    // Two probes of their own, one per address, not one result shared.
+    assert.notEqual(h.addresses[0]!.probe, h.addresses[1]!.probe);
+    assert.deepEqual(h.addresses.map((a) => a.probe!.target), [`smtp://${env.addresses.dual}:25`, 'smtp://[::1]:25']);
+    assert.deepEqual(r.findings.filter((f) => f.severity !== 'info'), []);
+    // Postfix verifies each address by DANE too.
+    for (const [family, address] of [['ipv4', env.addresses.dual], ['ipv6', '::1']] as const) {
+      const out = await finger('mx.dual.test', { family });
+      assert.match(out, new RegExp(`Verified TLS connection established to mx\\.dual\\.test\\[${address.replace(/[.:]/g, '\\$&')}\\]:25`), out);
+    }
   });
 
   test('DANE-TA whose certificate does not name the MX host: an error here, not verified by Postfix', async () => {

@@ -12,6 +12,9 @@ export interface ZoneAddresses {
   unsigned: string;
   bogus: string;
   taNames: string;
+  /** IPv4 of mx.dual.test; `dual6` its IPv6 (::1), null when [::1]:25 could not be had. */
+  dual: string;
+  dual6: string | null;
   /** Of mx.bogusmx.test, whose MX answer is bogus: nothing listens there. */
   bogusMx: string;
   web: string;
@@ -42,7 +45,7 @@ const WRONG = 'ff'.repeat(32);
 
 export function testZones(z: ZoneInputs): ZoneText[] {
   const a = z.addresses;
-  const children = ['good.test.', 'badtlsa.test.', 'stsbad.test.', 'nullmx.test.', 'unsigned.test.', 'bogus.test.', 'tanames.test.', 'bogusmx.test.'];
+  const children = ['good.test.', 'badtlsa.test.', 'stsbad.test.', 'nullmx.test.', 'unsigned.test.', 'bogus.test.', 'tanames.test.', 'dual.test.', 'bogusmx.test.'];
   const delegations = children.map((c) => `${c} NS ns.test.`).join('\n');
   return [
     { origin: 'test.', signed: true, children: children.filter((c) => c !== 'unsigned.test.'), text: `${SOA('test.')}ns A ${a.resolver}\n${delegations}\n` },
@@ -98,6 +101,13 @@ _pop3._tcp SRV 0 0 0 .
       children: [],
       // Only the issuer's key: DANE-TA, so the certificate must name mx.tanames.test; it does not.
       text: `${SOA('tanames.test.')}@ MX 10 mx.tanames.test.\nmx A ${a.taNames}\n_25._tcp.mx TLSA 2 1 1 ${z.issuerSpki}\n`,
+    },
+    {
+      origin: 'dual.test.',
+      signed: true,
+      children: [],
+      // One MX host on an IPv4 and an IPv6 address: each is probed and matched on its own.
+      text: `${SOA('dual.test.')}@ MX 10 mx.dual.test.\nmx A ${a.dual}\n${a.dual6 ? `mx AAAA ${a.dual6}\n` : ''}_25._tcp.mx TLSA 3 1 1 ${z.leafSpki}\n_25._tcp.mx TLSA 2 1 1 ${z.issuerSpki}\n_smtp._tls TXT "v=TLSRPTv1; rua=mailto:tlsrpt@dual.test"\n`,
     },
     {
       origin: 'bogusmx.test.',
