@@ -73,6 +73,18 @@ export async function addressesOf(dns: DomainDns, host: string): Promise<HostAdd
   return { lookups: [a, aaaa], addresses };
 }
 
+/**
+ * The fully CNAME-expanded name of a host whose A or AAAA answer followed a CNAME chain that
+ * validated (AD bit), or null: the TLSA base domain RFC 7672 §2.2.2 tries first.
+ */
+export function secureCnameTarget(addresses: HostAddresses): string | null {
+  for (const l of addresses.lookups) {
+    const r = l.response;
+    if (r && !l.bogus && r.rcode === 'NOERROR' && r.authenticated && r.cnames.length > 0) return r.cnames[r.cnames.length - 1]!;
+  }
+  return null;
+}
+
 export function srvName(service: SrvServiceName, domain: string): string {
   return `${service}._tcp.${domain}`;
 }
