@@ -151,6 +151,22 @@ describe('domain check against signed zones and a validating unbound', { skip: s
     }
   });
 
+  test('an MX host that is a secure CNAME: TLSA at the target first, as Postfix does', async () => {
+    const r = await check(TEST_DOMAINS.cname);
+    const h = r.mx[0]!;
+    assert.equal(h.host, 'mail.cname.test');
+    assert.deepEqual(h.addresses.map((a) => a.address), [env.addresses.mx1]);
+    assert.equal(h.dane.name, '_25._tcp.mx1.good.test');
+    assert.equal(h.dane.cnameTarget, 'mx1.good.test');
+    assert.equal(h.dane.state, 'usable');
+    assert.equal(h.addresses[0]!.daneMatch, true);
+    assert.ok(!ids(r).includes('dane-tlsa-mismatch'), ids(r).join());
+    const out = await finger('', { destination: TEST_DOMAINS.cname });
+    assert.match(out, /DNSSEC-signed TLSA record: _25\._tcp\.mx1\.good\.test/, out);
+    assert.doesNotMatch(out, /_25\._tcp\.mail\.cname\.test/, out);
+    assert.match(out, /Verified TLS connection established/, out);
+  });
+
   test('DANE-TA whose certificate does not name the MX host: an error here, not verified by Postfix', async () => {
     const r = await check(TEST_DOMAINS.taNames);
     assert.equal(r.mx[0]!.dane.state, 'usable');

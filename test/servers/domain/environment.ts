@@ -33,6 +33,7 @@ export const TEST_DOMAINS = {
   taNames: 'tanames.test',
   dual: 'dual.test',
   bogusMx: 'bogusmx.test',
+  cname: 'cname.test',
 } as const;
 
 export interface DomainEnvironment {

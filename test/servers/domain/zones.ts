@@ -45,7 +45,7 @@ const WRONG = 'ff'.repeat(32);
 
 export function testZones(z: ZoneInputs): ZoneText[] {
   const a = z.addresses;
-  const children = ['good.test.', 'badtlsa.test.', 'stsbad.test.', 'nullmx.test.', 'unsigned.test.', 'bogus.test.', 'tanames.test.', 'dual.test.', 'bogusmx.test.'];
+  const children = ['good.test.', 'badtlsa.test.', 'stsbad.test.', 'nullmx.test.', 'unsigned.test.', 'bogus.test.', 'tanames.test.', 'dual.test.', 'bogusmx.test.', 'cname.test.'];
   const delegations = children.map((c) => `${c} NS ns.test.`).join('\n');
   return [
     { origin: 'test.', signed: true, children: children.filter((c) => c !== 'unsigned.test.'), text: `${SOA('test.')}ns A ${a.resolver}\n${delegations}\n` },
@@ -115,6 +115,14 @@ _pop3._tcp SRV 0 0 0 .
       children: [],
       // The MX data is changed after signing (see ./environment): the domain's own MX answer is bogus.
       text: `${SOA('bogusmx.test.')}@ MX 10 mx.bogusmx.test.\nmx A ${a.bogusMx}\n`,
+    },
+    {
+      origin: 'cname.test.',
+      signed: true,
+      children: [],
+      // The MX host is a CNAME for mx1.good.test: its matching TLSA there comes first (RFC 7672
+      // §2.2.2); the records at the MX name match nothing and must not be used.
+      text: `${SOA('cname.test.')}@ MX 10 mail.cname.test.\nmail CNAME mx1.good.test.\n_25._tcp.mail TLSA 3 1 1 ${WRONG}\n`,
     },
   ];
 }
