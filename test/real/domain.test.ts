@@ -209,6 +209,21 @@ describe('domain check against signed zones and a validating unbound', { skip: s
     assert.ok(ids(r).includes('mx-null'));
   });
 
+  test('a null MX beside a real MX: an error naming the real host, which is not probed', async () => {
+    const r = await check(TEST_DOMAINS.nullMixed);
+    assert.equal(r.mxKind, 'null-mx');
+    assert.deepEqual(r.mx, []);
+    assert.equal(r.stats.connections, 0);
+    const f = r.findings.find((x) => x.id === 'mx-null-mixed');
+    assert.equal(f?.severity, 'error', JSON.stringify(r.findings));
+    assert.match(f.detail, /MX 10 mx\.nullmixed\.test/);
+    // Postfix is one of the senders that takes the null MX and bounces, though mx.nullmixed.test would answer.
+    const out = await finger('', { destination: TEST_DOMAINS.nullMixed });
+    assert.match(out, /Domain nullmixed\.test does not accept mail \(nullMX\)/, out);
+    const direct = await finger('mx.nullmixed.test');
+    assert.match(direct, /TLS connection established/, direct);
+  });
+
   test('without the CA, the MTA-STS fetch fails certificate validation and says so', async () => {
     const r = await checkDomain(TEST_DOMAINS.good, { resolvers: [env.resolver], probe: false });
     assert.equal(r.mtaSts.policy, null);

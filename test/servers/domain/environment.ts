@@ -34,6 +34,7 @@ export const TEST_DOMAINS = {
   dual: 'dual.test',
   bogusMx: 'bogusmx.test',
   cname: 'cname.test',
+  nullMixed: 'nullmixed.test',
 } as const;
 
 export interface DomainEnvironment {

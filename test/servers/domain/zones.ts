@@ -45,7 +45,7 @@ const WRONG = 'ff'.repeat(32);
 
 export function testZones(z: ZoneInputs): ZoneText[] {
   const a = z.addresses;
-  const children = ['good.test.', 'badtlsa.test.', 'stsbad.test.', 'nullmx.test.', 'unsigned.test.', 'bogus.test.', 'tanames.test.', 'dual.test.', 'bogusmx.test.', 'cname.test.'];
+  const children = ['good.test.', 'badtlsa.test.', 'stsbad.test.', 'nullmx.test.', 'unsigned.test.', 'bogus.test.', 'tanames.test.', 'dual.test.', 'bogusmx.test.', 'cname.test.', 'nullmixed.test.'];
   const delegations = children.map((c) => `${c} NS ns.test.`).join('\n');
   return [
     { origin: 'test.', signed: true, children: children.filter((c) => c !== 'unsigned.test.'), text: `${SOA('test.')}ns A ${a.resolver}\n${delegations}\n` },
@@ -82,6 +82,8 @@ _pop3._tcp SRV 0 0 0 .
       text: `${SOA('stsbad.test.')}@ MX 10 mx.stsbad.test.\nmx A ${a.stsBad}\n_mta-sts TXT "v=STSv1; id=${z.stsId}"\nmta-sts A ${a.web}\n`,
     },
     { origin: 'nullmx.test.', signed: true, children: [], text: `${SOA('nullmx.test.')}@ MX 0 .\n@ A ${a.web}\n` },
+    // A null MX beside a real one (RFC 7505 §3 forbids it); the real one is mx1's address.
+    { origin: 'nullmixed.test.', signed: true, children: [], text: `${SOA('nullmixed.test.')}@ MX 0 .\n@ MX 10 mx.nullmixed.test.\nmx A ${a.mx1}\n` },
     {
       origin: 'unsigned.test.',
       signed: false,
