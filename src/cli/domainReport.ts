@@ -22,7 +22,7 @@ export function formatDomain(r: DomainResult): string {
   let out = `${r.domain}  ${errors ? 'ERRORS' : warnings ? 'WARNINGS' : 'OK'}\n`;
   out += `  resolver      ${r.resolver.servers.join(', ')}${r.resolver.validates ? ' (validates DNSSEC)' : ' (NOT validating DNSSEC)'}\n`;
   out += `  DNSSEC        ${r.dnssec}\n`;
-  const kind = { mx: '', 'null-mx': 'null MX: the domain accepts no mail', implicit: 'no MX: the domain\'s own address', none: 'no MX and no address' }[r.mxKind];
+  const kind = { mx: '', 'null-mx': 'null MX: the domain accepts no mail', implicit: 'no MX: the domain\'s own address', none: 'no MX and no address', unreadable: 'could not be read (see the findings)' }[r.mxKind];
   if (kind) out += `  MX            ${kind}\n`;
   for (const h of r.mx) {
     const sts = h.mtaStsCovered === null ? '' : h.mtaStsCovered ? ', in the MTA-STS policy' : ', NOT in the MTA-STS policy';

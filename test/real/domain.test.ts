@@ -24,14 +24,14 @@ describe('domain check against signed zones and a validating unbound', { skip: s
   const ids = (r: DomainResult) => r.findings.map((f) => f.id);
 
   /** posttls-finger with a private resolv.conf naming the test resolver (a mount namespace of its own). */
-  const finger = (host: string): Promise<string> => {
+  const finger = (host: string, options: { family?: 'ipv4' | 'ipv6'; destination?: string } = {}): Promise<string> => {
     const config = join(env.dir, 'postfix');
     mkdirSync(config, { recursive: true });
     writeFileSync(join(config, 'main.cf'), `compatibility_level = 3.6\nsmtp_dns_support_level = dnssec\ndnssec_probe =\n`);
-    const script = 'mount --bind "$1" /etc/resolv.conf && exec posttls-finger -c -l dane -L summary,dane "[$2]:25"';
+    const script = 'mount --bind "$1" /etc/resolv.conf && exec posttls-finger -a "$3" -c -l dane -L summary,dane "$2"';
     return new Promise((resolve, reject) => {
       // Asynchronous: the MX servers run in this process and must answer meanwhile.
-      execFile('unshare', ['-m', 'sh', '-c', script, 'sh', env.resolvConf, host], { env: { ...process.env, MAIL_CONFIG: config }, timeout: 60_000 }, (err, stdout, stderr) => {
+      execFile('unshare', ['-m', 'sh', '-c', script, 'sh', env.resolvConf, options.destination ?? `[${host}]:25`, options.family ?? 'any'], { env: { ...process.env, MAIL_CONFIG: config }, timeout: 60_000 }, (err, stdout, stderr) => {
         if (err && err.killed) return reject(new Error(`posttls-finger timed out: ${stdout}${stderr}`));
         resolve(`${stdout}${stderr}`);
       });
@@ -113,6 +113,60 @@ describe('domain check against signed zones and a validating unbound', { skip: s
     assert.match(out, /TLSA lookup (error|problem)/, out);
   });
 
+  test('a bogus MX answer at the domain itself: dnssec-bogus, not "no MX", and no probe', async () => {
+    const r = await check(TEST_DOMAINS.bogusMx);
+    assert.equal(r.dnssec, 'bogus');
+    assert.equal(r.mxLookup.rcode, 'SERVFAIL');
+    assert.equal(r.mxKind, 'unreadable');
+    assert.equal(r.findings.find((f) => f.id === 'dnssec-bogus')?.severity, 'error', JSON.stringify(r.findings));
+    assert.ok(!ids(r).includes('mx-missing'), ids(r).join());
+    assert.deepEqual(r.mx, []);
+    assert.equal(r.stats.connections, 0, 'mx.bogusmx.test has an address; it must not be probed');
+    // Postfix, given the domain: the MX lookup is a temporary failure, not "no such host".
+    const out = await finger('', { destination: TEST_DOMAINS.bogusMx });
+    assert.match(out, /type=MX: Host not found, try again/, out);
+    assert.doesNotMatch(out, /TLS connection established/, out);
+  });
+
+  test('an MX host with an IPv4 and an IPv6 address: each probed, each matched against the TLSA', async (t) => {
+    if (!env.addresses.dual6) return t.skip('[::1]:25 is in use on this machine (another test run or a mail server): mx.dual.test has no AAAA in this run');
+    const r = await check(TEST_DOMAINS.dual);
+    assert.equal(r.mx.length, 1);
+    const h = r.mx[0]!;
+    assert.equal(h.dane.state, 'usable');
+    assert.deepEqual(h.addresses.map((a) => [a.address, a.family]), [[env.addresses.dual, 4], ['::1', 6]]);
+    for (const a of h.addresses) {
+      assert.equal(a.probe?.ok, true, a.address);
+      assert.equal(a.daneMatch, true, a.address);
+      assert.deepEqual(a.daneMatched.map((m) => m.slice(0, 5)).sort(), ['2 1 1', '3 1 1'], a.address);
+    }
+    // Two probes of their own, one per address, not one result shared.
+    assert.notEqual(h.addresses[0]!.probe, h.addresses[1]!.probe);
+    assert.deepEqual(h.addresses.map((a) => a.probe!.target), [`smtp://${env.addresses.dual}:25`, 'smtp://[::1]:25']);
+    assert.deepEqual(r.findings.filter((f) => f.severity !== 'info'), []);
+    // Postfix verifies each address by DANE too.
+    for (const [family, address] of [['ipv4', env.addresses.dual], ['ipv6', '::1']] as const) {
+      const out = await finger('mx.dual.test', { family });
+      assert.match(out, new RegExp(`Verified TLS connection established to mx\\.dual\\.test\\[${address.replace(/[.:]/g, '\\$&')}\\]:25`), out);
+    }
+  });
+
+  test('an MX host that is a secure CNAME: TLSA at the target first, as Postfix does', async () => {
+    const r = await check(TEST_DOMAINS.cname);
+    const h = r.mx[0]!;
+    assert.equal(h.host, 'mail.cname.test');
+    assert.deepEqual(h.addresses.map((a) => a.address), [env.addresses.mx1]);
+    assert.equal(h.dane.name, '_25._tcp.mx1.good.test');
+    assert.equal(h.dane.cnameTarget, 'mx1.good.test');
+    assert.equal(h.dane.state, 'usable');
+    assert.equal(h.addresses[0]!.daneMatch, true);
+    assert.ok(!ids(r).includes('dane-tlsa-mismatch'), ids(r).join());
+    const out = await finger('', { destination: TEST_DOMAINS.cname });
+    assert.match(out, /DNSSEC-signed TLSA record: _25\._tcp\.mx1\.good\.test/, out);
+    assert.doesNotMatch(out, /_25\._tcp\.mail\.cname\.test/, out);
+    assert.match(out, /Verified TLS connection established/, out);
+  });
+
   test('DANE-TA whose certificate does not name the MX host: an error here, not verified by Postfix', async () => {
     const r = await check(TEST_DOMAINS.taNames);
     assert.equal(r.mx[0]!.dane.state, 'usable');
@@ -153,6 +207,21 @@ describe('domain check against signed zones and a validating unbound', { skip: s
     assert.deepEqual(r.mx, []);
     assert.equal(r.stats.connections, 0);
     assert.ok(ids(r).includes('mx-null'));
+  });
+
+  test('a null MX beside a real MX: an error naming the real host, which is not probed', async () => {
+    const r = await check(TEST_DOMAINS.nullMixed);
+    assert.equal(r.mxKind, 'null-mx');
+    assert.deepEqual(r.mx, []);
+    assert.equal(r.stats.connections, 0);
+    const f = r.findings.find((x) => x.id === 'mx-null-mixed');
+    assert.equal(f?.severity, 'error', JSON.stringify(r.findings));
+    assert.match(f.detail, /MX 10 mx\.nullmixed\.test/);
+    // Postfix is one of the senders that takes the null MX and bounces, though mx.nullmixed.test would answer.
+    const out = await finger('', { destination: TEST_DOMAINS.nullMixed });
+    assert.match(out, /Domain nullmixed\.test does not accept mail \(nullMX\)/, out);
+    const direct = await finger('mx.nullmixed.test');
+    assert.match(direct, /TLS connection established/, direct);
   });
 
   test('without the CA, the MTA-STS fetch fails certificate validation and says so', async () => {

@@ -13,9 +13,9 @@ import { probe } from '../probe/probe';
 import { hostPort, SCHEMES } from '../probe/target';
 import type { ProbeOptions, ProbeTarget, Protocol } from '../probe/types';
 import { daneState } from './dane';
-import { addressesOf, planMx, SRV_SERVICES, srvName } from './discovery';
+import { addressesOf, planMx, secureCnameTarget, SRV_SERVICES, srvName } from './discovery';
 import { domainFindings } from './judge';
-import { DomainDns, Lookup, recordsOf } from './lookups';
+import { DomainDns, isEmptyAnswer, Lookup, recordsOf } from './lookups';
 import { fetchPolicy, parsePolicy, parseStsTxt } from './mtaSts';
 import { parseTlsRpt } from './tlsRpt';
 import type { AddressCheck, DomainCheckOptions, DomainResult, MtaStsCheck, MxHostCheck, SrvCheck } from './types';
@@ -80,18 +80,22 @@ async function checkWith(input: string, options: DomainCheckOptions, signal: Abo
   const mxBranch = async () => {
     const mxAnswer = await mxLookup;
     const implicit = recordsOf(mxAnswer, 'MX').length === 0 && mxAnswer.response?.rcode === 'NOERROR' ? await addressesOf(dns, domain) : null;
-    const plan = planMx(domain, mxAnswer, implicit ? implicit.addresses.length > 0 : null);
+    const plan = planMx(domain, mxAnswer, implicit ? implicit.addresses.length > 0 : null, implicit?.lookups);
     const hosts = await Promise.all(
       plan.hosts.map(async (h) => {
-        const tlsaName = `_25._tcp.${h.host}`;
-        const [addrs, tlsa] = await Promise.all([addressesOf(dns, h.host), dns.lookup(tlsaName, 'TLSA')]);
+        const [addrs, atHost] = await Promise.all([addressesOf(dns, h.host), dns.lookup(`_25._tcp.${h.host}`, 'TLSA')]);
+        // RFC 7672 §2.2.2: behind a secure CNAME, TLSA at the expanded name first, else at the MX name.
+        const target = secureCnameTarget(addrs);
+        const atTarget = target ? await dns.lookup(`_25._tcp.${target}`, 'TLSA') : null;
+        const tlsa = atTarget && !isEmptyAnswer(atTarget) ? atTarget : atHost;
+        const tlsaName = `_25._tcp.${tlsa === atTarget ? target : h.host}`;
         const records = recordsOf(tlsa, 'TLSA').map(({ usage, selector, matchingType, data }) => ({ usage, selector, matchingType, data }));
         const check: MxHostCheck = {
           preference: h.preference,
           host: h.host,
           lookups: [],
           addresses: addrs.addresses.map(addressCheck),
-          dane: { name: tlsaName, lookup: dns.summary(tlsa), records, state: 'unknown' },
+          dane: { name: tlsaName, ...(tlsa === atTarget ? { cnameTarget: target! } : {}), lookup: dns.summary(tlsa), records, state: 'unknown' },
           mtaStsCovered: null,
         };
         behind.set(check, { own: tlsa, addresses: addrs.lookups });
@@ -215,7 +219,15 @@ async function checkWith(input: string, options: DomainCheckOptions, signal: Abo
     findings: [],
     stats: { dnsQueries: 0, connections: 0, ms: 0 },
   };
-  result.findings = domainFindings(result, { sts: stsTxt, policyProblems, rpt, implicitAddresses: implicit?.addresses.length ?? 0, mxError: mxAnswer.error });
+  result.findings = domainFindings(result, {
+    sts: stsTxt,
+    policyProblems,
+    rpt,
+    implicitAddresses: implicit?.addresses.length ?? 0,
+    implicitLookups: implicit?.lookups.map((l) => dns.summary(l)) ?? [],
+    mxError: mxAnswer.error,
+    besideNullMx: plan.besideNullMx ?? [],
+  });
   // The chain bytes served DANE matching; the report keeps the described chain only.
   for (const a of [...mx.flatMap((h) => h.addresses), ...srv.flatMap((s) => s.targets.flatMap((t) => t.addresses))]) {
     if (a.probe?.certificate) delete a.probe.certificate.chainDer;

@@ -35,7 +35,8 @@ export function judgeAddress(host: string, dane: DaneInfo, address: AddressCheck
   if (dane.state !== 'usable' || !address.probe?.certificate) return [];
   const chain = chainFromDer(address.probe.certificate.chainDer);
   if (chain.length === 0) return [];
-  const result = matchTlsa(dane.records as TlsaRecord[], chain, [host]);
+  // Behind a secure CNAME, both the MX name and the expanded name are reference identifiers (RFC 7672 §3.2.3).
+  const result = matchTlsa(dane.records as TlsaRecord[], chain, dane.cnameTarget ? [host, dane.cnameTarget] : [host]);
   const subject = `${host} (${address.address})`;
   address.daneMatched = result.checks.filter((c) => c.matchedIndex !== null).map((c) => short(c.record));
   if (result.status === 'no-usable-records') return [];
@@ -43,7 +44,7 @@ export function judgeAddress(host: string, dane: DaneInfo, address: AddressCheck
   if (result.status === 'match') return [];
   if (result.nameMismatch) {
     return [domainFinding('dane-name-mismatch', 'error', subject, 'DANE-TA matched, but the certificate does not name the MX host',
-      `A 2 x x record matched the issuer in the chain, but the server certificate does not cover ${host} (its names: ${address.probe.certificate.chain[0]?.subjectAltNames.join(', ') || 'none'}). With DANE-TA, senders check the name from the MX record (RFC 7672 §3.2.3), so they defer mail. Add ${host} to the certificate, or publish a 3 1 1 record for the server's key.`)];
+      `A 2 x x record matched the issuer in the chain, but the server certificate does not cover ${dane.cnameTarget ? `${host} or its CNAME target ${dane.cnameTarget}` : host} (its names: ${address.probe.certificate.chain[0]?.subjectAltNames.join(', ') || 'none'}). With DANE-TA, senders check the name from the MX record (RFC 7672 §3.2.3), so they defer mail. Add ${host} to the certificate, or publish a 3 1 1 record for the server's key.`)];
   }
   const leafRecord = `3 1 1 ${spkiSha256(chain[0]!)}`;
   return [domainFinding('dane-tlsa-mismatch', 'error', subject, 'No TLSA record matches the certificate',

@@ -6,15 +6,23 @@ import { daneRecordFindings, judgeAddress } from './dane';
 import { domainFinding } from './findings';
 import { mxPatternMatches, StsTxt } from './mtaSts';
 import type { TlsRptTxt } from './tlsRpt';
-import type { AddressCheck, DomainFinding, DomainResult } from './types';
+import type { MxEntry } from './discovery';
+import { summaryFailed } from './lookups';
+import type { AddressCheck, DomainFinding, DomainResult, LookupSummary } from './types';
 
 export interface JudgeInputs {
   sts: StsTxt;
   policyProblems: string[];
   rpt: TlsRptTxt;
   implicitAddresses: number;
+  /** The domain's own A and AAAA lookups, asked when it has no MX. */
+  implicitLookups?: LookupSummary[];
   mxError: string | null;
+  /** Other MX records published beside a null MX. */
+  besideNullMx?: MxEntry[];
 }
+
+const lookupText = (l: LookupSummary) => `${l.type} ${l.rcode}${l.dnssec === 'bogus' ? ' (bogus)' : ''}`;
 
 export function domainFindings(r: DomainResult, inputs: JudgeInputs): DomainFinding[] {
   const out: DomainFinding[] = [];
@@ -28,15 +36,30 @@ export function domainFindings(r: DomainResult, inputs: JudgeInputs): DomainFind
   }
   if (r.mxLookup.dnssec === 'bogus') {
     out.push(domainFinding('dnssec-bogus', 'error', d, 'The domain\'s DNS answers fail DNSSEC validation',
-      `The validating resolver answered SERVFAIL for ${d} MX but gave data without validation: the zone's signatures or keys are broken. Validating senders cannot find the MX at all, so mail to ${d} stalls. Re-sign the zone and check the DS at the parent.`));
+      `The validating resolver answered SERVFAIL for ${d} MX but gave data without validation: the zone's signatures or keys are broken, so the MX records cannot be read and no MX host was probed. Validating senders cannot find the MX at all, so mail to ${d} stalls. Re-sign the zone and check the DS at the parent.`));
   } else if (r.mxLookup.dnssec === 'insecure') {
     out.push(domainFinding('dnssec-unsigned', 'info', d, 'The domain is not DNSSEC-signed',
       `The MX answer for ${d} is not signed (insecure). DANE cannot protect mail to ${d} until the zone is signed and its DS published; MTA-STS still can.`));
   }
 
   // MX.
-  if (inputs.mxError) {
-    out.push(domainFinding('mx-lookup-failed', 'error', d, 'The MX lookup failed', `${d} MX: ${inputs.mxError}.`));
+  const beside = inputs.besideNullMx ?? [];
+  if (r.mxKind === 'unreadable') {
+    const failed = (inputs.implicitLookups ?? []).filter(summaryFailed);
+    if (inputs.mxError) {
+      out.push(domainFinding('mx-lookup-failed', 'error', d, 'The MX lookup failed', `${d} MX: ${inputs.mxError}. Whether ${d} has MX hosts cannot be told; nothing was probed.`));
+    } else if (r.mxLookup.dnssec === 'bogus') {
+      // dnssec-bogus above says it: the MX answer is there but fails validation.
+    } else if (summaryFailed(r.mxLookup)) {
+      out.push(domainFinding('mx-lookup-failed', 'error', d, 'The MX lookup failed',
+        `The resolver answered ${r.mxLookup.rcode} for ${d} MX: whether ${d} has MX hosts cannot be told, and nothing was probed. Senders see the same failure and retry later; check ${d}'s name servers.`));
+    } else {
+      out.push(domainFinding('mx-lookup-failed', 'error', d, 'The domain\'s address lookup failed',
+        `${d} has no MX records, and its own address could not be read (${failed.map(lookupText).join(', ')}): whether mail goes to ${d} itself (RFC 5321 §5.1) cannot be told, and nothing was probed.${failed.some((l) => l.dnssec === 'bogus') ? ' The answer fails DNSSEC validation: re-sign the zone and check the DS at the parent.' : ''}`));
+    }
+  } else if (r.mxKind === 'null-mx' && beside.length > 0) {
+    out.push(domainFinding('mx-null-mixed', 'error', d, 'A null MX beside other MX records',
+      `${d} publishes the null MX 0 . together with ${beside.map((h) => `MX ${h.preference} ${h.host}`).join(', ')}. RFC 7505 §3 says a domain with a null MX must not have other MX records, and senders differ: some bounce mail to ${d} at once, others deliver to the listed host(s). These hosts were not probed. If ${d} receives mail, remove the null MX; if it does not, remove the other records.`));
   } else if (r.mxKind === 'null-mx') {
     out.push(domainFinding('mx-null', 'info', d, 'Null MX: the domain accepts no mail', `${d} publishes MX 0 . (RFC 7505): senders bounce mail to it at once. If ${d} should receive mail, replace it with real MX records.`));
   } else if (r.mxKind === 'implicit') {
@@ -47,7 +70,9 @@ export function domainFindings(r: DomainResult, inputs: JudgeInputs): DomainFind
   }
   for (const h of r.mx) {
     if (h.addresses.length === 0) {
-      out.push(domainFinding('mx-no-address', 'error', h.host, 'An MX host has no address', `${h.host} (MX ${h.preference}) has no A or AAAA record (${h.lookups.map((l) => `${l.type} ${l.rcode}`).join(', ')}): senders skip it.`));
+      const unreadable = h.lookups.some(summaryFailed);
+      out.push(domainFinding('mx-no-address', 'error', h.host, unreadable ? 'An MX host\'s address cannot be read' : 'An MX host has no address',
+        `${h.host} (MX ${h.preference}) ${unreadable ? 'has no address that could be read' : 'has no A or AAAA record'} (${h.lookups.map(lookupText).join(', ')}): senders skip it.`));
     }
     out.push(...daneRecordFindings(h.host, h.dane, r.mxLookup.dnssec));
     for (const a of h.addresses) out.push(...judgeAddress(h.host, h.dane, a));

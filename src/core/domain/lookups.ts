@@ -81,6 +81,16 @@ export function recordsOf<T extends DnsRecord['type']>(l: Lookup, type: T): Extr
   return (l.response?.records ?? []).filter((r): r is Extract<DnsRecord, { type: T }> => r.type === type);
 }
 
+/** No usable answer: no response (timeout), a bogus one, or an rcode other than NOERROR and NXDOMAIN. */
+export function lookupFailed(l: Lookup): boolean {
+  return l.response === null || l.bogus || (l.response.rcode !== 'NOERROR' && l.response.rcode !== 'NXDOMAIN');
+}
+
+/** The same, from the report's summary of a lookup. */
+export function summaryFailed(l: LookupSummary): boolean {
+  return l.dnssec === 'bogus' || (l.rcode !== 'NOERROR' && l.rcode !== 'NXDOMAIN');
+}
+
 /** The name exists with no data, or does not exist: a definite "none" (as opposed to a failure). */
 export function isEmptyAnswer(l: Lookup): boolean {
   return l.response !== null && (l.response.rcode === 'NXDOMAIN' || (l.response.rcode === 'NOERROR' && l.response.records.length === 0));

@@ -53,8 +53,14 @@ export interface TlsaRecordData {
 
 /** DANE for one MX host (RFC 7672): its TLSA records and how each address's chain fared. */
 export interface DaneInfo {
-  /** `_25._tcp.<mx>`. */
+  /** `_25._tcp.<mx>`, or `_25._tcp.<cnameTarget>` when the records were found there. */
   name: string;
+  /**
+   * The MX host's CNAME target, when the host's address answer followed a DNSSEC-secure CNAME
+   * chain and TLSA records (or a failed lookup) were found at that name, which RFC 7672 §2.2.2
+   * asks first. A DANE-TA match may then name either host.
+   */
+  cnameTarget?: string;
   lookup: LookupSummary;
   records: TlsaRecordData[];
   /**
@@ -87,7 +93,11 @@ export interface MxHostCheck {
   mtaStsCovered: boolean | null;
 }
 
-export type MxKind = 'mx' | 'null-mx' | 'implicit' | 'none';
+/**
+ * `none`: the domain has no MX and no address (or does not exist); `unreadable`: the MX lookup
+ * (or, with no MX, the domain's address lookup) failed or was bogus, so it cannot be told.
+ */
+export type MxKind = 'mx' | 'null-mx' | 'implicit' | 'none' | 'unreadable';
 
 export interface SrvTargetCheck {
   priority: number;

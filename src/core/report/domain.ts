@@ -21,7 +21,7 @@ export function domainSection(r: DomainResult): DomainSection {
       : `the grade of its MX, ${weakest.host}`);
     const unreached = mx.filter((m) => m.letter === null);
     if (unreached.length) reasons.push(`not graded: ${unreached.map((m) => m.host).join(', ')} (no completed probe)`);
-  } else reasons.push(r.mxKind === 'null-mx' ? 'no grade: the domain accepts no mail (null MX)' : 'no grade: no MX host could be probed');
+  } else reasons.push(r.mxKind === 'null-mx' ? 'no grade: the domain accepts no mail (null MX)' : r.mxKind === 'unreadable' ? 'no grade: the MX records could not be read' : 'no grade: no MX host could be probed');
   const counts = (['error', 'warning'] as const).map((s) => `${r.findings.filter((f) => f.severity === s).length} ${s === 'error' ? 'error(s)' : 'warning(s)'}`);
   reasons.push(`DNS, DANE, MTA-STS and TLS-RPT: ${counts.join(', ')} (listed below; they do not change the grade)`);
   return {

@@ -110,7 +110,7 @@ const OK = 'testing.iconPassed';
 const BAD = 'testing.iconFailed';
 
 function summary(r: DomainResult): string {
-  const parts = [r.mxKind === 'null-mx' ? vscode.l10n.t('null MX') : r.mxKind === 'none' ? vscode.l10n.t('no MX') : vscode.l10n.t('{0} MX', r.mx.length)];
+  const parts = [r.mxKind === 'null-mx' ? vscode.l10n.t('null MX') : r.mxKind === 'none' ? vscode.l10n.t('no MX') : r.mxKind === 'unreadable' ? vscode.l10n.t('MX unreadable') : vscode.l10n.t('{0} MX', r.mx.length)];
   parts.push(`DNSSEC ${r.dnssec}`);
   const errors = r.findings.filter((f) => f.severity === 'error').length;
   const warnings = r.findings.filter((f) => f.severity === 'warning').length;
@@ -152,7 +152,8 @@ function addressNodes(parent: DomainDetailNode, addresses: readonly AddressCheck
 function mxNode(parent: DomainNode, r: DomainResult): DomainDetailNode {
   const kind = r.mxKind === 'null-mx' ? vscode.l10n.t('null MX: the domain receives no mail')
     : r.mxKind === 'implicit' ? vscode.l10n.t('no MX record: mail goes to the domain\'s own address')
-      : r.mxKind === 'none' ? vscode.l10n.t('no MX and no address') : vscode.l10n.t('{0} hosts', r.mx.length);
+      : r.mxKind === 'none' ? vscode.l10n.t('no MX and no address')
+        : r.mxKind === 'unreadable' ? vscode.l10n.t('could not be read (see the findings)') : vscode.l10n.t('{0} hosts', r.mx.length);
   const node = detail(parent, 'mx', 'MX', kind, icon('mail'));
   const hosts = [...r.mx].sort((a, b) => a.preference - b.preference);
   node.add(...hosts.map((mx) => mxHostNode(node, mx)));

@@ -28,6 +28,10 @@ export const TEST_DOMAINS = {
   unsigned: 'unsigned.test',
   bogus: 'bogus.test',
   taNames: 'tanames.test',
+  dual: 'dual.test',
+  bogusMx: 'bogusmx.test',
+  cname: 'cname.test',
+  nullMixed: 'nullmixed.test',
 } as const;
 
 export interface DomainEnvironment {
@@ -59,7 +63,7 @@ const spki = (c: X509Certificate) => createHash('sha256').update(c.publicKey.exp
 
 /** A leaf for every test host name, issued by the test intermediate; and a next key for rollover. */
 async function domainCertificate(dir: string, pki: TestPki): Promise<{ key: string; chain: string; leaf: X509Certificate; next: X509Certificate }> {
-  const names = ['mx1.good.test', 'mx2.good.test', 'mx.badtlsa.test', 'mx.stsbad.test', 'mx.unsigned.test', 'mx.bogus.test', 'mta-sts.good.test', 'mta-sts.stsbad.test', 'mta-sts.redirect.test', 'mta-sts.large.test'];
+  const names = ['mx1.good.test', 'mx2.good.test', 'mx.badtlsa.test', 'mx.stsbad.test', 'mx.unsigned.test', 'mx.bogus.test', 'mx.dual.test', 'mta-sts.good.test', 'mta-sts.stsbad.test', 'mta-sts.redirect.test', 'mta-sts.large.test'];
   const ext = join(dir, 'leaf.ext');
   writeFileSync(ext, `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${names.map((n) => `DNS:${n}`).join(',')}\n`);
   for (const k of ['leaf', 'next']) await openssl(dir, ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', join(dir, `${k}.key`)]);
@@ -69,6 +73,12 @@ async function domainCertificate(dir: string, pki: TestPki): Promise<{ key: stri
   const chain = join(dir, 'chain.pem');
   writeFileSync(chain, readFileSync(join(dir, 'leaf.pem'), 'utf8') + readFileSync(pki.certificates.intermediate.cert, 'utf8'));
   return { key: join(dir, 'leaf.key'), chain, leaf: new X509Certificate(readFileSync(join(dir, 'leaf.pem'))), next: new X509Certificate(readFileSync(join(dir, 'next.pem'))) };
+}
+
+/** Replaces one match; throws when there is none (a signer's changed output would else go unnoticed). */
+function tamperOnce(text: string, pattern: RegExp, replacement: (match: string, ...groups: string[]) => string): string {
+  if (!pattern.test(text)) throw new Error(`tampering with a signed zone: ${pattern} not found`);
+  return text.replace(pattern, replacement);
 }
 
 function canBind(address: string, port: number): Promise<boolean> {
@@ -97,7 +107,7 @@ export async function startDomainEnvironment(): Promise<DomainEnvironment> {
   const pki = await ensurePki(PKI_ROOT);
   const [block, cert] = await Promise.all([chooseBlock(), domainCertificate(dir, pki)]);
   const addresses: ZoneAddresses = {
-    mx1: `${block}.1`, mx2: `${block}.2`, badTlsa: `${block}.3`, stsBad: `${block}.4`, unsigned: `${block}.5`, bogus: `${block}.6`, taNames: `${block}.7`, web: `${block}.10`, resolver: `${block}.53`,
+    mx1: `${block}.1`, mx2: `${block}.2`, badTlsa: `${block}.3`, stsBad: `${block}.4`, unsigned: `${block}.5`, bogus: `${block}.6`, taNames: `${block}.7`, dual: `${block}.8`, dual6: null, bogusMx: `${block}.9`, web: `${block}.10`, resolver: `${block}.53`,
   };
   const plainAddress = `${block}.54`;
   const servers: HostileServer[] = [];
@@ -112,8 +122,17 @@ export async function startDomainEnvironment(): Promise<DomainEnvironment> {
   };
   try {
     const tls = { key: readFileSync(cert.key), cert: readFileSync(cert.chain) };
-    for (const host of [addresses.mx1, addresses.mx2, addresses.badTlsa, addresses.stsBad, addresses.unsigned, addresses.bogus, addresses.taNames]) {
+    for (const host of [addresses.mx1, addresses.mx2, addresses.badTlsa, addresses.stsBad, addresses.unsigned, addresses.bogus, addresses.taNames, addresses.dual]) {
       servers.push(await startMailServer({ dialect: 'smtp', host, port: 25, tls }));
+    }
+    // IPv6 has one loopback address: [::1]:25 is shared by every run on this machine. The
+    // AAAA of mx.dual.test is published only when this run got it.
+    try {
+      servers.push(await startMailServer({ dialect: 'smtp', host: '::1', port: 25, tls }));
+      addresses.dual6 = '::1';
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EADDRINUSE' && code !== 'EADDRNOTAVAIL' && code !== 'EAFNOSUPPORT') throw err;
     }
     const submission = await startMailServer({ dialect: 'smtp', scheme: 'submission', host: addresses.mx1, tls });
     const imaps = await startMailServer({ dialect: 'imap', implicitTls: true, host: addresses.mx1, tls });
@@ -135,6 +154,8 @@ export async function startDomainEnvironment(): Promise<DomainEnvironment> {
     const anchor = await signZones(dir, zones, {
       // One changed digit in the signed TLSA data: its RRSIG no longer verifies (bogus).
       'bogus.test.': (text) => text.replace(/(_25\._tcp\.mx\.bogus\.test\.\s+\d+\s+IN\s+TLSA\s+3 1 1 )([0-9a-f])/, (_m, head: string, d: string) => head + (d === '0' ? '1' : '0')),
+      // The MX preference changed after signing: the domain's own MX RRset no longer verifies.
+      'bogusmx.test.': (text) => tamperOnce(text, /^(bogusmx\.test\.\s+\d+\s+IN\s+MX\s+)10 /m, (_m, head: string) => `${head}11 `),
     });
     [unbound, plainUnbound] = await Promise.all([
       startUnbound(dir, addresses.resolver, 53, anchor, zones),

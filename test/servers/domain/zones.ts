@@ -12,6 +12,11 @@ export interface ZoneAddresses {
   unsigned: string;
   bogus: string;
   taNames: string;
+  /** IPv4 of mx.dual.test; `dual6` its IPv6 (::1), null when [::1]:25 could not be had. */
+  dual: string;
+  dual6: string | null;
+  /** Of mx.bogusmx.test, whose MX answer is bogus: nothing listens there. */
+  bogusMx: string;
   web: string;
   resolver: string;
 }
@@ -40,7 +45,7 @@ const WRONG = 'ff'.repeat(32);
 
 export function testZones(z: ZoneInputs): ZoneText[] {
   const a = z.addresses;
-  const children = ['good.test.', 'badtlsa.test.', 'stsbad.test.', 'nullmx.test.', 'unsigned.test.', 'bogus.test.', 'tanames.test.'];
+  const children = ['good.test.', 'badtlsa.test.', 'stsbad.test.', 'nullmx.test.', 'unsigned.test.', 'bogus.test.', 'tanames.test.', 'dual.test.', 'bogusmx.test.', 'cname.test.', 'nullmixed.test.'];
   const delegations = children.map((c) => `${c} NS ns.test.`).join('\n');
   return [
     { origin: 'test.', signed: true, children: children.filter((c) => c !== 'unsigned.test.'), text: `${SOA('test.')}ns A ${a.resolver}\n${delegations}\n` },
@@ -77,6 +82,8 @@ _pop3._tcp SRV 0 0 0 .
       text: `${SOA('stsbad.test.')}@ MX 10 mx.stsbad.test.\nmx A ${a.stsBad}\n_mta-sts TXT "v=STSv1; id=${z.stsId}"\nmta-sts A ${a.web}\n`,
     },
     { origin: 'nullmx.test.', signed: true, children: [], text: `${SOA('nullmx.test.')}@ MX 0 .\n@ A ${a.web}\n` },
+    // A null MX beside a real one (RFC 7505 §3 forbids it); the real one is mx1's address.
+    { origin: 'nullmixed.test.', signed: true, children: [], text: `${SOA('nullmixed.test.')}@ MX 0 .\n@ MX 10 mx.nullmixed.test.\nmx A ${a.mx1}\n` },
     {
       origin: 'unsigned.test.',
       signed: false,
@@ -96,6 +103,28 @@ _pop3._tcp SRV 0 0 0 .
       children: [],
       // Only the issuer's key: DANE-TA, so the certificate must name mx.tanames.test; it does not.
       text: `${SOA('tanames.test.')}@ MX 10 mx.tanames.test.\nmx A ${a.taNames}\n_25._tcp.mx TLSA 2 1 1 ${z.issuerSpki}\n`,
+    },
+    {
+      origin: 'dual.test.',
+      signed: true,
+      children: [],
+      // One MX host on an IPv4 and an IPv6 address: each is probed and matched on its own.
+      text: `${SOA('dual.test.')}@ MX 10 mx.dual.test.\nmx A ${a.dual}\n${a.dual6 ? `mx AAAA ${a.dual6}\n` : ''}_25._tcp.mx TLSA 3 1 1 ${z.leafSpki}\n_25._tcp.mx TLSA 2 1 1 ${z.issuerSpki}\n_smtp._tls TXT "v=TLSRPTv1; rua=mailto:tlsrpt@dual.test"\n`,
+    },
+    {
+      origin: 'bogusmx.test.',
+      signed: true,
+      children: [],
+      // The MX data is changed after signing (see ./environment): the domain's own MX answer is bogus.
+      text: `${SOA('bogusmx.test.')}@ MX 10 mx.bogusmx.test.\nmx A ${a.bogusMx}\n`,
+    },
+    {
+      origin: 'cname.test.',
+      signed: true,
+      children: [],
+      // The MX host is a CNAME for mx1.good.test: its matching TLSA there comes first (RFC 7672
+      // §2.2.2); the records at the MX name match nothing and must not be used.
+      text: `${SOA('cname.test.')}@ MX 10 mail.cname.test.\nmail CNAME mx1.good.test.\n_25._tcp.mail TLSA 3 1 1 ${WRONG}\n`,
     },
   ];
 }

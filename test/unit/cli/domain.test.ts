@@ -62,3 +62,13 @@ test('a null-MX domain with --no-probe: text and JSON, exit 0', async () => {
   assert.equal(result!.dnssec, 'secure');
   assert.equal(result!.resolver.servers[0], resolver.address);
 });
+
+test('an MX lookup that fails: "could not be read" and the reason, exit 1, never "no MX"', async () => {
+  await resolver?.close();
+  resolver = await fakeResolver((q) => response(q, 0, [], q.questions![0]!.type === 'MX' ? 2 : 0));
+  const text = await run('domain', 'example.test', '--no-probe', '--resolver', resolver.address);
+  assert.equal(text.code, 1, text.err);
+  assert.match(text.out, /MX +could not be read/);
+  assert.match(text.out, /The MX lookup failed/);
+  assert.doesNotMatch(text.out, /no MX and no address|neither MX nor/);
+});

@@ -1,8 +1,10 @@
 // The domain findings from a filled-in result: cases the live suite cannot stage cheaply
 // (port 25 blocked on this side, MTA-STS certificate rules by mode, DANE record hygiene).
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { daneRecordFindings, daneState } from '../../../src/core/domain/dane';
+import { after, test } from 'node:test';
+import { readFileSync, rmSync } from 'node:fs';
+import { daneRecordFindings, daneState, judgeAddress } from '../../../src/core/domain/dane';
+import { tlsaForCertificate } from '../../../src/core/dns/tlsa';
 import { domainFindings, JudgeInputs } from '../../../src/core/domain/judge';
 import { parsePolicy, parseStsTxt } from '../../../src/core/domain/mtaSts';
 import { parseTlsRpt } from '../../../src/core/domain/tlsRpt';
@@ -10,6 +12,7 @@ import type { AddressCheck, DaneInfo, DomainResult, LookupSummary, MxHostCheck }
 import { emptyResult } from '../../../src/core/probe/probe';
 import { parseTarget } from '../../../src/core/probe/target';
 import type { ProbeResult } from '../../../src/core/probe/types';
+import { DANE_MX, makeDanePki } from '../../support/certs/danePki';
 
 const secure = (name: string, type: string): LookupSummary => ({ name, type, rcode: 'NOERROR', dnssec: 'secure' });
 
@@ -103,6 +106,57 @@ test('MX kinds and the resolver: null, implicit, missing, not validating', () =>
   const notValidating = result([], { resolver: { servers: ['127.0.0.1:53'], validates: false }, dnssec: 'unvalidated' });
   assert.ok(ids(notValidating).includes('dnssec-resolver-not-validating'));
   assert.ok(ids(result([host('mx.example.org', [])])).includes('mx-no-address'));
+});
+
+test('an unreadable MX: why it could not be read, never "no MX"', () => {
+  const servfail = { ...secure('example.org', 'MX'), rcode: 'SERVFAIL' };
+  const bogus = result([], { mxKind: 'unreadable', dnssec: 'bogus', mxLookup: { ...servfail, dnssec: 'bogus' } });
+  const bogusIds = ids(bogus);
+  assert.ok(bogusIds.includes('dnssec-bogus') && !bogusIds.includes('mx-missing') && !bogusIds.includes('mx-lookup-failed'), bogusIds.join());
+  assert.match(domainFindings(bogus, inputs()).find((f) => f.id === 'dnssec-bogus')!.detail, /MX records cannot be read/);
+
+  const failed = domainFindings(result([], { mxKind: 'unreadable', dnssec: 'unvalidated', mxLookup: { ...servfail, dnssec: 'unvalidated' } }), inputs());
+  assert.deepEqual(failed.filter((f) => f.id.startsWith('mx-')).map((f) => [f.id, f.severity]), [['mx-lookup-failed', 'error']]);
+  assert.match(failed[0]!.detail, /answered SERVFAIL for example\.org MX/);
+
+  const timedOut = domainFindings(result([], { mxKind: 'unreadable', mxLookup: { ...servfail, rcode: 'TIMEOUT', dnssec: 'unvalidated' } }), inputs({ mxError: 'no answer from 127.0.0.1:53' }));
+  assert.match(timedOut.find((f) => f.id === 'mx-lookup-failed')!.detail, /no answer from 127\.0\.0\.1:53/);
+
+  const implicitLookups = [{ ...secure('example.org', 'A'), rcode: 'SERVFAIL', dnssec: 'bogus' as const }, secure('example.org', 'AAAA')];
+  const noAddress = domainFindings(result([], { mxKind: 'unreadable', mxLookup: secure('example.org', 'MX') }), inputs({ implicitLookups }));
+  const f = noAddress.find((x) => x.id === 'mx-lookup-failed');
+  assert.ok(f && f.severity === 'error' && !noAddress.some((x) => x.id === 'mx-missing'), JSON.stringify(noAddress));
+  assert.match(f.detail, /A SERVFAIL \(bogus\)/);
+  assert.doesNotMatch(f.detail, /AAAA/, 'only the failed lookups are named');
+});
+
+test('a null MX beside other MX records: an error naming them, not the null MX notice', () => {
+  const besideNullMx = [{ preference: 10, host: 'mx1.example.org' }, { preference: 20, host: 'mx2.example.org' }];
+  const found = domainFindings(result([], { mxKind: 'null-mx' }), inputs({ besideNullMx }));
+  const f = found.find((x) => x.id === 'mx-null-mixed');
+  assert.equal(f?.severity, 'error');
+  assert.match(f.detail, /MX 10 mx1\.example\.org, MX 20 mx2\.example\.org/);
+  assert.ok(!found.some((x) => x.id === 'mx-null'));
+  assert.ok(ids(result([], { mxKind: 'null-mx' })).includes('mx-null'), 'a lone null MX stays a notice');
+});
+
+test('DANE-TA behind a secure CNAME: the certificate may name the CNAME target instead of the MX name', () => {
+  const pki = makeDanePki();
+  after(() => rmSync(pki.dir, { recursive: true, force: true }));
+  const der = (file: string) => readFileSync(pki.file(file), 'utf8').match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g)!.map((pem) => pem.replace(/-----[^-]+-----|\s/g, ''));
+  const probe = probeResult('smtp://192.0.2.1:25', 'ok');
+  probe.certificate = { ...probe.certificate!, chainDer: der('chain.pem') };
+  const records = [tlsaForCertificate(pki.cert('int'), 2)];
+  // The MX is alias.example.org, a CNAME for mx.dane.test, which the certificate names.
+  const viaCname: DaneInfo = { name: `_25._tcp.${DANE_MX}`, cnameTarget: DANE_MX, lookup: secure(`_25._tcp.${DANE_MX}`, 'TLSA'), records, state: 'usable' };
+  const a = address('192.0.2.1', probe);
+  assert.deepEqual(judgeAddress('alias.example.org', viaCname, a), []);
+  assert.equal(a.daneMatch, true);
+  // Without the CNAME, the same chain does not name the MX host: a DANE-TA name mismatch.
+  const b = address('192.0.2.1', probe);
+  const direct: DaneInfo = { ...viaCname, name: '_25._tcp.alias.example.org', cnameTarget: undefined };
+  assert.deepEqual(judgeAddress('alias.example.org', direct, b).map((f) => f.id), ['dane-name-mismatch']);
+  assert.equal(b.daneMatch, false);
 });
 
 test('TLS-RPT: missing is a warning once MTA-STS or DANE protects delivery', () => {

@@ -63,3 +63,22 @@ test('MX plan: preference order, null MX, implicit MX, none', () => {
   assert.deepEqual(planMx('example.org', lookup('NOERROR', []), false), { kind: 'none', hosts: [] });
   assert.deepEqual(planMx('example.org', lookup('NXDOMAIN', []), null), { kind: 'none', hosts: [] });
 });
+
+test('MX plan: a null MX beside other MX records keeps those records for the report', () => {
+  assert.deepEqual(planMx('example.org', lookup('NOERROR', [mx(10, 'mx.example.org'), mx(0, ''), mx(20, 'b.example.org')]), null), {
+    kind: 'null-mx',
+    hosts: [],
+    besideNullMx: [{ preference: 10, host: 'mx.example.org' }, { preference: 20, host: 'b.example.org' }],
+  });
+});
+
+test('MX plan: a failed or bogus MX lookup, or failed address lookups without MX, is unreadable, not "none"', () => {
+  assert.deepEqual(planMx('example.org', lookup('SERVFAIL', []), null), { kind: 'unreadable', hosts: [] });
+  assert.deepEqual(planMx('example.org', lookup('REFUSED', []), null), { kind: 'unreadable', hosts: [] });
+  assert.deepEqual(planMx('example.org', { ...lookup('SERVFAIL', []), bogus: true }, null), { kind: 'unreadable', hosts: [] });
+  assert.deepEqual(planMx('example.org', { ...lookup('NOERROR', []), response: null, error: 'timed out' }, null), { kind: 'unreadable', hosts: [] });
+  const a = { ...lookup('SERVFAIL', []), type: 'A' as const };
+  const aaaa = { ...lookup('NOERROR', []), type: 'AAAA' as const };
+  assert.deepEqual(planMx('example.org', lookup('NOERROR', []), false, [a, aaaa]), { kind: 'unreadable', hosts: [] });
+  assert.deepEqual(planMx('example.org', lookup('NOERROR', []), false, [{ ...a, response: aaaa.response }, aaaa]), { kind: 'none', hosts: [] });
+});
