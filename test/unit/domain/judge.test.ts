@@ -12,7 +12,7 @@ import type { AddressCheck, DaneInfo, DomainResult, LookupSummary, MxHostCheck }
 import { emptyResult } from '../../../src/core/probe/probe';
 import { parseTarget } from '../../../src/core/probe/target';
 import type { ProbeResult } from '../../../src/core/probe/types';
-import { DANE_MX, makeDanePki } from '../../support/certs/danePki';
+import { DANE_MX, makeDanePki } from '../../support/certs';
 
 const secure = (name: string, type: string): LookupSummary => ({ name, type, rcode: 'NOERROR', dnssec: 'secure' });
 
