@@ -1,4 +1,4 @@
-/* global document, getComputedStyle -- readReport's callback runs in the page */
+/* global document, window, getComputedStyle -- readReport's callback runs in the page */
 // The UI smoke test's report steps: the report panel after a real probe, looked at in the
 // light, dark and high-contrast themes, and the exported file read with JavaScript off.
 import assert from 'node:assert/strict';
@@ -54,6 +54,24 @@ export async function runReportSteps({ page, ctx, step, shot, screenshotDir, com
 
   await step('the report follows the theme: dark, light, high contrast (screenshots)', async () => {
     assert.ok(inPanel, 'no report was drawn (see the step above)');
+    // The screenshots (report-light.png is the README's picture) show the report from its top
+    // down to the chain: the window is made taller and the Problems panel hidden to give the
+    // webview the height, the greeting's transcript is folded again and the page scrolled back
+    // up (the click above scrolled it).
+    const viewport = page.viewportSize();
+    await page.setViewportSize({ width: viewport.width, height: 1360 });
+    await runCommand(page, paletteCommands.hidePanel);
+    await page.locator(selectors.problemsPanel).waitFor({ state: 'hidden', timeout: WAIT });
+    await frame.locator('details[data-phase="greeting"] > summary').click();
+    await frame.locator('details[data-phase="greeting"] .lines').waitFor({ state: 'hidden', timeout: WAIT });
+    await frame.locator('main.report').evaluate(() => document.scrollingElement.scrollTo(0, 0));
+    await sleep(500);
+    const view = await frame.locator('main.report').evaluate((main) => {
+      const box = (sel) => main.querySelector(sel)?.getBoundingClientRect() ?? null;
+      const part = (sel) => { const r = box(sel); return r ? { top: Math.round(r.top), bottom: Math.round(r.bottom) } : null; };
+      return { height: window.innerHeight, card: part('[data-part="grade-card"]'), timeline: part('[data-part="timeline"]'), chain: part('[data-part="chain"] .chain') };
+    });
+    assert.ok(view.card && view.card.top >= 0 && view.card.bottom <= view.height, `the grade card is not wholly in view: ${JSON.stringify(view)}`);
     const backgrounds = [];
     for (const [theme, name] of [['Dark Modern', 'dark'], ['Light Modern', 'light'], ['Dark High Contrast', 'hc']]) {
       await runCommand(page, paletteCommands.colorTheme);
@@ -70,7 +88,9 @@ export async function runReportSteps({ page, ctx, step, shot, screenshotDir, com
       await shot(`report-workbench-${name}`);
     }
     assert.equal(new Set(backgrounds).size, 3, `the webview's background did not change with the theme: ${backgrounds.join(', ')}`);
-    return `backgrounds ${backgrounds.join(' / ')}`;
+    await page.setViewportSize(viewport);
+    const seen = (p) => (p ? Math.max(0, Math.min(p.bottom, view.height) - Math.max(p.top, 0)) / (p.bottom - p.top) : 0);
+    return `backgrounds ${backgrounds.join(' / ')}; webview ${view.height} px high: card whole, timeline ${Math.round(100 * seen(view.timeline))} %, chain ${Math.round(100 * seen(view.chain))} % in view`;
   });
 
   await step('the exported report reads the same with JavaScript off, and matches the panel', async () => {
