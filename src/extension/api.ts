@@ -31,6 +31,8 @@ export interface MailTlsApi {
     setTrustHooks(hooks: { simulateUntrusted?: boolean; prompt?: ConsentPrompt | null }): void;
     /** Fires when the report webview has drawn, with what it found in its own DOM. */
     onDidDrawReport: vscode.Event<DrawnSummary & { roundTripMs: number }>;
+    /** Clicks the report webview's link to a config line (the webview posts 'open', as for a person's click); false when no report is open. */
+    clickReportLink(file: string, line: number): boolean;
     /** The badge the Endpoint Explorer's view shows now (errors and warnings of the config roots). */
     explorerBadge(): vscode.ViewBadge | undefined;
     /** The count decoration VS Code gets for a tree node's resource (a config root's). */
@@ -51,6 +53,6 @@ export function createApi(ctx: MailTlsContext, { explorer, view, decorations }: 
       await ctx.index.whenIdle();
       await ctx.live.whenIdle();
     },
-    testing: ctx.isTestMode ? { setTrustHooks: (hooks) => ctx.gate.setTestHooks(hooks), onDidDrawReport: ctx.reports.onDidDraw, explorerBadge: () => view.badge, explorerDecoration: (uri) => decorations.provideFileDecoration(uri) } : undefined,
+    testing: ctx.isTestMode ? { setTrustHooks: (hooks) => ctx.gate.setTestHooks(hooks), onDidDrawReport: ctx.reports.onDidDraw, clickReportLink: (file, line) => ctx.reports.clickConfigLink(file, line), explorerBadge: () => view.badge, explorerDecoration: (uri) => decorations.provideFileDecoration(uri) } : undefined,
   };
 }

@@ -10,6 +10,8 @@ export interface DrawnSummary {
   chainBoxes: { role: string; name: string }[];
   suiteRows: number;
   findings: number;
+  /** The findings' links to config lines, in the order drawn. */
+  configLinks: { file: string; line: number }[];
   /** The report's visible text (capped), to check hostile text arrived as text. */
   text: string;
   /** Elements that would run or load something; the report must have none. */
@@ -22,7 +24,9 @@ export interface DrawnSummary {
 
 export type ToWebview =
   | { type: 'render'; input: ReportInput; sentAt: number }
-  | { type: 'draw-card'; target: string };
+  | { type: 'draw-card'; target: string }
+  /** Under the integration tests: click the config link to `file` at `line`, as a person would. */
+  | { type: 'click-link'; file: string; line: number };
 
 export type FromWebview =
   | { type: 'ready' }

@@ -41,6 +41,7 @@ function summary(drawMs: number, restored: boolean): DrawnSummary {
     chainBoxes: [...report.querySelectorAll('.cert')].map((c) => ({ role: c.getAttribute('data-role') ?? '', name: c.querySelector('.cert-name')?.textContent ?? '' })),
     suiteRows: report.querySelectorAll('tr.suite').length,
     findings: report.querySelectorAll('.finding').length,
+    configLinks: [...report.querySelectorAll<HTMLElement>('[data-action="open"]')].map((b) => ({ file: b.dataset.file ?? '', line: Number(b.dataset.line) })),
     text: (report.textContent ?? '').slice(0, 200_000),
     scriptsInReport: report.querySelectorAll('script').length,
     imagesInReport: report.querySelectorAll('img, iframe, object, embed').length,
@@ -75,6 +76,11 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     vscode.setState(current);
     render(current, message.sentAt);
   } else if (message.type === 'draw-card') cardPng(message.target);
+  else if (message.type === 'click-link') {
+    const link = [...root.querySelectorAll<HTMLElement>('[data-action="open"]')].find((b) => b.dataset.file === message.file && Number(b.dataset.line) === message.line);
+    if (link) link.click();
+    else vscode.postMessage({ type: 'error', message: `no link to ${message.file}:${message.line}` });
+  }
 });
 
 root.addEventListener('click', (event) => {

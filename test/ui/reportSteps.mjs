@@ -1,4 +1,4 @@
-/* global document, getComputedStyle -- readReport's callback runs in the page */
+/* global document, window, getComputedStyle -- readReport's callback runs in the page */
 // The UI smoke test's report steps: the report panel after a real probe, looked at in the
 // light, dark and high-contrast themes, and the exported file read with JavaScript off.
 import assert from 'node:assert/strict';
@@ -52,8 +52,73 @@ export async function runReportSteps({ page, ctx, step, shot, screenshotDir, com
     return `palette to drawn report ${Math.round(drawnMs)} ms; ${inPanel.letters[0]}, ${inPanel.bars.length} bars, chain ${inPanel.chain.join(' → ')}`;
   });
 
+  await step('the report moves focus with the arrow keys, and its CSP runs no script without the nonce', async () => {
+    assert.ok(inPanel, 'no report was drawn (see the step above)');
+    const main = frame.locator('main.report');
+    // Where the focus is among the report's stops (cards, phases, certificates, buttons), in document order.
+    const focusAt = () => main.evaluate(() => {
+      const stops = [...document.querySelectorAll('#root summary, #root button, #root [tabindex="0"]')];
+      return { at: stops.indexOf(document.activeElement), count: stops.length };
+    });
+    const card = frame.locator('[data-part="grade-card"]').first();
+    await card.focus();
+    const start = await focusAt();
+    assert.equal(start.at, 0, 'the grade card is the first stop');
+    assert.ok(start.count > 10, `only ${start.count} stops`);
+    const moves = [];
+    for (const [key, expected] of [['ArrowDown', 1], ['ArrowDown', 2], ['ArrowUp', 1], ['End', start.count - 1], ['ArrowDown', start.count - 1], ['Home', 0], ['ArrowUp', 0]]) {
+      await frame.locator(':focus').press(key);
+      const { at } = await focusAt();
+      moves.push(`${key}→${at}`);
+      assert.equal(at, expected, `${key}: focus on stop ${at}, expected ${expected} (${moves.join(', ')})`);
+    }
+    // The policy as the webview carries it, and what it does to a script injected without the nonce.
+    const csp = await main.evaluate(async () => {
+      const meta = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
+      const policy = meta?.getAttribute('content') ?? '';
+      const nonce = /script-src 'nonce-([^']+)'/.exec(policy)?.[1] ?? null;
+      const violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective));
+      const injected = document.createElement('script');
+      injected.textContent = 'window.__mtiInjected = 1';
+      document.body.append(injected);
+      await new Promise((r) => setTimeout(r, 300));
+      // VS Code's host writes its own script (acquireVsCodeApi) ahead of our policy; ours come after it.
+      const all = [...document.querySelectorAll('script')].filter((x) => x !== injected);
+      const ours = all.filter((x) => meta && meta.compareDocumentPosition(x) & 4 /* Node.DOCUMENT_POSITION_FOLLOWING */);
+      injected.remove();
+      return { policy, nonce, ran: window.__mtiInjected === 1, violations, host: all.length - ours.length, scripts: ours.map((x) => ({ nonce: x.nonce, src: x.getAttribute('src') ?? '' })) };
+    });
+    assert.match(csp.policy, /(^|; )default-src 'none'(;|$)/, csp.policy);
+    assert.ok(csp.nonce, `no script nonce: ${csp.policy}`);
+    // No source that lets any script or remote content in: no unsafe keywords, no bare * or scheme.
+    assert.doesNotMatch(csp.policy, /'unsafe-inline'|'unsafe-eval'|(^|\s)(\*|https?:|data:|blob:)(\s|;|$)/, csp.policy);
+    assert.equal(csp.ran, false, 'a script without the nonce ran');
+    assert.ok(csp.violations.some((d) => d.startsWith('script-src')), `no CSP violation reported: ${csp.violations}`);
+    assert.deepEqual(csp.scripts.map((x) => x.nonce === csp.nonce && /\/media\/report\.js$/.test(x.src)), [true], `the scripts under the policy: ${JSON.stringify(csp.scripts)}`);
+    return `${start.count} stops: ${moves.join(', ')}; CSP: ${csp.policy.replace(/nonce-[^']+/g, 'nonce-…')}; under it one script, media/report.js with the nonce (${csp.host} of VS Code's host before it)`;
+  });
+
   await step('the report follows the theme: dark, light, high contrast (screenshots)', async () => {
     assert.ok(inPanel, 'no report was drawn (see the step above)');
+    // The screenshots (report-light.png is the README's picture) show the report from its top
+    // down to the chain: the window is made taller and the Problems panel hidden to give the
+    // webview the height, the greeting's transcript is folded again and the page scrolled back
+    // up (the click above scrolled it).
+    const viewport = page.viewportSize();
+    await page.setViewportSize({ width: viewport.width, height: 1360 });
+    await runCommand(page, paletteCommands.hidePanel);
+    await page.locator(selectors.problemsPanel).waitFor({ state: 'hidden', timeout: WAIT });
+    await frame.locator('details[data-phase="greeting"] > summary').click();
+    await frame.locator('details[data-phase="greeting"] .lines').waitFor({ state: 'hidden', timeout: WAIT });
+    await frame.locator('main.report').evaluate(() => document.scrollingElement.scrollTo(0, 0));
+    await sleep(500);
+    const view = await frame.locator('main.report').evaluate((main) => {
+      const box = (sel) => main.querySelector(sel)?.getBoundingClientRect() ?? null;
+      const part = (sel) => { const r = box(sel); return r ? { top: Math.round(r.top), bottom: Math.round(r.bottom) } : null; };
+      return { height: window.innerHeight, card: part('[data-part="grade-card"]'), timeline: part('[data-part="timeline"]'), chain: part('[data-part="chain"] .chain') };
+    });
+    assert.ok(view.card && view.card.top >= 0 && view.card.bottom <= view.height, `the grade card is not wholly in view: ${JSON.stringify(view)}`);
     const backgrounds = [];
     for (const [theme, name] of [['Dark Modern', 'dark'], ['Light Modern', 'light'], ['Dark High Contrast', 'hc']]) {
       await runCommand(page, paletteCommands.colorTheme);
@@ -70,7 +135,9 @@ export async function runReportSteps({ page, ctx, step, shot, screenshotDir, com
       await shot(`report-workbench-${name}`);
     }
     assert.equal(new Set(backgrounds).size, 3, `the webview's background did not change with the theme: ${backgrounds.join(', ')}`);
-    return `backgrounds ${backgrounds.join(' / ')}`;
+    await page.setViewportSize(viewport);
+    const seen = (p) => (p ? Math.max(0, Math.min(p.bottom, view.height) - Math.max(p.top, 0)) / (p.bottom - p.top) : 0);
+    return `backgrounds ${backgrounds.join(' / ')}; webview ${view.height} px high: card whole, timeline ${Math.round(100 * seen(view.timeline))} %, chain ${Math.round(100 * seen(view.chain))} % in view`;
   });
 
   await step('the exported report reads the same with JavaScript off, and matches the panel', async () => {

@@ -47,4 +47,5 @@ export const paletteCommands = {
   focusProblems: 'Problems: Focus on Problems View',
   closeAllEditors: 'View: Close All Editors',
   colorTheme: 'Preferences: Color Theme',
+  hidePanel: 'View: Hide Panel',
 };

@@ -28,8 +28,13 @@ export interface GradeReason {
   text: string;
   /** The finding behind it, when one is. */
   findingId?: string;
+  /** Otherwise what was measured, as the text quotes it: "RSA 2048-bit certificate key". */
+  fact?: string;
   cap?: Letter;
 }
+
+/** What stands behind a reason: a finding of the probe, or a fact it measured. */
+type Source = { findingId: string } | { fact: string };
 
 export interface EndpointGrade {
   target: string;
@@ -81,13 +86,19 @@ function groupEquivalent(group: string | null): number | null {
 /** Findings that mean no TLS session can be had at all (F), and those that mean the probe itself failed (no grade). */
 const NO_TLS = new Set(['starttls-not-offered', 'starttls-refused', 'tls-handshake-failed']);
 
+/** `what` followed by its source: the finding's id in parentheses, or the fact when `what` does not already quote it. */
+function withSource(what: string, source: Source): string {
+  if ('findingId' in source) return `${what} (${source.findingId})`;
+  return what.includes(source.fact) ? what : `${what} (measured: ${source.fact})`;
+}
+
 class Caps {
   readonly reasons: GradeReason[] = [];
-  cap(letter: Letter, what: string, findingId?: string): void {
-    this.reasons.push({ kind: 'cap', cap: letter, text: `capped at ${letter}: ${what}${findingId ? ` (${findingId})` : ''}`, ...(findingId ? { findingId } : {}) });
+  cap(letter: Letter, what: string, source: Source): void {
+    this.reasons.push({ kind: 'cap', cap: letter, text: `capped at ${letter}: ${withSource(what, source)}`, ...source });
   }
-  note(text: string, findingId?: string): void {
-    this.reasons.push({ kind: 'note', text, ...(findingId ? { findingId } : {}) });
+  note(what: string, source: Source): void {
+    this.reasons.push({ kind: 'note', text: withSource(what, source), ...source });
   }
   lowest(): Letter | null {
     let out: Letter | null = null;
@@ -112,23 +123,31 @@ export function gradeEndpoint(result: ProbeResult): EndpointGrade {
   }
   if (!result.ok || !result.tls) {
     const why = result.findings.find((f) => f.severity === 'error') ?? result.findings[0];
-    return { ...base, letter: null, score: null, components: null, reasons: [{ kind: 'note', text: `not graded: the probe did not complete${why ? `: ${why.title} (${why.id})` : ''}`, ...(why ? { findingId: why.id } : {}) }] };
+    const source: Source = why ? { findingId: why.id } : { fact: result.tls ? 'the capabilities after TLS were not read' : 'no TLS session was established' };
+    const what = `not graded: the probe did not complete${why ? `: ${why.title}` : ''}`;
+    return { ...base, letter: null, score: null, components: null, reasons: [{ kind: 'note', text: withSource(what, source), ...source }] };
   }
 
   const caps = new Caps();
+  /** The finding `id` when the probe raised it, else the measured fact. */
+  const behind = (id: string, fact: string): Source => (byId.has(id) ? { findingId: id } : { fact });
   const tables = suiteTablesOf(result);
-  const accepted = [...(Object.keys(result.versions) as (keyof typeof result.versions)[]).filter((v) => result.versions[v] === true), ...extraVersionsOf(result)];
-  if (!accepted.includes(result.tls.version as never)) accepted.push(result.tls.version as never);
-  const protocolScores = accepted.map((v) => PROTOCOL_SCORE[v] ?? 100);
-  const protocol = (Math.max(...protocolScores) + Math.min(...protocolScores)) / 2;
+  const accepted: string[] = [...(Object.keys(result.versions) as (keyof typeof result.versions)[]).filter((v) => result.versions[v] === true), ...extraVersionsOf(result)];
+  if (!accepted.includes(result.tls.version)) accepted.push(result.tls.version);
+  const byScore = [...accepted].sort((a, b) => (PROTOCOL_SCORE[a] ?? 100) - (PROTOCOL_SCORE[b] ?? 100));
+  const worstVersion = byScore[0]!;
+  const bestVersion = byScore[byScore.length - 1]!;
+  const protocolOf = (v: string) => PROTOCOL_SCORE[v] ?? 100;
+  const protocol = (protocolOf(bestVersion) + protocolOf(worstVersion)) / 2;
 
   // Cipher strength: every accepted suite when the probe enumerated them, else the negotiated one.
   const negotiated = result.tls.cipherStandardName || result.tls.cipher;
   const facts: (SuiteFacts & { name: string })[] = tables
     ? tables.flatMap((t) => t.suites.map((s) => ({ ...suiteFacts(s.name), name: s.name, bits: s.bits, forwardSecret: s.forwardSecret, aead: s.aead, anonymous: s.anonymous })))
     : [{ name: negotiated, ...suiteFacts(negotiated) }];
-  const bits = facts.map((f) => f.bits);
-  const cipher = (cipherScore(Math.max(...bits)) + cipherScore(Math.min(...bits))) / 2;
+  const weakest = facts.reduce((a, b) => (b.bits < a.bits ? b : a));
+  const strongest = facts.reduce((a, b) => (b.bits > a.bits ? b : a));
+  const cipher = (cipherScore(strongest.bits) + cipherScore(weakest.bits)) / 2;
 
   const leaf = result.certificate?.chain[0];
   const certKey = leaf ? rsaEquivalent(leaf.keyType, leaf.keyBits) : null;
@@ -136,51 +155,79 @@ export function gradeEndpoint(result: ProbeResult): EndpointGrade {
   const anonymous = facts.filter((f) => f.anonymous);
   const dhBits = smallestDhBits(result);
   // Anonymous key exchange scores 0 where clients need authentication; on port 25 the authenticated suites count.
-  const kxBits = anonymous.length && !opportunistic ? 0 : Math.min(...[certKey, groupKey, dhBits].filter((b): b is number => b !== null), 4096);
+  const anonymousKx = anonymous.length > 0 && !opportunistic;
+  const kxBits = anonymousKx ? 0 : Math.min(...[certKey, groupKey, dhBits].filter((b): b is number => b !== null), 4096);
   const keyExchange = keyScore(kxBits);
 
   const score = Math.round(0.3 * protocol + 0.3 * keyExchange + 0.4 * cipher);
   const components = { protocol, keyExchange, cipher };
-  const reasons: GradeReason[] = [{ kind: 'score', text: `score ${score} (${letterForScore(score)}): protocol support ${protocol}, key exchange ${keyExchange}, cipher strength ${cipher}${tables ? '' : ' (negotiated suite only: the suites were not enumerated)'}` }];
+  const parts = `protocol support ${protocol}, key exchange ${keyExchange}, cipher strength ${cipher}`;
+  const reasons: GradeReason[] = [{ kind: 'score', fact: parts, text: `score ${score} (${letterForScore(score)}): ${parts}${tables ? '' : ' (negotiated suite only: the suites were not enumerated)'}` }];
+  // Each component under 100 says what was measured to mark it down.
+  const deduction = (what: string, value: number, fact: string) => {
+    if (value < 100) reasons.push({ kind: 'score', fact, text: `${what} ${value}: ${fact}` });
+  };
+  const versionName = (v: string) => NAMES[v] ?? v;
+  deduction('protocol support', protocol, worstVersion === bestVersion
+    ? `only ${versionName(worstVersion)} accepted (${protocolOf(worstVersion)})`
+    : `worst accepted ${versionName(worstVersion)} (${protocolOf(worstVersion)}), best ${versionName(bestVersion)} (${protocolOf(bestVersion)})`);
+  const limits: string[] = [];
+  if (anonymousKx) limits.push(`anonymous key exchange (${anonymous[0]!.name})`);
+  else {
+    if (certKey !== null && certKey === kxBits && leaf) limits.push(`${leaf.keyType.toUpperCase()} ${leaf.keyBits ?? '?'}-bit certificate key${certKey !== leaf.keyBits ? ` (${certKey}-bit RSA equivalent)` : ''}`);
+    if (groupKey !== null && groupKey === kxBits) limits.push(`group ${result.tls.group} (${groupKey}-bit RSA equivalent)`);
+    if (dhBits !== null && dhBits === kxBits) limits.push(`DH parameters of ${dhBits} bits`);
+  }
+  deduction('key exchange', keyExchange, limits.join(' and ') || `${kxBits}-bit key exchange`);
+  deduction('cipher strength', cipher, !tables
+    ? `negotiated ${negotiated} (${weakest.bits}-bit cipher)`
+    : weakest.bits === strongest.bits
+      ? `every accepted suite has ${weakest.bits}-bit encryption (${weakest.name})`
+      : `weakest accepted suite ${weakest.name} (${weakest.bits} bits), strongest ${strongest.name} (${strongest.bits} bits)`);
 
   // Protocols.
   const legacy = accepted.filter((v) => v === 'TLSv1' || v === 'TLSv1.1' || v === 'SSLv3' || v === 'SSLv2');
-  const legacyNames = legacy.map((v) => NAMES[v]).join(' and ');
-  if (accepted.includes('SSLv2' as never)) caps.cap('F', 'SSL 2 accepted', idFor(byId, /sslv2/i));
-  if (accepted.includes('SSLv3' as never)) caps.cap(opportunistic ? 'B' : 'C', 'SSL 3 accepted', idFor(byId, /sslv3/i));
-  if (legacy.some((v) => v === 'TLSv1' || v === 'TLSv1.1')) {
-    if (opportunistic) caps.cap('A-', `${legacyNames} accepted; on port 25 a sender that has nothing better would otherwise send plaintext, so not capped at B`, 'tls-legacy-version');
-    else caps.cap('B', `${legacyNames} accepted`, 'tls-legacy-version');
+  const tlsLegacy = legacy.filter((v) => v === 'TLSv1' || v === 'TLSv1.1');
+  if (accepted.includes('SSLv2')) caps.cap('F', 'SSL 2 accepted', behind('sslv2-accepted', 'SSL 2 accepted'));
+  if (accepted.includes('SSLv3')) caps.cap(opportunistic ? 'B' : 'C', 'SSL 3 accepted', behind('sslv3-accepted', 'SSL 3 accepted'));
+  if (tlsLegacy.length) {
+    const names = `${tlsLegacy.map(versionName).join(' and ')} accepted`;
+    if (opportunistic) caps.cap('A-', `${names}; on port 25 a sender that has nothing better would otherwise send plaintext, so not capped at B`, behind('tls-legacy-version', names));
+    else caps.cap('B', names, behind('tls-legacy-version', names));
   }
-  if (result.versions['TLSv1.2'] === false && result.versions['TLSv1.3'] === false) caps.cap('B', 'neither TLS 1.2 nor TLS 1.3 accepted');
+  if (result.versions['TLSv1.2'] === false && result.versions['TLSv1.3'] === false) {
+    caps.cap('B', 'neither TLS 1.2 nor TLS 1.3 accepted', { fact: `TLS 1.2 and TLS 1.3 handshakes refused; accepted: ${accepted.map(versionName).join(', ')}` });
+  }
   if (byId.has('tls13-not-supported')) {
-    if (opportunistic) caps.note('TLS 1.3 not supported: noted, not capped on port 25', 'tls13-not-supported');
-    else caps.cap('A-', 'TLS 1.3 not supported', 'tls13-not-supported');
+    if (opportunistic) caps.note('TLS 1.3 not supported: noted, not capped on port 25', { findingId: 'tls13-not-supported' });
+    else caps.cap('A-', 'TLS 1.3 not supported', { findingId: 'tls13-not-supported' });
   }
 
   // Suites (the negotiated one, or all of them when enumerated).
   const suiteWord = tables ? 'accepted suites include' : 'negotiated';
   if (anonymous.length) {
     const names = anonymous.map((f) => f.name).slice(0, 3).join(', ');
-    if (opportunistic) caps.cap('A-', `anonymous suites (${names}): on port 25 they still protect against a passive listener, so not capped like on 465, 587 or 993`, idFor(byId, /anon/i));
-    else caps.cap('F', `${suiteWord} anonymous suites (${names}): no server authentication`, idFor(byId, /anon/i));
+    if (opportunistic) caps.cap('A-', `anonymous suites (${names}): on port 25 they still protect against a passive listener, so not capped like on 465, 587 or 993`, behind('cipher-anonymous', names));
+    else caps.cap('F', `${suiteWord} anonymous suites (${names}): no server authentication`, behind('cipher-anonymous', names));
   }
   const nulls = facts.filter((f) => f.bits === 0);
-  if (nulls.length) caps.cap('F', `${suiteWord} NULL encryption (${nulls[0]!.name})`, idFor(byId, /null/i));
+  if (nulls.length) caps.cap('F', `${suiteWord} NULL encryption (${nulls[0]!.name})`, behind('cipher-null', nulls[0]!.name));
   const exports = facts.filter((f) => f.export);
-  if (exports.length) caps.cap('F', `${suiteWord} EXPORT suites (${exports[0]!.name})`, idFor(byId, /export/i));
+  if (exports.length) caps.cap('F', `${suiteWord} EXPORT suites (${exports[0]!.name})`, behind('cipher-export', exports[0]!.name));
   const rc4 = facts.filter((f) => f.rc4);
-  if (rc4.length) caps.cap(opportunistic ? 'B' : 'C', `${suiteWord} RC4 (${rc4[0]!.name})`, idFor(byId, /rc4/i));
+  if (rc4.length) caps.cap(opportunistic ? 'B' : 'C', `${suiteWord} RC4 (${rc4[0]!.name})`, behind('cipher-rc4', rc4[0]!.name));
   const des = facts.filter((f) => f.tripleDes);
-  if (des.length) caps.cap(opportunistic ? 'A-' : 'C', `${suiteWord} 3DES (${des[0]!.name}, SWEET32)`, idFor(byId, /3des|sweet32/i));
+  if (des.length) caps.cap(opportunistic ? 'A-' : 'C', `${suiteWord} 3DES (${des[0]!.name}, SWEET32)`, behind('cipher-3des', des[0]!.name));
   const noFs = facts.filter((f) => !f.forwardSecret);
   if (noFs.length) {
     const all = noFs.length === facts.length;
-    if (all && !opportunistic) caps.cap('B', `no forward secrecy (${noFs[0]!.name})`, idFor(byId, /forward|(^|-)fs(-|$)|pfs/i));
-    else caps.cap('A-', `suites without forward secrecy accepted (${noFs[0]!.name})`, idFor(byId, /forward|(^|-)fs(-|$)|pfs/i));
+    if (all && !opportunistic) caps.cap('B', `no forward secrecy (${noFs[0]!.name})`, behind('cipher-no-forward-secrecy', noFs[0]!.name));
+    else caps.cap('A-', `suites without forward secrecy accepted (${noFs[0]!.name})`, behind('cipher-no-forward-secrecy', noFs[0]!.name));
   }
   const noAead = facts.filter((f) => !f.aead && f.bits > 0);
-  if (noAead.length === facts.length && !opportunistic) caps.cap('A-', `no AEAD suite (${noAead[0]!.name})`);
+  if (noAead.length === facts.length && !opportunistic) {
+    caps.cap('A-', 'no AEAD suite', { fact: tables ? `none of the ${facts.length} accepted suites is GCM, CCM or ChaCha20-Poly1305 (first: ${noAead[0]!.name})` : `negotiated ${noAead[0]!.name}, not GCM, CCM or ChaCha20-Poly1305` });
+  }
 
   // The certificate.
   const trustIds = ['cert-untrusted', 'cert-self-signed', 'cert-hostname-mismatch', 'cert-not-yet-valid', 'cert-expired'];
@@ -189,35 +236,34 @@ export function gradeEndpoint(result: ProbeResult): EndpointGrade {
     const f = byId.get(id);
     if (!f) continue;
     if (opportunistic) {
-      if (id === 'cert-expired' || id === 'cert-not-yet-valid') caps.cap('B', `${f.title.toLowerCase()}: senders that check (MTA-STS, DANE-TA) refuse it`, id);
-      else caps.cap('A-', `${f.title.toLowerCase()}: most senders on port 25 do not check, but MTA-STS senders refuse it (DANE-EE can pin it instead)`, id);
+      if (id === 'cert-expired' || id === 'cert-not-yet-valid') caps.cap('B', `${inSentence(f.title)}: senders that check (MTA-STS, DANE-TA) refuse it`, { findingId: id });
+      else caps.cap('A-', `${inSentence(f.title)}: most senders on port 25 do not check, but MTA-STS senders refuse it (DANE-EE can pin it instead)`, { findingId: id });
     } else {
       trustProblem = true;
-      caps.reasons.push({ kind: 'cap', cap: 'T', findingId: id, text: `T (not trusted): ${f.title.toLowerCase()} (${id}); clients that check refuse the connection` });
+      caps.reasons.push({ kind: 'cap', cap: 'T', findingId: id, text: `T (not trusted): ${inSentence(f.title)} (${id}); clients that check refuse the connection` });
     }
   }
-  if (byId.has('cert-chain-incomplete')) caps.cap(opportunistic ? 'A-' : 'B', 'the certificate chain is incomplete', 'cert-chain-incomplete');
+  if (byId.has('cert-chain-incomplete')) caps.cap(opportunistic ? 'A-' : 'B', 'the certificate chain is incomplete', { findingId: 'cert-chain-incomplete' });
   const weakKey = byId.get('cert-weak-key');
-  if (weakKey) caps.cap(certKey !== null && certKey < 1024 ? 'F' : 'B', `weak certificate key (${leaf?.keyType.toUpperCase()} ${leaf?.keyBits ?? '?'} bits)`, 'cert-weak-key');
+  if (weakKey) caps.cap(certKey !== null && certKey < 1024 ? 'F' : 'B', `weak certificate key (${leaf?.keyType.toUpperCase()} ${leaf?.keyBits ?? '?'} bits)`, { findingId: 'cert-weak-key' });
   const weakSig = byId.get('cert-weak-signature');
-  if (weakSig) caps.cap(/md5/i.test(weakSig.detail) ? 'F' : 'B', `weak certificate signature (${/md5/i.test(weakSig.detail) ? 'MD5' : 'SHA-1'})`, 'cert-weak-signature');
+  if (weakSig) caps.cap(/md5/i.test(weakSig.detail) ? 'F' : 'B', `weak certificate signature (${/md5/i.test(weakSig.detail) ? 'MD5' : 'SHA-1'})`, { findingId: 'cert-weak-signature' });
 
   // The dialog.
-  const plainAuth = byId.get('plaintext-auth-before-tls');
-  if (plainAuth) caps.cap(opportunistic ? 'B' : 'F', 'password login offered before TLS', 'plaintext-auth-before-tls');
-  if (byId.has('starttls-command-injection')) caps.cap(opportunistic ? 'C' : 'F', 'STARTTLS command injection', 'starttls-command-injection');
-  if (byId.has('imap-preauth')) caps.cap('F', 'IMAP PREAUTH before TLS', 'imap-preauth');
-  if (byId.has('starttls-not-enforced')) caps.cap('C', 'mail accepted before TLS on a submission port', 'starttls-not-enforced');
+  if (byId.has('plaintext-auth-before-tls')) caps.cap(opportunistic ? 'B' : 'F', 'password login offered before TLS', { findingId: 'plaintext-auth-before-tls' });
+  if (byId.has('starttls-command-injection')) caps.cap(opportunistic ? 'C' : 'F', 'STARTTLS command injection', { findingId: 'starttls-command-injection' });
+  if (byId.has('imap-preauth')) caps.cap('F', 'IMAP PREAUTH before TLS', { findingId: 'imap-preauth' });
+  if (byId.has('starttls-not-enforced')) caps.cap('C', 'mail accepted before TLS on a submission port', { findingId: 'starttls-not-enforced' });
   // Key exchange: SSL Labs gives F under 1024 bits (Logjam) and caps 1024-2047 at B.
-  if (dhBits !== null && dhBits < 2048) caps.cap(dhBits < 1024 ? 'F' : opportunistic ? 'A-' : 'B', `DH parameters of ${dhBits} bits`, idFor(byId, /^dh-/));
+  if (dhBits !== null && dhBits < 2048) caps.cap(dhBits < 1024 ? 'F' : opportunistic ? 'A-' : 'B', `DH parameters of ${dhBits} bits`, behind('dh-weak', `DH parameters of ${dhBits} bits`));
 
   // Any other finding still counts: an error caps at C, a warning at A- (SSL Labs' "warnings").
   const named = new Set(caps.reasons.map((r) => r.findingId).filter(Boolean));
   const ruled = new Set(['dh-weak', ...trustIds, 'tls-legacy-version', 'tls13-not-supported', 'cert-chain-incomplete', 'cert-weak-key', 'cert-weak-signature', 'plaintext-auth-before-tls', 'starttls-command-injection', 'imap-preauth', 'starttls-not-enforced']);
   for (const f of byId.values()) {
     if (named.has(f.id) || ruled.has(f.id)) continue;
-    if (f.severity === 'error') caps.cap('C', f.title.toLowerCase(), f.id);
-    else if (f.severity === 'warning') caps.cap('A-', f.title.toLowerCase(), f.id);
+    if (f.severity === 'error') caps.cap('C', inSentence(f.title), { findingId: f.id });
+    else if (f.severity === 'warning') caps.cap('A-', inSentence(f.title), { findingId: f.id });
   }
 
   let letter: Letter = letterForScore(score);
@@ -228,15 +274,19 @@ export function gradeEndpoint(result: ProbeResult): EndpointGrade {
     const exceptional = tables !== null && result.versions['TLSv1.3'] === true && legacy.length === 0 && facts.every((f) => f.forwardSecret && f.aead);
     if (exceptional) {
       letter = 'A+';
-      caps.note('A+: TLS 1.3, no legacy versions, every accepted suite forward secret and AEAD');
-    } else if (tables === null) caps.note('A, not A+: the cipher suites were not enumerated, so their strength is not known');
+      caps.note('A+: TLS 1.3, no legacy versions, every accepted suite forward secret and AEAD', { fact: `${accepted.map(versionName).join(' and ')} accepted; ${facts.length} suites, all forward secret and AEAD` });
+    } else if (tables === null) caps.note('A, not A+: the cipher suites were not enumerated, so their strength is not known', { fact: 'the cipher suites were not enumerated' });
+    else {
+      const plain = facts.find((f) => !f.forwardSecret || !f.aead);
+      const why = result.versions['TLSv1.3'] !== true ? 'TLS 1.3 not accepted' : plain ? `accepted suites include ${plain.name}, not ${plain.forwardSecret ? 'AEAD' : 'forward secret'}` : null;
+      if (why) caps.note('A, not A+', { fact: why });
+    }
   }
   if (trustProblem) return { ...base, letter: 'T', ifTrusted: letter, score, components, reasons: [...reasons, ...caps.reasons] };
   return { ...base, letter, score, components, reasons: [...reasons, ...caps.reasons] };
 }
 
-/** The id of a finding matching `pattern`, so that a cap names it when the probe raised one. */
-function idFor(byId: Map<string, Finding>, pattern: RegExp): string | undefined {
-  for (const id of byId.keys()) if (pattern.test(id)) return id;
-  return undefined;
+/** A finding's title inside a sentence: "Certificate expired" → "certificate expired"; "TLSv1: …" and "DH parameters …" keep their capitals. */
+function inSentence(title: string): string {
+  return /^[A-Z][a-z]/.test(title) ? title[0]!.toLowerCase() + title.slice(1) : title;
 }

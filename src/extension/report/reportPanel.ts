@@ -76,6 +76,13 @@ export class ReportPanels implements vscode.Disposable {
     return reportInput(results, { located: (target) => this.located(target) });
   }
 
+  /** Under the integration tests: has the webview click its link to `file` at `line`; false when no report is open. */
+  clickConfigLink(file: string, line: number): boolean {
+    if (!this.panel) return false;
+    void this.panel.webview.postMessage({ type: 'click-link', file, line } satisfies ToWebview);
+    return true;
+  }
+
   /** Asks the webview to draw the grade card on a canvas; resolves with the PNG bytes. */
   async cardPng(target: string): Promise<Uint8Array> {
     const shown = this.targets.includes(target) || this.input(this.targets, this.domains).endpoints.some((e) => e.result.target === target);

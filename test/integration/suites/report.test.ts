@@ -1,6 +1,7 @@
 // The report webview against the real test Postfix and a server that speaks markup: the
 // webview draws the grade, the timeline bars and the chain boxes (it reports what is in its
-// own DOM), survives being hidden, and the exported file and PNG are written.
+// own DOM), survives being hidden, the exported file and PNG are written, and a click on a
+// finding's config link opens the file at its line.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import type { ProbeResult } from '../../../src/core/probe/types';
 import type { MailTlsApi } from '../../../src/extension/api';
 import type { DrawnSummary } from '../../../src/webview/messages';
 import { MARKUP, markupServer, type MarkupServer } from '../../support/mailServers/markup';
-import { getApi, report, setSetting, testServers, useTestServerSettings } from './support';
+import { getApi, lineOf, removeGenerated, report, setSetting, testServers, useTestServerSettings, waitFor, writeLiveConfigs } from './support';
 
 type Drawn = DrawnSummary & { roundTripMs: number };
 
@@ -97,6 +98,42 @@ describe('Mail TLS report', function () {
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
     assert.ok(png.length > 2000, `the PNG is only ${png.length} bytes`);
     report(`    exported report for one endpoint: ${statSync(htmlFile).size} bytes; grade card PNG ${png.length} bytes`);
+  });
+
+  it("a click on a finding's config link opens the config file at that line", async function () {
+    this.timeout(120_000);
+    // A main.cf for the test Postfix that asks for TLS 1.2+ while the server accepts TLS 1.0:
+    // the joined finding sits at smtpd_tls_protocols, and the report links to that line.
+    const live = writeLiveConfigs(state!);
+    try {
+      await vscode.commands.executeCommand('mailTls.refreshExplorer');
+      await api.whenIdle();
+      await vscode.commands.executeCommand('mailTls.probeEndpoint', live.smtp);
+      await api.whenIdle();
+      const main = await vscode.workspace.openTextDocument(live.mainCf);
+      const line = lineOf(main, 'smtpd_tls_protocols') + 1;
+      await waitFor('the joined TLS-version finding at smtpd_tls_protocols', () =>
+        api.liveFindings(live.smtp).find((f) => f.id === 'live-version-below-config' && f.range.file === live.mainCf && f.range.start.line + 1 === line), 60_000);
+
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      const drawn = nextDraw(api, (d) => d.configLinks.some((l) => l.file === live.mainCf && l.line === line));
+      await vscode.commands.executeCommand('mailTls.showReport', live.smtp);
+      await drawn;
+      assert.notEqual(vscode.window.activeTextEditor?.document.uri.fsPath, live.mainCf, 'main.cf is not open before the click');
+      assert.ok(api.testing!.clickReportLink(live.mainCf, line), 'no report open');
+      const editor = await waitFor('main.cf opened by the click', () => {
+        const e = vscode.window.activeTextEditor;
+        return e?.document.uri.fsPath === live.mainCf ? e : undefined;
+      });
+      assert.equal(editor.selection.active.line, line - 1, 'the cursor on the finding\'s line');
+      assert.equal(editor.document.lineAt(editor.selection.active.line).text, 'smtpd_tls_protocols = >=TLSv1.2');
+      assert.equal(editor.viewColumn, vscode.ViewColumn.One);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      removeGenerated('live');
+      await vscode.commands.executeCommand('mailTls.refreshExplorer');
+      await api.whenIdle();
+    }
   });
 
   describe('a server whose greeting, EHLO reply and certificate subject are markup', () => {

@@ -1,6 +1,9 @@
 // `mail-tls domain`: the command line (usage errors exit 2 before any lookup), and a run
-// against a scripted resolver with probing off (text and JSON). Live runs are in test/real/domain.
+// against a scripted resolver with probing off (text, JSON and the HTML report). Live runs are in test/real/domain.
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import * as packet from 'dns-packet';
 import { main } from '../../../src/cli/main';
@@ -71,4 +74,45 @@ test('an MX lookup that fails: "could not be read" and the reason, exit 1, never
   assert.match(text.out, /MX +could not be read/);
   assert.match(text.out, /The MX lookup failed/);
   assert.doesNotMatch(text.out, /no MX and no address|neither MX nor/);
+});
+
+test('--html with --no-probe: the domain card and the MX table, in preference order, ungraded', async () => {
+  await resolver?.close();
+  resolver = await fakeResolver((q) => {
+    const { name, type } = q.questions![0]!;
+    const answers: packet.Answer[] = [];
+    if (type === 'MX' && name === 'two.test') answers.push({ type: 'MX', name, data: { preference: 20, exchange: 'mx2.two.test' } }, { type: 'MX', name, data: { preference: 10, exchange: 'mx1.two.test' } });
+    if (type === 'A' && name === 'mx1.two.test') answers.push({ type: 'A', name, data: '192.0.2.10' });
+    if (type === 'A' && name === 'mx2.two.test') answers.push({ type: 'A', name, data: '192.0.2.20' });
+    return response(q, packet.AUTHENTIC_DATA, answers);
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'mti-domain-html-'));
+  try {
+    const file = join(dir, 'two.html');
+    const r = await run('domain', 'two.test', '--no-probe', '--html', file, '--resolver', resolver.address);
+    assert.ok(existsSync(file), r.err);
+    const html = readFileSync(file, 'utf8');
+    assert.match(r.err, new RegExp(`report written to ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(${Buffer.byteLength(html)} bytes\\)`));
+    const json = JSON.parse((await run('domain', 'two.test', '--no-probe', '--json', '--resolver', resolver.address)).out) as DomainResult[];
+    // The domain's card: no probe, so no grade, and the reason says why.
+    const card = /<section class="domain" data-part="domain"><section class="card [^"]*" data-part="grade-card" aria-label="Grade – for two\.test"[^>]*><div class="card-letter" data-grade="–" aria-hidden="true">–<\/div>(.*?)<\/section>/.exec(html);
+    assert.ok(card, 'no domain card');
+    assert.match(card[1]!, /<h2 class="card-target">two\.test<\/h2><p class="card-meta">2 MX hosts<\/p>/);
+    assert.match(card[1]!, /<li class="reason">no grade: no MX host could be probed<\/li>/);
+    const errors = json[0]!.findings.filter((f) => f.severity === 'error').length;
+    const warnings = json[0]!.findings.filter((f) => f.severity === 'warning').length;
+    assert.match(card[1]!, new RegExp(`DNS, DANE, MTA-STS and TLS-RPT: ${errors} error\\(s\\), ${warnings} warning\\(s\\)`));
+    // The MX table: both hosts, lowest preference first, no endpoint probed, no grade.
+    const rows = [...html.matchAll(/<tr class="[^"]*"><td><code>([^<]+)<\/code><\/td><td>(\d*)<\/td><td>([^<]*)<\/td><td class="mx-grade">([^<]+)<\/td><\/tr>/g)].map((m) => m.slice(1));
+    assert.deepEqual(rows, [['mx1.two.test', '10', '', '–'], ['mx2.two.test', '20', '', '–']]);
+    // The DNS findings beside the card are the check's own, each once.
+    const listed = [...html.matchAll(/<li class="finding severity-[a-z]+" data-id="([^"]+)">/g)].map((m) => m[1]);
+    assert.deepEqual([...listed].sort(), json[0]!.findings.map((f) => f.id).sort());
+    assert.ok(listed.length > 0, 'a domain without MTA-STS or TLS-RPT has DNS findings');
+    assert.doesNotMatch(html, /data-part="timeline"/, 'no endpoint section without a probe');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await resolver.close();
+    resolver = null;
+  }
 });

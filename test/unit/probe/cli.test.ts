@@ -1,14 +1,16 @@
-// `mail-tls probe`: exit codes, one-line errors, the report and the JSON, in-process through
+// `mail-tls probe`: exit codes, one-line errors, the report, the JSON and the HTML file, in-process through
 // main() and once as a real process.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CliIo } from '../../../src/cli/io';
 import { main } from '../../../src/cli/main';
 import type { ProbeResult } from '../../../src/core/probe/types';
+import { gradeEndpoint } from '../../../src/core/report/grade';
+import { buildTimeline } from '../../../src/core/report/timeline';
 import { selfSigned, type KeyPair } from '../../support/certs';
 import { freePort } from '../../support/mailServers/listener';
 import { FakeServer, smtpHandler, startFakeServer } from '../../support/mailServers/scripted';
@@ -120,6 +122,51 @@ describe('mail-tls probe: results', () => {
     assert.equal(first.certificate!.trusted, true);
     assert.deepEqual(second.findings.map((f) => f.id), ['starttls-not-offered']);
     assert.deepEqual(third.findings.map((f) => f.id), ['connect-failed']);
+  });
+});
+
+describe('mail-tls probe --html', () => {
+  /** Text as the page shows it, from the escaped HTML. */
+  const text = (html: string) => html.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+
+  it('writes the run\'s own report: its grade and every reason, the dialog, the chain, the suites and the findings', async () => {
+    const target = `smtp://127.0.0.1:${good.port}`;
+    const file = join(dir, 'probe.html');
+    const r = await run([target, '--json', '--html', file, '--ca', caFile, '--servername', 'localhost']);
+    assert.ok(existsSync(file), r.stderr);
+    const html = readFileSync(file, 'utf8');
+    assert.equal(r.stderr, `report written to ${file} (${statSync(file).size} bytes)\n`);
+    // The same run, as JSON: what the file must show.
+    const [result] = JSON.parse(r.stdout) as ProbeResult[];
+    const grade = gradeEndpoint(result!);
+    assert.ok(grade.letter, 'the clean test endpoint is graded');
+
+    const card = /<section class="card [^"]*" data-part="grade-card"[^>]*>(.*?)<\/section>/.exec(html)?.[1] ?? '';
+    assert.match(card, new RegExp(`<div class="card-letter" data-grade="${grade.letter}"[^>]*>${grade.letter}</div>`));
+    assert.match(card, new RegExp(`<h2 class="card-target">${target.replace(/[.:/]/g, '\\$&')}</h2>`));
+    assert.ok(text(card).includes(`Score ${grade.score} / 100`), text(card));
+    const reasons = [...card.matchAll(/<li class="reason reason-([a-z]+)">(.*?)<\/li>/g)].map((m) => [m[1], text(m[2]!)]);
+    assert.deepEqual(reasons, grade.reasons.map((x) => [x.kind, x.text]), 'every reason of the grade, in order');
+    assert.doesNotMatch(card, /data-action=/, 'no editor buttons in the file');
+
+    const phases: string[] = [...html.matchAll(/<(?:details|div) class="phase phase-[a-z]+" data-phase="([a-z]+)"/g)].map((m) => m[1]!);
+    assert.deepEqual(phases, buildTimeline(result!).phases.map((p): string => p.kind), 'one row per phase of the dialog');
+    assert.ok(['connect', 'greeting', 'starttls', 'handshake'].every((p) => phases.includes(p)), phases.join(' '));
+    const greeting = /<details class="phase phase-greeting" data-phase="greeting">(.*?)<\/details>/s.exec(html)?.[1] ?? '';
+    assert.match(text(greeting), /220 hi/, 'the greeting row carries its transcript line');
+
+    const certs = [...html.matchAll(/<li class="cert cert-([a-z]+)[^"]*" data-role="([a-z]+)"/g)].map((m) => m[2]);
+    assert.equal(certs.length, result!.certificate!.chain.length);
+    assert.equal(certs[0], 'leaf');
+    assert.ok(text(html).includes(result!.certificate!.chain[0]!.subject), 'the leaf subject');
+
+    const versions = [...html.matchAll(/<div class="suite-version" data-version="([^"]+)">/g)].map((m) => m[1]);
+    assert.ok(result!.ciphers, 'one target: the cipher scan ran');
+    assert.deepEqual(versions, result!.ciphers!.versions.filter((v) => v.accepted && v.suites.length).map((v) => v.version));
+    assert.ok(versions.includes('TLSv1.3'), versions.join(' '));
+
+    const listed = [...html.matchAll(/<li class="finding" data-id="([^"]+)">/g)].map((m) => m[1]).sort();
+    assert.deepEqual(listed, result!.findings.map((f) => f.id).sort(), 'each finding of the run');
   });
 });
 

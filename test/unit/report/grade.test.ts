@@ -2,8 +2,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gradeEndpoint, letterForScore, worseOf } from '../../../src/core/report/grade';
-import type { SuiteResult } from '../../../src/core/probe/types';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { CipherScan, ProbeResult, SuiteResult, VersionSuites } from '../../../src/core/probe/types';
 import { suiteFacts } from '../../../src/core/report/suites';
+import { fixture } from '../../support/paths';
 import { cert, finding, sample } from '../../support/sampleResults';
 
 const capsOf = (g: ReturnType<typeof gradeEndpoint>) => g.reasons.filter((r) => r.kind === 'cap').map((r) => r.text);
@@ -104,6 +106,93 @@ describe('grade: caps name their finding', () => {
     const weak = gradeEndpoint(dh);
     assert.equal(weak.components?.keyExchange, 80);
     assert.deepEqual(capsOf(weak), ['capped at B: DH parameters of 1024 bits (dh-weak)']);
+  });
+});
+
+describe('grade: every reason names the finding or the measured fact behind it', () => {
+  const suite = (iana: string, extra: Partial<SuiteResult> = {}): SuiteResult => ({ hex: '0x0000', iana, openssl: iana, kx: 'ECDHE', auth: 'RSA', cipher: 'AES', bits: 256, mac: 'AEAD', forwardSecrecy: true, grade: 'recommended', keyExchange: 'X25519', dhBits: null, ...extra });
+  const scan = (versions: { version: VersionSuites['version']; suites: SuiteResult[]; accepted?: boolean }[]): CipherScan => ({
+    versions: versions.map((v) => ({ version: v.version, accepted: v.accepted ?? true, serverOrder: true, complete: true, suites: v.suites })),
+    groups: ['X25519'], groupsComplete: true, fallbackScsv: true, secureRenegotiation: true, connections: 9, notes: [],
+  });
+  const imaps = { target: 'imaps://mx.example.org:993', protocol: 'imaps' as const, tlsMode: 'implicit' as const };
+  const submission = { target: 'submission://mx.example.org:587', protocol: 'submission' as const };
+  const tls12 = (cipher: string) => ({ version: 'TLSv1.2', cipher, cipherStandardName: cipher, group: null, alpn: null });
+  const cbc = suite('TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', { bits: 128, mac: 'SHA1', grade: 'acceptable' });
+  const live = readdirSync(fixture('live')).map((f) => [`the test Postfix or Dovecot, recorded: ${f}`, JSON.parse(readFileSync(fixture('live', f), 'utf8')) as ProbeResult] as const);
+  const cases: (readonly [string, ProbeResult])[] = [
+    ...live,
+    ['clean STARTTLS, no scan', sample()],
+    ['A+ with a scan', { ...sample(), ciphers: scan([{ version: 'TLSv1.3', suites: [suite('TLS_AES_256_GCM_SHA384'), suite('TLS_CHACHA20_POLY1305_SHA256')] }]) }],
+    ['CBC suites beside GCM on port 25', { ...sample(), ciphers: scan([{ version: 'TLSv1.3', suites: [suite('TLS_AES_256_GCM_SHA384')] }, { version: 'TLSv1.2', suites: [cbc] }]) }],
+    ['only TLS 1.0 on submission, no finding raised', sample({ ...submission, versions: { TLSv1: true, 'TLSv1.1': false, 'TLSv1.2': false, 'TLSv1.3': false }, tls: { ...tls12('ECDHE-RSA-AES128-SHA'), version: 'TLSv1' } })],
+    ['SSL 3 in the scan with its finding', { ...sample({ ...imaps, findings: [finding('sslv3-accepted', 'error', 'SSLv3 accepted')] }), ciphers: scan([{ version: 'SSLv3', suites: [suite('TLS_RSA_WITH_AES_256_CBC_SHA', { forwardSecrecy: false, mac: 'SHA1', kx: 'RSA', grade: 'weak' })] }, { version: 'TLSv1.3', suites: [suite('TLS_AES_256_GCM_SHA384')] }]) }],
+    ['SSL 2 and 3 in the scan without findings', { ...sample(imaps), ciphers: scan([{ version: 'SSLv2', suites: [] }, { version: 'SSLv3', suites: [] }, { version: 'TLSv1.3', suites: [suite('TLS_AES_128_GCM_SHA256', { bits: 128 })] }]) }],
+    ['negotiated anonymous on IMAPS, no finding', sample({ ...imaps, tls: tls12('TLS_DH_anon_WITH_AES_256_GCM_SHA384') })],
+    ['negotiated RC4 on submission', sample({ ...submission, tls: tls12('TLS_RSA_WITH_RC4_128_SHA'), findings: [finding('tls13-not-supported', 'warning', 'TLS 1.3 is not supported')] })],
+    ['3DES, NULL and EXPORT suites in the scan, findings raised', { ...sample({ ...imaps, findings: [finding('cipher-3des', 'warning', '3DES accepted (SWEET32)'), finding('cipher-null', 'error', 'NULL encryption accepted')] }),
+      ciphers: scan([{ version: 'TLSv1.2', suites: [suite('TLS_RSA_WITH_3DES_EDE_CBC_SHA', { bits: 112, mac: 'SHA1', forwardSecrecy: false, kx: 'RSA', grade: 'weak' }), suite('TLS_RSA_WITH_NULL_SHA256', { bits: 0, mac: 'SHA256', forwardSecrecy: false, kx: 'RSA', cipher: 'NULL', grade: 'insecure' }), suite('TLS_RSA_EXPORT_WITH_RC4_40_MD5', { bits: 40, mac: 'MD5', forwardSecrecy: false, kx: 'RSA', cipher: 'RC4', grade: 'insecure' })] }]) }],
+    ['no AEAD suite on IMAPS', { ...sample({ ...imaps, versions: { TLSv1: false, 'TLSv1.1': false, 'TLSv1.2': true, 'TLSv1.3': false }, tls: tls12('TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA') }), ciphers: scan([{ version: 'TLSv1.2', suites: [cbc] }]) }],
+    ['DHE with 1024-bit primes, no finding', { ...sample(imaps), ciphers: scan([{ version: 'TLSv1.2', suites: [suite('TLS_DHE_RSA_WITH_AES_256_GCM_SHA384', { keyExchange: 'DH 1024', dhBits: 1024 })] }]) }],
+    ['P-256 key and ffdhe2048', sample({ certificate: { ...sample().certificate!, chain: [cert({ keyType: 'ec', keyBits: 256 })] }, tls: { ...sample().tls!, group: 'ffdhe2048' } })],
+    ['a 1024-bit key, SHA-1 signature, incomplete chain', sample({ certificate: { ...sample().certificate!, chain: [cert({ keyBits: 1024 })] }, findings: [finding('cert-weak-key', 'error', 'Weak key'), finding('cert-weak-signature', 'warning', 'Weak signature', 'sha1WithRSAEncryption'), finding('cert-chain-incomplete', 'warning', 'Chain incomplete')] })],
+    ['untrusted and expired on IMAPS', sample({ ...imaps, findings: [finding('cert-untrusted', 'error', 'Certificate not trusted'), finding('cert-expired', 'error', 'Certificate expired')] })],
+    ['self-signed and wrong name on port 25', sample({ findings: [finding('cert-self-signed', 'warning', 'Self-signed certificate'), finding('cert-hostname-mismatch', 'warning', 'Name mismatch')] })],
+    ['dialog findings on IMAP', sample({ target: 'imap://mx.example.org:143', protocol: 'imap', findings: [finding('plaintext-auth-before-tls', 'error', 'Password login before TLS'), finding('starttls-command-injection', 'error', 'Injection'), finding('imap-preauth', 'error', 'PREAUTH'), finding('ocsp-no-staple', 'info', 'No OCSP staple')] })],
+    ['mail before TLS on submission, and an unlisted warning', sample({ ...submission, findings: [finding('starttls-not-enforced', 'error', 'Not enforced'), finding('tls-fallback-scsv-missing', 'warning', 'TLS_FALLBACK_SCSV not honoured')] })],
+    ['no STARTTLS', sample({ ok: false, tls: null, findings: [finding('starttls-not-offered', 'error', 'STARTTLS is not offered')] })],
+    ['never connected', sample({ ok: false, tls: null, certificate: null, findings: [finding('connect-failed', 'error', 'Connection failed')] })],
+    ['stopped with no finding', sample({ ok: false, tls: null, certificate: null, findings: [] })],
+  ];
+
+  for (const [name, result] of cases) {
+    it(name, () => {
+      const g = gradeEndpoint(result);
+      assert.ok(g.reasons.length > 0, 'no reason at all');
+      const ids = new Set(result.findings.map((f) => f.id));
+      for (const r of g.reasons) {
+        if (r.findingId) {
+          assert.ok(ids.has(r.findingId), `"${r.text}" names ${r.findingId}, which the probe did not raise`);
+          assert.ok(r.text.includes(`(${r.findingId})`), `"${r.text}" does not show its finding's id`);
+        } else {
+          assert.ok(r.fact && r.fact.length > 3, `"${r.text}" names neither a finding nor a fact`);
+          assert.ok(r.text.includes(r.fact), `"${r.text}" does not quote its fact "${r.fact}"`);
+        }
+      }
+      // Nothing that marks the endpoint down goes unnamed.
+      const named = new Set(g.reasons.map((r) => r.findingId));
+      for (const f of result.findings) {
+        if (f.severity !== 'info' && !(g.letter === 'F' && g.components === null) && g.letter !== null) assert.ok(named.has(f.id), `${f.id} (${f.severity}) is behind no reason: ${g.reasons.map((r) => r.text).join(' | ')}`);
+      }
+      // Each score component under 100 says what was measured to mark it down.
+      for (const [label, value] of Object.entries({ 'protocol support': g.components?.protocol, 'key exchange': g.components?.keyExchange, 'cipher strength': g.components?.cipher })) {
+        if (value === undefined || value === 100) continue;
+        assert.ok(g.reasons.some((r) => r.kind === 'score' && r.text.startsWith(`${label} ${value}: `) && r.fact), `no reason for ${label} ${value}: ${g.reasons.map((r) => r.text).join(' | ')}`);
+      }
+    });
+  }
+
+  it('a score deduction says what was measured', () => {
+    const texts = (r: ProbeResult) => gradeEndpoint(r).reasons.map((x) => x.text);
+    assert.ok(texts(sample()).includes('key exchange 90: RSA 2048-bit certificate key'), texts(sample()).join('\n'));
+    const ec = sample({ certificate: { ...sample().certificate!, chain: [cert({ keyType: 'ec', keyBits: 256 })] }, tls: { ...sample().tls!, group: 'ffdhe2048' } });
+    assert.ok(texts(ec).includes('key exchange 90: group ffdhe2048 (2048-bit RSA equivalent)'), texts(ec).join('\n'));
+    const legacy = sample({ versions: { TLSv1: true, 'TLSv1.1': true, 'TLSv1.2': true, 'TLSv1.3': true } });
+    assert.ok(texts(legacy).includes('protocol support 95: worst accepted TLS 1.0 (90), best TLS 1.3 (100)'), texts(legacy).join('\n'));
+    const aes128 = sample({ tls: { ...sample().tls!, cipher: 'TLS_AES_128_GCM_SHA256', cipherStandardName: 'TLS_AES_128_GCM_SHA256' } });
+    assert.ok(texts(aes128).includes('cipher strength 80: negotiated TLS_AES_128_GCM_SHA256 (128-bit cipher)'), texts(aes128).join('\n'));
+  });
+
+  it('caps without a finding quote what was measured', () => {
+    const old = gradeEndpoint(sample({ ...submission, versions: { TLSv1: true, 'TLSv1.1': false, 'TLSv1.2': false, 'TLSv1.3': false }, tls: { ...tls12('ECDHE-RSA-AES128-SHA'), version: 'TLSv1' } }));
+    assert.ok(capsOf(old).includes('capped at B: neither TLS 1.2 nor TLS 1.3 accepted (measured: TLS 1.2 and TLS 1.3 handshakes refused; accepted: TLS 1.0)'), capsOf(old).join('\n'));
+    assert.ok(capsOf(old).includes('capped at B: TLS 1.0 accepted'), 'without tls-legacy-version the cap quotes the versions seen');
+    const ssl3 = gradeEndpoint({ ...sample(imaps), ciphers: scan([{ version: 'SSLv3', suites: [] }, { version: 'TLSv1.3', suites: [suite('TLS_AES_256_GCM_SHA384')] }]) });
+    assert.ok(capsOf(ssl3).includes('capped at C: SSL 3 accepted'), capsOf(ssl3).join('\n'));
+    const withFinding = gradeEndpoint({ ...sample({ ...imaps, findings: [finding('sslv3-accepted', 'error', 'SSLv3 accepted')] }), ciphers: scan([{ version: 'SSLv3', suites: [] }, { version: 'TLSv1.3', suites: [suite('TLS_AES_256_GCM_SHA384')] }]) });
+    assert.ok(capsOf(withFinding).includes('capped at C: SSL 3 accepted (sslv3-accepted)'), capsOf(withFinding).join('\n'));
+    const noAead = gradeEndpoint({ ...sample({ ...imaps, versions: { TLSv1: false, 'TLSv1.1': false, 'TLSv1.2': true, 'TLSv1.3': false }, tls: tls12('TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA') }), ciphers: scan([{ version: 'TLSv1.2', suites: [cbc] }]) });
+    assert.ok(capsOf(noAead).includes('capped at A-: no AEAD suite (measured: none of the 1 accepted suites is GCM, CCM or ChaCha20-Poly1305 (first: TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA))'), capsOf(noAead).join('\n'));
   });
 });
 

@@ -1,10 +1,13 @@
 // The self-contained HTML file: escaping of every server-provided text, no script, no remote
 // content, and the parts (grade card, timeline bars to scale, chain boxes, suites, findings).
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { renderReportHtml, reportInput } from '../../../src/core/report';
 import { buildTimeline } from '../../../src/core/report/timeline';
 import { h, toHtml } from '../../../src/core/report/vnode';
+import type { CipherScan, ProbeResult, SuiteResult } from '../../../src/core/probe/types';
+import { fixture } from '../../support/paths';
 import { cert, finding, sample } from '../../support/sampleResults';
 
 const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&';
@@ -50,6 +53,47 @@ describe('report HTML', () => {
     assert.equal((html.match(/<li class="cert cert-/g) ?? []).length, 3, 'leaf, intermediate, and the root not sent');
     assert.match(html, /data-severity="warning"><h4>Warnings \(2\)<\/h4>/);
     assert.match(html, /<code class="loc">postfix\/main\.cf:12<\/code> smtpd_tls_protocols allows it/);
+  });
+
+  it('lists the accepted suites per version in the order the scan saw them, each row with its grade colour', () => {
+    const suite = (iana: string, grade: SuiteResult['grade'], extra: Partial<SuiteResult> = {}): SuiteResult => ({ hex: '0x0000', iana, openssl: iana, kx: 'ECDHE', auth: 'RSA', cipher: 'AES', bits: 128, mac: 'AEAD', forwardSecrecy: true, grade, keyExchange: 'X25519', dhBits: null, ...extra });
+    const synthetic: CipherScan = {
+      versions: [
+        { version: 'SSLv3', accepted: false, serverOrder: null, complete: true, suites: [] },
+        // The server's order, deliberately not alphabetical and not by grade.
+        { version: 'TLSv1.2', accepted: true, serverOrder: true, complete: true, suites: [
+          suite('TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256', 'recommended', { bits: 256 }),
+          suite('TLS_RSA_WITH_RC4_128_SHA', 'insecure', { forwardSecrecy: false, mac: 'SHA1', keyExchange: null }),
+          suite('TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'acceptable', { mac: 'SHA1' }),
+          suite('TLS_RSA_WITH_3DES_EDE_CBC_SHA', 'weak', { bits: 112, forwardSecrecy: false, mac: 'SHA1', keyExchange: null }),
+        ] },
+        { version: 'TLSv1.3', accepted: true, serverOrder: false, complete: true, suites: [suite('TLS_AES_256_GCM_SHA384', 'recommended', { bits: 256 }), suite('TLS_AES_128_GCM_SHA256', 'recommended')] },
+      ],
+      groups: ['X25519', 'P-256'], groupsComplete: true, fallbackScsv: true, secureRenegotiation: true, connections: 12, notes: [],
+    };
+    const live = JSON.parse(readFileSync(fixture('live', 'postfix-smtp-scan.json'), 'utf8')) as ProbeResult;
+    const GRADE_CLASS: Record<SuiteResult['grade'], string> = { recommended: 'good', acceptable: 'acceptable', weak: 'weak', insecure: 'insecure' };
+    for (const result of [{ ...sample(), ciphers: synthetic }, live]) {
+      const html = renderReportHtml(reportInput([result]));
+      const shown = [...html.matchAll(/<div class="suite-version" data-version="([^"]+)"><h4>([^<]*)<\/h4>(.*?)<\/table>/g)];
+      const accepted = result.ciphers!.versions.filter((v) => v.accepted && v.suites.length);
+      assert.deepEqual(shown.map((m) => m[1]), accepted.map((v) => v.version), `${result.target}: one table per accepted version, none for refused ones`);
+      for (const [i, v] of accepted.entries()) {
+        const [, , heading, table] = shown[i]!;
+        const order = (v.serverOrder ? "server's order" : "client's order (the server does not enforce one)").replace("'", '&#39;');
+        assert.ok(heading!.endsWith(` · ${v.suites.length} suite${v.suites.length === 1 ? '' : 's'} · ${order}`), `${v.version}: ${heading}`);
+        const rows = [...table!.matchAll(/<tr class="suite suite-([a-z]+)" data-grade="([a-z]+)"><td>(\d+)<\/td><td><code>([^<]+)<\/code>.*?<td class="suite-grade">([a-z]+)<\/td><\/tr>/g)];
+        assert.deepEqual(rows.map((r) => r[4]), v.suites.map((s) => s.iana), `${v.version}: the rows in the scan's order`);
+        assert.deepEqual(rows.map((r) => Number(r[3])), v.suites.map((_, n) => n + 1), `${v.version}: numbered from 1`);
+        assert.deepEqual(rows.map((r) => r[1]), v.suites.map((s) => GRADE_CLASS[s.grade]), `${v.version}: each row's grade class`);
+        assert.ok(rows.every((r) => r[1] === r[2] && r[2] === r[5]), `${v.version}: class, data-grade and the Grade cell agree`);
+      }
+      // Each grade class has its colour in the file's CSS.
+      for (const grade of Object.values(GRADE_CLASS)) assert.match(html, new RegExp(`\\.suite-${grade}\\{--mt-grade-cell:var\\(--mt-[a-z]+\\)\\}`), grade);
+    }
+    const html = renderReportHtml(reportInput([{ ...sample(), ciphers: synthetic }]));
+    assert.match(html, /<strong>Groups: <\/strong>X25519, P-256/);
+    assert.doesNotMatch(html, /data-version="SSLv3"/, 'a refused version gets no table');
   });
 
   it('the element builder refuses event handlers, URLs and unknown styles', () => {
