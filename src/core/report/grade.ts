@@ -6,6 +6,7 @@
 import type { Finding } from '../findings';
 import { contextOf } from '../probe/findings';
 import type { ProbeResult } from '../probe/types';
+import { versionLabel } from '../probe/versions';
 import { extraVersionsOf, smallestDhBits, suiteTablesOf } from './probeExtras';
 import { suiteFacts, type SuiteFacts } from './suites';
 
@@ -48,7 +49,6 @@ export interface EndpointGrade {
 }
 
 const PROTOCOL_SCORE: Record<string, number> = { SSLv2: 0, SSLv3: 80, TLSv1: 90, 'TLSv1.1': 95, 'TLSv1.2': 100, 'TLSv1.3': 100 };
-const NAMES: Record<string, string> = { SSLv2: 'SSL 2', SSLv3: 'SSL 3', TLSv1: 'TLS 1.0', 'TLSv1.1': 'TLS 1.1', 'TLSv1.2': 'TLS 1.2', 'TLSv1.3': 'TLS 1.3' };
 
 export function letterForScore(score: number): Letter {
   return score >= 80 ? 'A' : score >= 65 ? 'B' : score >= 50 ? 'C' : score >= 35 ? 'D' : score >= 20 ? 'E' : 'F';
@@ -167,10 +167,9 @@ export function gradeEndpoint(result: ProbeResult): EndpointGrade {
   const deduction = (what: string, value: number, fact: string) => {
     if (value < 100) reasons.push({ kind: 'score', fact, text: `${what} ${value}: ${fact}` });
   };
-  const versionName = (v: string) => NAMES[v] ?? v;
   deduction('protocol support', protocol, worstVersion === bestVersion
-    ? `only ${versionName(worstVersion)} accepted (${protocolOf(worstVersion)})`
-    : `worst accepted ${versionName(worstVersion)} (${protocolOf(worstVersion)}), best ${versionName(bestVersion)} (${protocolOf(bestVersion)})`);
+    ? `only ${versionLabel(worstVersion)} accepted (${protocolOf(worstVersion)})`
+    : `worst accepted ${versionLabel(worstVersion)} (${protocolOf(worstVersion)}), best ${versionLabel(bestVersion)} (${protocolOf(bestVersion)})`);
   const limits: string[] = [];
   if (anonymousKx) limits.push(`anonymous key exchange (${anonymous[0]!.name})`);
   else {
@@ -191,12 +190,12 @@ export function gradeEndpoint(result: ProbeResult): EndpointGrade {
   if (accepted.includes('SSLv2')) caps.cap('F', 'SSL 2 accepted', behind('sslv2-accepted', 'SSL 2 accepted'));
   if (accepted.includes('SSLv3')) caps.cap(opportunistic ? 'B' : 'C', 'SSL 3 accepted', behind('sslv3-accepted', 'SSL 3 accepted'));
   if (tlsLegacy.length) {
-    const names = `${tlsLegacy.map(versionName).join(' and ')} accepted`;
+    const names = `${tlsLegacy.map(versionLabel).join(' and ')} accepted`;
     if (opportunistic) caps.cap('A-', `${names}; on port 25 a sender that has nothing better would otherwise send plaintext, so not capped at B`, behind('tls-legacy-version', names));
     else caps.cap('B', names, behind('tls-legacy-version', names));
   }
   if (result.versions['TLSv1.2'] === false && result.versions['TLSv1.3'] === false) {
-    caps.cap('B', 'neither TLS 1.2 nor TLS 1.3 accepted', { fact: `TLS 1.2 and TLS 1.3 handshakes refused; accepted: ${accepted.map(versionName).join(', ')}` });
+    caps.cap('B', 'neither TLS 1.2 nor TLS 1.3 accepted', { fact: `TLS 1.2 and TLS 1.3 handshakes refused; accepted: ${accepted.map(versionLabel).join(', ')}` });
   }
   if (byId.has('tls13-not-supported')) {
     if (opportunistic) caps.note('TLS 1.3 not supported: noted, not capped on port 25', { findingId: 'tls13-not-supported' });
@@ -274,7 +273,7 @@ export function gradeEndpoint(result: ProbeResult): EndpointGrade {
     const exceptional = tables !== null && result.versions['TLSv1.3'] === true && legacy.length === 0 && facts.every((f) => f.forwardSecret && f.aead);
     if (exceptional) {
       letter = 'A+';
-      caps.note('A+: TLS 1.3, no legacy versions, every accepted suite forward secret and AEAD', { fact: `${accepted.map(versionName).join(' and ')} accepted; ${facts.length} suites, all forward secret and AEAD` });
+      caps.note('A+: TLS 1.3, no legacy versions, every accepted suite forward secret and AEAD', { fact: `${accepted.map(versionLabel).join(' and ')} accepted; ${facts.length} suites, all forward secret and AEAD` });
     } else if (tables === null) caps.note('A, not A+: the cipher suites were not enumerated, so their strength is not known', { fact: 'the cipher suites were not enumerated' });
     else {
       const plain = facts.find((f) => !f.forwardSecret || !f.aead);

@@ -1,18 +1,18 @@
 // Cipher suites per version in the server's order, coloured by grade; then groups and OCSP.
 // Shown only when the probe enumerated them.
 import type { ProbeResult } from '../../probe/types';
+import { versionLabel } from '../../probe/versions';
 import { groupsOf, ocspOf, scanFlagsOf, suiteTablesOf } from '../probeExtras';
 import type { SuiteTable } from '../suites';
 import { h, type VNode } from '../vnode';
 
-const VERSION_NAMES: Record<string, string> = { SSLv2: 'SSL 2', SSLv3: 'SSL 3', TLSv1: 'TLS 1.0', 'TLSv1.1': 'TLS 1.1', 'TLSv1.2': 'TLS 1.2', 'TLSv1.3': 'TLS 1.3' };
 
 const yesNo = (v: boolean) => (v ? 'yes' : 'no');
 
 function table(t: SuiteTable): VNode {
   const order = t.serverOrder === null ? 'order unknown' : t.serverOrder ? "server's order" : "client's order (the server does not enforce one)";
   return h('div', { class: 'suite-version', 'data-version': t.version },
-    h('h4', null, `${VERSION_NAMES[t.version] ?? t.version} · ${t.suites.length} suite${t.suites.length === 1 ? '' : 's'} · ${order}`),
+    h('h4', null, `${versionLabel(t.version)} · ${t.suites.length} suite${t.suites.length === 1 ? '' : 's'} · ${order}`),
     h('table', { class: 'suites' },
       h('thead', null, h('tr', null, h('th', null, '#'), h('th', null, 'Suite'), h('th', null, 'Bits'), h('th', null, 'Key exchange'), h('th', null, 'Forward secret'), h('th', null, 'AEAD'), h('th', null, 'Grade'))),
       h('tbody', null, t.suites.map((s, i) => h('tr', { class: `suite suite-${s.grade}`, 'data-grade': s.grade },
