@@ -73,6 +73,13 @@ export function domainFindings(r: DomainResult, inputs: JudgeInputs): DomainFind
       const unreadable = h.lookups.some(summaryFailed);
       out.push(domainFinding('mx-no-address', 'error', h.host, unreadable ? 'An MX host\'s address cannot be read' : 'An MX host has no address',
         `${h.host} (MX ${h.preference}) ${unreadable ? 'has no address that could be read' : 'has no A or AAAA record'} (${h.lookups.map(lookupText).join(', ')}): senders skip it.`));
+    } else {
+      // Addresses from one family, while the other's lookup failed: only half of the host was probed.
+      const failed = h.lookups.filter(summaryFailed);
+      if (failed.length > 0) {
+        out.push(domainFinding('mx-address-lookup-failed', 'warning', h.host, 'An MX host\'s address lookup failed',
+          `${h.host} (MX ${h.preference}): ${failed.map(lookupText).join(', ')}. Only ${h.addresses.map((a) => a.address).join(', ')} could be probed; senders that need the failed ${failed.map((l) => l.type).join(' and ')} answer defer mail or try another MX.${failed.some((l) => l.dnssec === 'bogus') ? ' The answer fails DNSSEC validation: re-sign the zone and check the DS at the parent.' : ''}`));
+      }
     }
     out.push(...daneRecordFindings(h.host, h.dane, r.mxLookup.dnssec));
     for (const a of h.addresses) out.push(...judgeAddress(h.host, h.dane, a));

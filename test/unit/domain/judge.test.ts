@@ -108,6 +108,22 @@ test('MX kinds and the resolver: null, implicit, missing, not validating', () =>
   assert.ok(ids(result([host('mx.example.org', [])])).includes('mx-no-address'));
 });
 
+test('an MX host whose AAAA lookup failed while its A answered: a warning naming the failed lookup, the A still probed', () => {
+  const a = secure('mx.example.org', 'A');
+  const aaaa = { ...secure('mx.example.org', 'AAAA'), rcode: 'SERVFAIL' };
+  const half = { ...host('mx.example.org', [address('192.0.2.1', null)]), lookups: [a, aaaa] };
+  const found = domainFindings(result([half]), inputs());
+  const f = found.find((x) => x.id === 'mx-address-lookup-failed');
+  assert.ok(f, found.map((x) => x.id).join());
+  assert.equal(f.severity, 'warning');
+  assert.match(f.detail, /AAAA SERVFAIL/);
+  assert.match(f.detail, /Only 192\.0\.2\.1 could be probed/);
+  assert.ok(!found.some((x) => x.id === 'mx-no-address'));
+  // Both answered: nothing to say.
+  const whole = { ...half, lookups: [a, secure('mx.example.org', 'AAAA')] };
+  assert.ok(!domainFindings(result([whole]), inputs()).some((x) => x.id === 'mx-address-lookup-failed'));
+});
+
 test('an unreadable MX: why it could not be read, never "no MX"', () => {
   const servfail = { ...secure('example.org', 'MX'), rcode: 'SERVFAIL' };
   const bogus = result([], { mxKind: 'unreadable', dnssec: 'bogus', mxLookup: { ...servfail, dnssec: 'bogus' } });
