@@ -3,7 +3,7 @@
 // nodes only. State (the data, open sections, scroll) survives the panel being hidden.
 import type { ReportInput } from '../core/report/input';
 import { buildReport } from '../core/report/view';
-import { drawCard } from './card';
+import { domainCard, drawCard, endpointCard } from './card';
 import { toDom } from './dom';
 import type { DrawnSummary, FromWebview, ToWebview } from './messages';
 
@@ -63,9 +63,12 @@ function render(state: State, sentAt: number | null): void {
 
 function cardPng(target: string): void {
   const section = current?.input.endpoints.find((e) => e.result.target === target);
-  const card = [...root.querySelectorAll<HTMLElement>('article.endpoint')].find((a) => a.getAttribute('data-target') === target)?.querySelector<HTMLElement>('.card');
-  if (!section || !card) return vscode.postMessage({ type: 'error', message: `no grade card for ${target}` });
-  vscode.postMessage({ type: 'card-png', target, dataUrl: drawCard(section, card) });
+  const domain = current?.input.domains.find((d) => d.domain === target);
+  const holder = section ? 'article.endpoint' : 'section.domain';
+  const card = [...root.querySelectorAll<HTMLElement>(holder)].find((a) => a.getAttribute(section ? 'data-target' : 'data-domain') === target)?.querySelector<HTMLElement>('.card');
+  const text = section ? endpointCard(section) : domain ? domainCard(domain) : null;
+  if (!text || !card) return vscode.postMessage({ type: 'error', message: `no grade card for ${target}` });
+  vscode.postMessage({ type: 'card-png', target, dataUrl: drawCard(text, card) });
 }
 
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {

@@ -76,10 +76,12 @@ export const exportReportHtml = (ctx: MailTlsContext) => async (arg?: unknown, d
   return uri;
 };
 
-/** `mailTls.exportReportPng`: the endpoint's grade card, drawn by the report panel, as a PNG file. */
+/** `mailTls.exportReportPng`: the grade card of an endpoint or a checked domain, drawn by the report panel, as a PNG file. */
 export const exportReportPng = (ctx: MailTlsContext) => async (arg?: unknown, destination?: unknown): Promise<vscode.Uri | undefined> => {
   const shown = ctx.reports.visibleTargets;
-  const targets = arg === undefined && shown.length === 1 ? [...shown] : await pickTargets(ctx, arg);
+  const shownDomains = ctx.reports.visibleDomains;
+  const domain = domainOf(ctx, arg) ?? (typeof arg === 'string' && shownDomains.includes(arg) ? arg : undefined);
+  const targets = domain ? [domain] : arg === undefined && shown.length === 0 && shownDomains.length === 1 ? [...shownDomains] : arg === undefined && shown.length === 1 ? [...shown] : await pickTargets(ctx, arg);
   const target = targets?.length === 1 ? targets[0] : targets ? (await vscode.window.showQuickPick(targets, { placeHolder: vscode.l10n.t('Whose grade card?') })) : undefined;
   if (!target) return undefined;
   const png = await ctx.reports.cardPng(target);

@@ -83,10 +83,11 @@ export class ReportPanels implements vscode.Disposable {
     return true;
   }
 
-  /** Asks the webview to draw the grade card on a canvas; resolves with the PNG bytes. */
+  /** Asks the webview to draw the grade card of an endpoint or a checked domain on a canvas; resolves with the PNG bytes. */
   async cardPng(target: string): Promise<Uint8Array> {
-    const shown = this.targets.includes(target) || this.input(this.targets, this.domains).endpoints.some((e) => e.result.target === target);
+    const shown = this.targets.includes(target) || this.domains.includes(target) || this.input(this.targets, this.domains).endpoints.some((e) => e.result.target === target);
     if (shown) this.show(this.targets, this.domains);
+    else if (this.ctx.domains.get(target)?.result) this.show([], [target]);
     else this.show([target]);
     await this.ready;
     const dataUrl = await new Promise<string>((resolve, reject) => {

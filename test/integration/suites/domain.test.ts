@@ -5,7 +5,8 @@
 // renewed-certificate warning (and loses it when the file matches again).
 import assert from 'node:assert/strict';
 import { createHash, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
@@ -13,7 +14,7 @@ import type { DomainResult } from '../../../src/core/domain';
 import type { MailTlsApi } from '../../../src/extension/api';
 import type { TreeNode } from '../../../src/extension/views/endpointExplorer';
 import { type DomainEnvironment, needsRoot, startDomainEnvironment, TEST_DOMAINS } from '../../servers/domain/environment';
-import { getApi, lineOf, removeGenerated, report, setSetting, waitFor, writeGenerated } from './support';
+import { getApi, lineOf, nextDraw, removeGenerated, report, setSetting, waitFor, writeGenerated } from './support';
 
 const label = (n: TreeNode) => String(typeof n.label === 'object' ? n.label.label : n.label);
 
@@ -87,6 +88,29 @@ describe('Check Domain against signed test zones and a validating resolver', fun
     assert.equal((await child(api, srv, '_pop3._tcp.good.test')).description, 'not offered (target .)');
     assert.match(String((await child(api, domain, 'MTA-STS')).description), /^enforce · 2 mx · max_age 86400/);
     assert.equal((await child(api, domain, 'TLS-RPT')).description, 'mailto:tlsrpt@good.test');
+  });
+
+  it('good.test: its report shows the domain card with the weakest MX\'s grade and each MX, and the card saves as a PNG', async () => {
+    const domain = await child(api, await child(api, undefined, 'Domains'), TEST_DOMAINS.good);
+    const drawn = nextDraw(api, (d) => d.text.includes('2 MX hosts'));
+    await vscode.commands.executeCommand('mailTls.showReport', domain);
+    const d = await drawn;
+    const result = api.domain(TEST_DOMAINS.good)!.result!;
+    const probed = result.mx.flatMap((m) => m.addresses).filter((a) => a.probe).length + result.srv.flatMap((s) => s.targets.flatMap((t) => t.addresses)).filter((a) => a.probe).length;
+    // The domain's card first, then one per probed endpoint.
+    assert.equal(d.letters.length, 1 + probed, d.letters.join(' '));
+    assert.match(d.text, /mx1\.good\.test[\s\S]*mx2\.good\.test/);
+    const dir = mkdtempSync(join(tmpdir(), 'mti-domain-card-'));
+    try {
+      const file = join(dir, 'good.png');
+      await vscode.commands.executeCommand('mailTls.exportReportPng', domain, file);
+      const png = readFileSync(file);
+      assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
+      assert.ok(png.length > 2000, `the PNG is only ${png.length} bytes`);
+      report(`      domain report drawn (${d.letters.join(' ')}); its grade card as PNG: ${png.length} bytes`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('badtlsa.test: the domain fails, and the finding says no TLSA record matches', async () => {

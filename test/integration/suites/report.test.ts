@@ -11,27 +11,8 @@ import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { ProbeResult } from '../../../src/core/probe/types';
 import type { MailTlsApi } from '../../../src/extension/api';
-import type { DrawnSummary } from '../../../src/webview/messages';
 import { MARKUP, markupServer, type MarkupServer } from '../../support/mailServers/markup';
-import { getApi, lineOf, removeGenerated, report, setSetting, testServers, useTestServerSettings, waitFor, writeLiveConfigs } from './support';
-
-type Drawn = DrawnSummary & { roundTripMs: number };
-
-/** The next drawing the webview reports, matching `accept`. */
-function nextDraw(api: MailTlsApi, accept: (d: Drawn) => boolean = () => true, timeoutMs = 30_000): Promise<Drawn> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      listener.dispose();
-      reject(new Error(`the report webview did not draw within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const listener = api.testing!.onDidDrawReport((d) => {
-      if (!accept(d)) return;
-      clearTimeout(timer);
-      listener.dispose();
-      resolve(d);
-    });
-  });
-}
+import { getApi, lineOf, nextDraw, removeGenerated, report, setSetting, testServers, useTestServerSettings, waitFor, writeLiveConfigs } from './support';
 
 describe('Mail TLS report', function () {
   const state = testServers();

@@ -1,10 +1,12 @@
 // Shared by the extension's integration suites: the extension's API, the real test servers'
-// state, configs generated into the fixtures workspace, and polling with a deadline.
+// state, configs generated into the fixtures workspace, polling with a deadline, and the report
+// webview's drawings.
 import { mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Mocha from 'mocha';
 import * as vscode from 'vscode';
 import type { MailTlsApi } from '../../../src/extension/api';
+import type { DrawnSummary } from '../../../src/webview/messages';
 import { loadTestServers, type TestServersState } from '../../servers/fixture';
 
 export const EXTENSION_ID = 'mail-tls-inspector.mail-tls-inspector';
@@ -128,4 +130,22 @@ export function writeLiveConfigs(state: TestServersState): { mainCf: string; mas
 export function lineOf(document: vscode.TextDocument, prefix: string): number {
   for (let i = 0; i < document.lineCount; i++) if (document.lineAt(i).text.startsWith(prefix)) return i;
   throw new Error(`no line starting with '${prefix}' in ${document.uri.fsPath}`);
+}
+
+export type Drawn = DrawnSummary & { roundTripMs: number };
+
+/** The next drawing the report webview reports, matching `accept`. */
+export function nextDraw(api: MailTlsApi, accept: (d: Drawn) => boolean = () => true, timeoutMs = 30_000): Promise<Drawn> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      listener.dispose();
+      reject(new Error(`the report webview did not draw within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const listener = api.testing!.onDidDrawReport((d) => {
+      if (!accept(d)) return;
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(d);
+    });
+  });
 }

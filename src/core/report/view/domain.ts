@@ -2,18 +2,22 @@
 import { SEVERITY_ORDER } from '../../findings';
 import type { DomainSection } from '../input';
 import { h, type VNode } from '../vnode';
-import { gradeClass } from './common';
+import { gradeClass, type ViewOptions } from './common';
 
-export function domainView(domain: DomainSection): VNode {
+export function domainView(domain: DomainSection, options: ViewOptions): VNode {
   const letter = domain.letter ?? '–';
   const findings = [...domain.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
-  return h('section', { class: 'domain', 'data-part': 'domain' },
+  return h('section', { class: 'domain', 'data-part': 'domain', 'data-domain': domain.domain },
     h('section', { class: `card ${gradeClass(domain.letter)}`, 'data-part': 'grade-card', 'aria-label': `Grade ${letter} for ${domain.domain}`, tabindex: 0 },
       h('div', { class: 'card-letter', 'data-grade': letter, 'aria-hidden': 'true' }, letter),
       h('div', { class: 'card-body' },
         h('h2', { class: 'card-target' }, domain.domain),
         h('p', { class: 'card-meta' }, `${domain.mx.length} MX host${domain.mx.length === 1 ? '' : 's'}`),
-        h('ul', { class: 'reasons' }, domain.reasons.map((r) => h('li', { class: 'reason' }, r))))),
+        h('ul', { class: 'reasons' }, domain.reasons.map((r) => h('li', { class: 'reason' }, r))),
+        options.mode === 'webview'
+          ? h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Report actions' },
+            h('button', { type: 'button', 'data-action': 'export-png', 'data-target': domain.domain }, 'Save card as PNG'))
+          : null)),
     h('table', { class: 'mx' },
       h('thead', null, h('tr', null, h('th', null, 'MX'), h('th', null, 'Preference'), h('th', null, 'Endpoints'), h('th', null, 'Grade'))),
       h('tbody', null, domain.mx.map((m) => h('tr', { class: gradeClass(m.letter) },

@@ -39,7 +39,7 @@ export function buildReport(input: ReportInput, options: ViewOptions): VNode {
     h('header', { class: 'report-head' },
       h('h1', null, input.title),
       h('p', { class: 'muted' }, `Made ${input.generatedAt.replace('T', ' ').slice(0, 19)} UTC by Mail TLS Inspector. Grades follow SSL Labs' SSL Server Rating Guide, adapted to mail.`)),
-    input.domains.map(domainView),
+    input.domains.map((d) => domainView(d, options)),
     overview(input),
     input.endpoints.map((s) => endpointView(s, options)),
     input.endpoints.length === 0 && input.domains.length === 0 ? h('p', { class: 'muted' }, 'Nothing probed yet.') : null);
