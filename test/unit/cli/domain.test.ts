@@ -95,7 +95,7 @@ test('--html with --no-probe: the domain card and the MX table, in preference or
     assert.match(r.err, new RegExp(`report written to ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(${Buffer.byteLength(html)} bytes\\)`));
     const json = JSON.parse((await run('domain', 'two.test', '--no-probe', '--json', '--resolver', resolver.address)).out) as DomainResult[];
     // The domain's card: no probe, so no grade, and the reason says why.
-    const card = /<section class="domain" data-part="domain"><section class="card [^"]*" data-part="grade-card" aria-label="Grade – for two\.test"[^>]*><div class="card-letter" data-grade="–" aria-hidden="true">–<\/div>(.*?)<\/section>/.exec(html);
+    const card = /<section class="domain" data-part="domain" data-domain="two\.test"><section class="card [^"]*" data-part="grade-card" aria-label="Grade – for two\.test"[^>]*><div class="card-letter" data-grade="–" aria-hidden="true">–<\/div>(.*?)<\/section>/.exec(html);
     assert.ok(card, 'no domain card');
     assert.match(card[1]!, /<h2 class="card-target">two\.test<\/h2><p class="card-meta">2 MX hosts<\/p>/);
     assert.match(card[1]!, /<li class="reason">no grade: no MX host could be probed<\/li>/);
