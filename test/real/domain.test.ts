@@ -151,8 +151,13 @@ describe('domain check against signed zones and a validating unbound', { skip: s
     }
   });
 
-  test('an MX host that is a secure CNAME: TLSA at the target first, as Postfix does', async () => {
+  test('an MX host that is a secure CNAME: TLSA at the target first, as Postfix does, and the target as SNI', async () => {
+    const mx1 = env.servers.find((s) => s.host === env.addresses.mx1 && s.port === 25)!;
+    mx1.stats.servernames.length = 0;
     const r = await check(TEST_DOMAINS.cname);
+    // RFC 7672: the SNI is the TLSA base domain, here the CNAME target, on every handshake.
+    const sent: string[] = [...mx1.stats.servernames];
+    assert.ok(sent.length > 0 && sent.every((n) => n === 'mx1.good.test'), sent.join());
     const h = r.mx[0]!;
     assert.equal(h.host, 'mail.cname.test');
     assert.deepEqual(h.addresses.map((a) => a.address), [env.addresses.mx1]);

@@ -37,6 +37,8 @@ function addressCheck(a: { address: string; family: 4 | 6 }): AddressCheck {
 interface ProbeJob {
   target: ProbeTarget;
   servername: string;
+  /** The TLSA base domain when it is not the MX name (a secure CNAME whose target holds the TLSA). */
+  sni?: string;
   check: AddressCheck;
 }
 
@@ -159,7 +161,7 @@ async function checkWith(input: string, options: DomainCheckOptions, signal: Abo
 
   const jobs: ProbeJob[] = [];
   if (options.probe !== false) {
-    for (const host of mx) for (const a of host.addresses) jobs.push({ target: targetFor('smtp', a.address, 25), servername: host.host, check: a });
+    for (const host of mx) for (const a of host.addresses) jobs.push({ target: targetFor('smtp', a.address, 25), servername: host.host, sni: host.dane.cnameTarget, check: a });
     for (const s of srv) {
       const protocol = SRV_SERVICES.find((x) => x.service === s.service)!.protocol;
       for (const t of s.targets) for (const a of t.addresses) jobs.push({ target: targetFor(protocol, a.address, t.port), servername: t.target, check: a });
@@ -182,7 +184,7 @@ async function checkWith(input: string, options: DomainCheckOptions, signal: Abo
       const job = jobs[next++]!;
       const gate = limiter.forHost(job.target.host, signal);
       const counted = { run: <T>(task: () => Promise<T>) => gate.run(() => { connections++; return task(); }) };
-      job.check.probe = await probe(job.target, { ...probeOptions, servername: job.servername, limiter: counted });
+      job.check.probe = await probe(job.target, { ...probeOptions, servername: job.servername, sni: job.sni, limiter: counted });
     }
   };
   // Settled, not raced: on a cancel every probe has closed its sockets before this returns.

@@ -189,7 +189,7 @@ export async function runCipherScan(s: ConnectionSettings, c: ScanContext): Prom
     },
     inTime: () => Date.now() < c.deadline && !s.signal.aborted,
     note: (text) => c.record('info', `cipher scan: ${text}`),
-  }, sniName(s.servername), () => count);
+  }, sniName(s.sni ?? s.servername), () => count);
   c.record('info', `cipher scan: ${scan.versions.map((v) => `${v.version} ${v.accepted === null ? 'unknown' : v.suites.length}`).join(', ')}; groups ${scan.groups.join(' ') || 'none'}; ${scan.connections} connection(s)`);
   return scan;
 }

@@ -23,7 +23,9 @@ export interface ConnectionSettings {
   target: ProbeTarget;
   timeouts: PhaseTimeouts;
   ehloName: string;
+  /** The name the certificate is checked against, and the SNI unless `sni` is given. */
   servername: string;
+  sni?: string;
   signal: AbortSignal;
   /** Told of every TCP connection opened (the probe counts them). */
   onConnect?: () => void;
@@ -49,7 +51,7 @@ const PERMISSIVE_CIPHERS = `${tls.DEFAULT_CIPHERS}:@SECLEVEL=0`;
 
 export function handshakeOptions(s: ConnectionSettings, version?: TlsVersionName, secureContext?: tls.SecureContext): tls.ConnectionOptions {
   return {
-    servername: sniName(s.servername),
+    servername: sniName(s.sni ?? s.servername),
     rejectUnauthorized: false,
     checkServerIdentity: () => undefined,
     secureContext: secureContext ?? offerContext(version),

@@ -170,6 +170,7 @@ export async function probe(input: string | ProbeTarget, options: ProbeOptions =
     timeouts,
     ehloName: options.ehloName ?? defaultEhloName(),
     servername: (options.servername ?? target.host).toLowerCase(),
+    sni: options.sni?.toLowerCase(),
     signal: controller.signal,
     onConnect: () => void result.connections++,
   };

@@ -9,7 +9,7 @@ import { parseTarget } from './target';
 import type { CipherScan, PhaseTimeouts, ProbeOptions, ProbeTarget } from './types';
 import { defaultEhloName } from './probe';
 
-export type ScanOptions = Pick<ProbeOptions, 'servername' | 'timeouts' | 'signal' | 'maxConnections' | 'limiter' | 'ehloName'>;
+export type ScanOptions = Pick<ProbeOptions, 'servername' | 'sni' | 'timeouts' | 'signal' | 'maxConnections' | 'limiter' | 'ehloName'>;
 
 /** Scans `input`'s suites; rejects only for a bad target or on abort. */
 export async function scanCipherSuites(input: string | ProbeTarget, options: ScanOptions = {}): Promise<CipherScan & { transcript: string[] }> {
@@ -24,7 +24,7 @@ export async function scanCipherSuites(input: string | ProbeTarget, options: Sca
   const transcript: string[] = [];
   try {
     const limiter = options.limiter ?? new HostLimiter(options.maxConnections ?? DEFAULT_PER_HOST_CONNECTIONS).forHost(target.host, controller.signal);
-    const settings = { target, timeouts, ehloName: options.ehloName ?? defaultEhloName(), servername: (options.servername ?? target.host).toLowerCase(), signal: controller.signal };
+    const settings = { target, timeouts, ehloName: options.ehloName ?? defaultEhloName(), servername: (options.servername ?? target.host).toLowerCase(), sni: options.sni?.toLowerCase(), signal: controller.signal };
     const retry = rateLimitRetrier({ signal: controller.signal, budgetMs: Math.floor(timeouts.total / 2) });
     const scan = await runCipherScan(settings, { limiter, retry, refusals: [], record: (_d, text) => transcript.push(text), deadline: Date.now() + timeouts.total });
     return { ...scan, transcript };

@@ -51,6 +51,12 @@ export interface PhaseTimeouts {
 export interface ProbeOptions {
   /** Name for SNI and the hostname check; default: the target's host. */
   servername?: string;
+  /**
+   * SNI when it differs from the name the certificate is checked against: a DANE client sends
+   * the TLSA base domain, the CNAME target of an MX host whose TLSA records live there
+   * (RFC 7672 §3.2.3), while MTA-STS still checks the MX name.
+   */
+  sni?: string;
   /** Extra trusted CA certificates (PEM file), added to Node's roots. */
   caFile?: string;
   /** The same as PEM text, read once by a caller that runs many probes; wins over `caFile`. */

@@ -22,6 +22,8 @@ export interface ConnectionStats {
   settledOpen: number;
   /** Bytes written to clients (plaintext side), counted as they are handed to the socket. */
   bytesSent: number;
+  /** The SNI of each TLS handshake that completed, in order ('' when the client sent none). */
+  servernames: string[];
 }
 
 export interface HostileServer {
@@ -52,7 +54,7 @@ export type ConnectionHandler = (socket: net.Socket, ctx: ListenerContext) => vo
 
 /** Fresh counters; pass one object to several servers to count them together (one host). */
 export function newStats(): ConnectionStats {
-  return { total: 0, open: 0, peak: 0, settledPeak: 0, settledOpen: 0, bytesSent: 0 };
+  return { total: 0, open: 0, peak: 0, settledPeak: 0, settledOpen: 0, bytesSent: 0, servernames: [] };
 }
 
 export async function listen(

@@ -197,6 +197,7 @@ export class MailSession {
     secure.on('data', this.onData);
     return new Promise<void>((resolve) => {
       secure.once('secure', () => {
+        this.ctx.stats.servernames.push(secure.servername || '');
         this.socket = secure;
         this.secure = true;
         const after = this.options.implicitTls ? undefined : this.d.afterHandshake?.(this.capabilities());
