@@ -58,7 +58,8 @@ describe('timeouts', () => {
     const r = await probe(`smtp://127.0.0.1:${s.port}`, { timeouts: { command: 200 }, enumerateVersions: false, checkInjection: false });
     assert.deepEqual(r.findings.map((f) => f.id), ['timeout']);
     assert.match(r.findings[0]!.title, /EHLO/);
-    assert.ok(Date.now() - t0 < 900);
+    // The short timeout applied, not the default (10 s and more): a margin a busy machine keeps.
+    assert.ok(Date.now() - t0 < 5000);
   });
 
   it('a server that never answers the TLS handshake: the handshake timeout', async () => {
@@ -67,7 +68,8 @@ describe('timeouts', () => {
     const r = await probe(`imaps://127.0.0.1:${s.port}`, { timeouts: { handshake: 250 } });
     assert.deepEqual(r.findings.map((f) => f.id), ['timeout']);
     assert.match(r.findings[0]!.detail, /no TLS handshake within 250 ms/);
-    assert.ok(Date.now() - t0 < 900);
+    // The short timeout applied, not the default (10 s and more): a margin a busy machine keeps.
+    assert.ok(Date.now() - t0 < 5000);
   });
 
   it('the total timeout bounds the whole probe', async () => {
@@ -80,7 +82,8 @@ describe('timeouts', () => {
     const r = await probe(`smtp://127.0.0.1:${s.port}`, { timeouts: { command: 1000, total: 250 }, enumerateVersions: false, checkInjection: false });
     assert.deepEqual(r.findings.map((f) => f.id), ['timeout']);
     assert.match(r.findings[0]!.detail, /whole probe took longer than 250 ms/);
-    assert.ok(Date.now() - t0 < 900);
+    // The short timeout applied, not the default (10 s and more): a margin a busy machine keeps.
+    assert.ok(Date.now() - t0 < 5000);
   });
 
   it('connect-failed for a closed port, at once', async () => {
@@ -115,7 +118,7 @@ describe('cancellation', () => {
     await settledClean(async () => {
       await assert.rejects(probe(`smtp://127.0.0.1:${s.port}`, { signal: controller.signal, timeouts: { greeting: 10_000 } }), { name: 'AbortError' });
     }, () => 1);
-    assert.ok(Date.now() - t0 < 500, 'not after the greeting timeout');
+    assert.ok(Date.now() - t0 < 5000, 'not after the greeting timeout (10 s)');
   });
 
   it('an abort during version enumeration stops the side connections too', async () => {
