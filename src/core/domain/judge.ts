@@ -24,6 +24,9 @@ export interface JudgeInputs {
 
 const lookupText = (l: LookupSummary) => `${l.type} ${l.rcode}${l.dnssec === 'bogus' ? ' (bogus)' : ''}`;
 
+/** What to do when one of these failed lookups failed DNSSEC validation; nothing otherwise. */
+const bogusAdvice = (failed: readonly LookupSummary[]) => (failed.some((l) => l.dnssec === 'bogus') ? ' The answer fails DNSSEC validation: re-sign the zone and check the DS at the parent.' : '');
+
 export function domainFindings(r: DomainResult, inputs: JudgeInputs): DomainFinding[] {
   const out: DomainFinding[] = [];
   const d = r.domain;
@@ -55,7 +58,7 @@ export function domainFindings(r: DomainResult, inputs: JudgeInputs): DomainFind
         `The resolver answered ${r.mxLookup.rcode} for ${d} MX: whether ${d} has MX hosts cannot be told, and nothing was probed. Senders see the same failure and retry later; check ${d}'s name servers.`));
     } else {
       out.push(domainFinding('mx-lookup-failed', 'error', d, 'The domain\'s address lookup failed',
-        `${d} has no MX records, and its own address could not be read (${failed.map(lookupText).join(', ')}): whether mail goes to ${d} itself (RFC 5321 §5.1) cannot be told, and nothing was probed.${failed.some((l) => l.dnssec === 'bogus') ? ' The answer fails DNSSEC validation: re-sign the zone and check the DS at the parent.' : ''}`));
+        `${d} has no MX records, and its own address could not be read (${failed.map(lookupText).join(', ')}): whether mail goes to ${d} itself (RFC 5321 §5.1) cannot be told, and nothing was probed.${bogusAdvice(failed)}`));
     }
   } else if (r.mxKind === 'null-mx' && beside.length > 0) {
     out.push(domainFinding('mx-null-mixed', 'error', d, 'A null MX beside other MX records',
@@ -78,7 +81,7 @@ export function domainFindings(r: DomainResult, inputs: JudgeInputs): DomainFind
       const failed = h.lookups.filter(summaryFailed);
       if (failed.length > 0) {
         out.push(domainFinding('mx-address-lookup-failed', 'warning', h.host, 'An MX host\'s address lookup failed',
-          `${h.host} (MX ${h.preference}): ${failed.map(lookupText).join(', ')}. Only ${h.addresses.map((a) => a.address).join(', ')} could be probed; senders that need the failed ${failed.map((l) => l.type).join(' and ')} answer defer mail or try another MX.${failed.some((l) => l.dnssec === 'bogus') ? ' The answer fails DNSSEC validation: re-sign the zone and check the DS at the parent.' : ''}`));
+          `${h.host} (MX ${h.preference}): ${failed.map(lookupText).join(', ')}. Only ${h.addresses.map((a) => a.address).join(', ')} could be probed; senders that need the failed ${failed.map((l) => l.type).join(' and ')} answer defer mail or try another MX.${bogusAdvice(failed)}`));
       }
     }
     out.push(...daneRecordFindings(h.host, h.dane, r.mxLookup.dnssec));
