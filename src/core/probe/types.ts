@@ -53,8 +53,8 @@ export interface ProbeOptions {
   servername?: string;
   /**
    * SNI when it differs from the name the certificate is checked against: a DANE client sends
-   * the TLSA base domain, the CNAME target of an MX host whose TLSA records live there
-   * (RFC 7672 §3.2.3), while MTA-STS still checks the MX name.
+   * the TLSA base domain (RFC 7672 §8.1), the CNAME target of an MX host whose TLSA records live
+   * there (§2.2.2), while MTA-STS still checks the MX name.
    */
   sni?: string;
   /** Extra trusted CA certificates (PEM file), added to Node's roots. */

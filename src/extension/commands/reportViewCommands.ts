@@ -80,8 +80,11 @@ export const exportReportHtml = (ctx: MailTlsContext) => async (arg?: unknown, d
 export const exportReportPng = (ctx: MailTlsContext) => async (arg?: unknown, destination?: unknown): Promise<vscode.Uri | undefined> => {
   const shown = ctx.reports.visibleTargets;
   const shownDomains = ctx.reports.visibleDomains;
+  // A domain (its node, or its name from the card's button); with no argument the one endpoint on
+  // show, else the one domain on show; else a pick.
   const domain = domainOf(ctx, arg) ?? (typeof arg === 'string' && shownDomains.includes(arg) ? arg : undefined);
-  const targets = domain ? [domain] : arg === undefined && shown.length === 0 && shownDomains.length === 1 ? [...shownDomains] : arg === undefined && shown.length === 1 ? [...shown] : await pickTargets(ctx, arg);
+  const onShow = shown.length === 1 ? [...shown] : shown.length === 0 && shownDomains.length === 1 ? [...shownDomains] : null;
+  const targets = domain ? [domain] : arg === undefined && onShow ? onShow : await pickTargets(ctx, arg);
   const target = targets?.length === 1 ? targets[0] : targets ? (await vscode.window.showQuickPick(targets, { placeHolder: vscode.l10n.t('Whose grade card?') })) : undefined;
   if (!target) return undefined;
   const png = await ctx.reports.cardPng(target);
