@@ -2,8 +2,6 @@
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** Whether stdout is a terminal (colour and layout may depend on it). */
-  isTty: boolean;
 }
 
 /** Exit codes shared by every command. */

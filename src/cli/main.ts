@@ -55,7 +55,6 @@ if (require.main === module) {
   const io: CliIo = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
-    isTty: Boolean(process.stdout.isTTY),
   };
   main(process.argv.slice(2), io).then(
     (code) => {

@@ -1,7 +1,7 @@
 // The dialog for each protocol, and the pieces every connection shares.
 import * as tls from 'node:tls';
 import { isIP } from 'node:net';
-import { DialogContext, Driver } from './dialects/driver';
+import { DialogContext, Driver, TlsStep, readReply } from './dialects/driver';
 import { imapDriver } from './dialects/imap';
 import { pop3Driver } from './dialects/pop3';
 import { sieveDriver } from './dialects/sieve';
@@ -32,8 +32,13 @@ export interface ConnectionSettings {
 }
 
 export function openContext(wire: Wire, s: ConnectionSettings): DialogContext {
+  return { wire, timeouts: s.timeouts, ...dialogNames(s) };
+}
+
+/** The names one connection's dialog uses: the EHLO name and fresh IMAP tags. */
+export function dialogNames(s: ConnectionSettings): Pick<DialogContext, 'ehloName' | 'nextTag'> {
   let tag = 0;
-  return { wire, timeouts: s.timeouts, ehloName: s.ehloName, nextTag: () => `a${++tag}` };
+  return { ehloName: s.ehloName, nextTag: () => `a${++tag}` };
 }
 
 export function connect(s: ConnectionSettings, record: Recorder | null): Promise<Wire> {
@@ -107,16 +112,23 @@ function buildTrustContext(extraCaPem: string): tls.SecureContext {
 }
 
 /**
- * Greeting, capabilities where the dialog needs them, and STARTTLS, on a side connection
- * (version enumeration, injection check). False when the server did not agree; throws
+ * Greeting, EHLO/LHLO where the protocol needs it, and STARTTLS, on a side connection (version
+ * enumeration, injection check). False when the server did not agree; throws
  * RateLimitedGreeting when it turned the connection away as one too many.
  */
 export async function dialogUpToTls(ctx: DialogContext, dialect: Dialect, inject: boolean): Promise<boolean> {
-  const driver = driverFor(dialect);
-  const greeting = await driver.readGreeting(ctx);
-  if (!greeting.accepted) throwIfRateLimited(greeting.text);
-  if (!greeting.accepted || greeting.preauth) return false;
-  // SMTP and LMTP need EHLO/LHLO first; the others accept STARTTLS right after the greeting.
-  if (dialect === 'smtp' || dialect === 'lmtp') await driver.readCapabilities(ctx, greeting);
-  return (await driver.startTls(ctx, inject)).ok;
+  for (const step of driverFor(dialect).tlsSteps(ctx, inject)) {
+    if (step.send) ctx.wire.write(step.send);
+    const answer = await readReply(ctx.wire, stepDeadline(step, ctx.timeouts), step.awaited, step.phase, step.answer());
+    if (!answer.go) {
+      if (step.phase === 'greeting') throwIfRateLimited(answer.text);
+      return false;
+    }
+  }
+  return true;
+}
+
+/** When a step's answer is due: the greeting has its own timeout, each command the command timeout. */
+export function stepDeadline(step: TlsStep, timeouts: PhaseTimeouts): number {
+  return Date.now() + (step.phase === 'greeting' ? timeouts.greeting : timeouts.command);
 }

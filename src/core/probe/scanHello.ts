@@ -4,36 +4,34 @@
 import { groupName } from '../tls/hello';
 import { ALERTS, ServerFlight, ServerHelloInfo, parseServerFlight } from '../tls/serverFlight';
 import { CipherSuite, reportedSuite, suiteByCode } from '../tls/suites';
-import { ConnectionSettings, connect, dialogUpToTls, openContext } from './drivers';
+import { ConnectionSettings, dialogNames, driverFor } from './drivers';
+import { helloAfterSteps } from './helloConnection';
 import { RateLimitedGreeting } from './rateLimit';
 import type { SuiteResult } from './types';
-import { Wire, WireError } from './wire';
+import { WireError } from './wire';
 
 /** What one hello got: a flight, a refusal without words (closed), or nothing known. */
 export type Exchange = (ServerFlight | { kind: 'closed' } | { kind: 'unknown'; reason: string }) & { rateLimited?: string | null };
 
 export type KeyExchangeOf = (suite: number) => 'ecdhe' | 'dhe' | null;
 
-/** One connection: dialog up to TLS, the hello, the server's first flight. */
+/** One connection: the way to TLS, the hello, the server's first flight. */
 export async function exchangeHello(s: ConnectionSettings, hello: Buffer, keyExchange?: KeyExchangeOf): Promise<Exchange> {
-  let wire: Wire | null = null;
+  const options = { keyExchange };
+  // The answer is parsed as it comes; the last parse is of everything that came.
+  let flight: ServerFlight | null = null;
   try {
-    wire = await connect(s, null);
-    if (s.target.tlsMode === 'starttls' && !(await dialogUpToTls(openContext(wire, s), s.target.dialect, false))) {
-      return { kind: 'unknown', reason: 'the server did not agree to STARTTLS' };
-    }
-    const options = { keyExchange };
-    const data = await wire.rawExchange(hello, s.timeouts.handshake, (b) => parseServerFlight(b, options).kind !== 'incomplete');
-    const flight = parseServerFlight(data, options);
-    if (flight.kind === 'incomplete') return data.length === 0 ? { kind: 'closed' } : { kind: 'unknown', reason: 'the server stopped in the middle of its answer' };
-    return flight;
+    const steps = s.target.tlsMode === 'starttls' ? driverFor(s.target.dialect).tlsSteps(dialogNames(s), false) : [];
+    const data = await helloAfterSteps(s, steps, hello, (b) => (flight = parseServerFlight(b, options)).kind !== 'incomplete');
+    if (data === null) return { kind: 'unknown', reason: 'the server did not agree to STARTTLS' };
+    if (data.length === 0) return { kind: 'closed' };
+    const last = flight as ServerFlight | null;
+    if (!last || last.kind === 'incomplete') return { kind: 'unknown', reason: 'the server stopped in the middle of its answer' };
+    return last;
   } catch (err) {
     if (err instanceof WireError && err.kind === 'aborted') throw err;
     if (err instanceof RateLimitedGreeting) return { kind: 'unknown', reason: err.message, rateLimited: err.greeting };
-    if (err instanceof WireError && err.phase === 'handshake' && (err.kind === 'network' || err.kind === 'closed')) return { kind: 'closed' };
     return { kind: 'unknown', reason: err instanceof Error ? err.message.trim() : String(err) };
-  } finally {
-    await wire?.close();
   }
 }
 

@@ -37,6 +37,14 @@ export const DEFAULT_LIMITS: WireLimits = { maxLineLength: 8192, maxTotalBytes: 
 
 export type Recorder = (direction: Direction, text: string) => void;
 
+const NON_ASCII = /[\x80-\xff]/;
+
+/** A line read as latin1, without its CR, as text: only bytes over 0x7f need decoding as UTF-8. */
+export function decodeLine(raw: string): string {
+  const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  return NON_ASCII.test(text) ? Buffer.from(text, 'latin1').toString('utf8') : text;
+}
+
 interface Waiter {
   phase: ReadPhase;
   awaited: string;
@@ -206,46 +214,6 @@ export class Wire {
     });
   }
 
-  /**
-   * Writes raw bytes (a hand-written ClientHello) in place of TLS and collects the answer
-   * until `enough` says so, the server closes, or `timeoutMs` passes; resolves with what came.
-   * The connection is unusable for lines afterwards: close it.
-   */
-  rawExchange(bytes: Buffer, timeoutMs: number, enough: (received: Buffer) => boolean): Promise<Buffer> {
-    if (this.ended) return Promise.reject(this.ended);
-    this.lines.length = 0;
-    this.buffer = '';
-    const socket = this.socket;
-    socket.removeListener('data', this.onData);
-    socket.removeListener('end', this.onEnd);
-    socket.removeListener('close', this.onClose);
-    let received = Buffer.alloc(0);
-    return new Promise((resolve, reject) => {
-      const finish = (err: WireError | null) => {
-        clearTimeout(timer);
-        this.signal?.removeEventListener('abort', onAbort);
-        socket.removeListener('data', onData);
-        socket.removeListener('end', onEnd);
-        socket.removeListener('close', onEnd);
-        this.destroy(err ?? undefined);
-        if (err) reject(err);
-        else resolve(received);
-      };
-      const onData = (chunk: Buffer) => {
-        received = Buffer.concat([received, chunk]);
-        if (received.length > this.limits.maxTotalBytes || enough(received)) finish(null);
-      };
-      const onEnd = () => finish(null);
-      const onAbort = () => finish(new WireError('aborted', 'handshake', 'the probe was cancelled'));
-      const timer = setTimeout(() => (received.length ? finish(null) : finish(new WireError('timeout', 'handshake', `no answer to the ClientHello within ${timeoutMs} ms`))), timeoutMs);
-      socket.on('data', onData);
-      socket.once('end', onEnd);
-      socket.once('close', onEnd);
-      this.signal?.addEventListener('abort', onAbort, { once: true });
-      socket.write(bytes);
-    });
-  }
-
   /** Sends a polite goodbye and waits at most `waitMs` for one line (0: for the write only), then closes. */
   async quit(command: string, waitMs: number): Promise<void> {
     if (!this.ended) {
@@ -308,7 +276,7 @@ export class Wire {
   };
 
   private pushLine(raw: string): boolean {
-    const line = Buffer.from(raw.endsWith('\r') ? raw.slice(0, -1) : raw, 'latin1').toString('utf8');
+    const line = decodeLine(raw);
     if (line.length > this.limits.maxLineLength) {
       this.destroy(new WireError('limit', 'read', `the server sent a line longer than ${this.limits.maxLineLength} bytes`));
       return false;

@@ -14,7 +14,7 @@ import { fakeResolver, FakeResolver, response } from '../../support/fakeResolver
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), isTty: false };
+  const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t) };
   const code = await main(argv, io);
   return { code, out, err };
 }

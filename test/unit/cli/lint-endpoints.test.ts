@@ -11,7 +11,7 @@ import type { CliIo } from '../../../src/cli/io';
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), isTty: false };
+  const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t) };
   const code = await main(argv, io);
   return { code, out, err };
 }
@@ -65,7 +65,7 @@ test('bad arguments exit 2 with one line and no stack trace', async () => {
 test('a runtime failure exits 3, not the status of bad arguments', async () => {
   // The output pipe closing under the command (stdout throws EPIPE) is a failure, not a usage error.
   let err = '';
-  const io: CliIo = { stdout: () => { throw Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }); }, stderr: (t) => (err += t), isTty: false };
+  const io: CliIo = { stdout: () => { throw Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }); }, stderr: (t) => (err += t) };
   const code = await main(['endpoints', postfixDir(GOOD_MAIN, MASTER)], io);
   assert.equal(code, 3);
   assert.equal(err, 'mail-tls endpoints: write EPIPE\n');

@@ -17,7 +17,7 @@ const repo = resolve(__dirname, '..', '..', '..', '..');
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), isTty: false };
+  const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t) };
   const code = await main(argv, io);
   return { code, out, err };
 }

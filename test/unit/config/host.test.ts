@@ -93,7 +93,7 @@ test('mail-tls endpoints says which host and never prints 127.0.0.1 for an unkno
   const d = dirWith({ 'main.cf': 'inet_interfaces = all\n', 'master.cf': 'smtp inet n - y - - smtpd\n' });
   let out = '';
   let err = '';
-  const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), isTty: false };
+  const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t) };
   assert.equal(await main(['endpoints', d], io), 0);
   assert.match(out, /^smtp:\/\/<unknown host>:25 /m);
   assert.match(err, /unknown host/);

@@ -86,7 +86,7 @@ test('the CLI scans suites for a single target by default, lists them per versio
   const server = await startRawHelloServer({ weak: [RC4_SHA] });
   const io = () => {
     const out: string[] = [];
-    return { out, io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void out.push(t), isTty: false } };
+    return { out, io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void out.push(t) } };
   };
   try {
     const one = io();

@@ -18,7 +18,7 @@ import { FakeServer, smtpHandler, startFakeServer } from '../../support/mailServ
 function fakeIo() {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false };
+  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t) };
   return { io, out: () => out.join(''), err: () => err.join('') };
 }
 

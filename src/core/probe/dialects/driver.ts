@@ -21,6 +21,45 @@ export interface Greeting {
   capabilities: string[] | null;
 }
 
+/**
+ * Takes a reply one line at a time: undefined while it goes on, the reply once it is complete;
+ * throws a protocol error on a line that cannot belong to it. The dialogs read through these
+ * over a Wire, and the cipher scan's connections in their data handler, line by line as lines
+ * come, with no promise or timer per line.
+ */
+export type ReplyCollector<R> = (line: string) => R | undefined;
+
+/** Reads one reply from the wire through `collect`. */
+export async function readReply<R>(wire: Wire, deadline: number, awaited: string, phase: ReadPhase, collect: ReplyCollector<R>): Promise<R> {
+  for (;;) {
+    const reply = collect(await wire.readLine(deadline, awaited, phase));
+    if (reply !== undefined) return reply;
+  }
+}
+
+/** Go on to the next step; or the way to TLS ends here, with the answer's text (a refusing greeting is checked for a rate limit). */
+export type StepAnswer = { go: true } | { go: false; text: string };
+
+export const GO: StepAnswer = { go: true };
+
+/** One step of a side connection's way to TLS: the command (none for the greeting) and its answer. */
+export interface TlsStep {
+  send: string | null;
+  /** What the step waits for, in words (`the STARTTLS reply`), and which timeout applies. */
+  awaited: string;
+  phase: ReadPhase;
+  /** A fresh collector of the answer. */
+  answer(): ReplyCollector<StepAnswer>;
+}
+
+/** A collector of `R` whose complete reply is judged into a step's answer. */
+export function judged<R>(collect: ReplyCollector<R>, judge: (reply: R) => StepAnswer): ReplyCollector<StepAnswer> {
+  return (line) => {
+    const reply = collect(line);
+    return reply === undefined ? undefined : judge(reply);
+  };
+}
+
 export interface CommandReply {
   ok: boolean;
   text: string;
@@ -43,6 +82,12 @@ export interface Driver {
    */
   unpromptedAfterTls(ctx: DialogContext): Promise<string[]>;
   quitCommand(ctx: DialogContext): string;
+  /**
+   * From the greeting to the answer to STARTTLS, for side connections that need nothing else
+   * (version checks, the injection test, the cipher scan). With `inject`, a harmless command
+   * follows STARTTLS in the same write.
+   */
+  tlsSteps(ctx: Pick<DialogContext, 'ehloName' | 'nextTag'>, inject: boolean): TlsStep[];
 }
 
 export function commandDeadline(ctx: DialogContext): number {

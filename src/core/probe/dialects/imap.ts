@@ -1,5 +1,5 @@
 // IMAP: untagged `*` lines, tagged completions, `[CAPABILITY ...]` in the greeting, STARTTLS.
-import { DialogContext, Driver, Greeting, commandDeadline, protocolError } from './driver';
+import { DialogContext, Driver, GO, Greeting, ReplyCollector, commandDeadline, judged, protocolError, readReply } from './driver';
 import type { Wire } from '../wire';
 
 export interface ImapResponse {
@@ -24,20 +24,25 @@ export function parseImapGreeting(line: string): Greeting {
   return { accepted: kind !== 'BYE', text: line, preauth: kind === 'PREAUTH', capabilities: parseImapCapabilities(line) };
 }
 
-/** Reads untagged lines until the completion tagged `tag`. */
-export async function readImapResponse(wire: Wire, tag: string, deadline: number, phase: string): Promise<ImapResponse> {
+/** Collects untagged lines up to the completion tagged `tag`. */
+export function imapResponse(tag: string, phase: string): ReplyCollector<ImapResponse> {
   const untagged: string[] = [];
-  for (;;) {
-    const line = await wire.readLine(deadline, phase);
+  return (line) => {
     if (line.startsWith('* ') || line.startsWith('+')) {
       untagged.push(line);
-      continue;
+      return undefined;
     }
     const m = /^(\S+) (OK|NO|BAD)\b/i.exec(line);
     if (m && m[1] === tag) return { untagged, tagged: line, status: m[2]!.toUpperCase() as ImapResponse['status'] };
     if (!m) throw protocolError(phase, line, `an IMAP response tagged ${tag}`);
     untagged.push(line);
-  }
+    return undefined;
+  };
+}
+
+/** Reads untagged lines until the completion tagged `tag`. */
+export function readImapResponse(wire: Wire, tag: string, deadline: number, phase: string): Promise<ImapResponse> {
+  return readReply(wire, deadline, phase, 'command', imapResponse(tag, phase));
 }
 
 async function capability(ctx: DialogContext, phase: string): Promise<string[]> {
@@ -83,4 +88,17 @@ export const imapDriver: Driver = {
     return response.untagged.filter((l) => !l.startsWith('*') && !l.startsWith('+'));
   },
   quitCommand: (ctx) => `${ctx.nextTag()} LOGOUT\r\n`,
+  tlsSteps(ctx, inject) {
+    const tag = ctx.nextTag();
+    const send = inject ? `${tag} STARTTLS\r\n${ctx.nextTag()} NOOP\r\n` : `${tag} STARTTLS\r\n`;
+    return [
+      {
+        send: null, awaited: 'the greeting', phase: 'greeting', answer: () => (line) => {
+          const greeting = parseImapGreeting(line);
+          return greeting.accepted && !greeting.preauth ? GO : { go: false, text: greeting.text };
+        },
+      },
+      { send, awaited: 'the STARTTLS reply', phase: 'command', answer: () => judged(imapResponse(tag, 'the STARTTLS reply'), (r) => (r.status === 'OK' ? GO : { go: false, text: r.tagged })) },
+    ];
+  },
 };

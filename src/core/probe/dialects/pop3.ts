@@ -1,5 +1,5 @@
 // POP3: `+OK`/`-ERR` status lines, CAPA's multi-line list ending in `.`, STLS.
-import { DialogContext, Driver, commandDeadline, protocolError } from './driver';
+import { DialogContext, Driver, GO, ReplyCollector, StepAnswer, commandDeadline, protocolError } from './driver';
 import type { ReadPhase, Wire } from '../wire';
 
 export function isPop3Status(line: string): boolean {
@@ -16,10 +16,20 @@ export async function readPop3Multiline(wire: Wire, deadline: number, phase: str
   }
 }
 
+/** A status line, which is the whole reply. */
+function pop3Status(awaited: string, phase: ReadPhase = 'command'): ReplyCollector<string> {
+  return (line) => {
+    if (!isPop3Status(line)) throw protocolError(awaited, line, 'a POP3 status line (+OK or -ERR)', phase);
+    return line;
+  };
+}
+
 async function status(wire: Wire, deadline: number, awaited: string, phase: ReadPhase = 'command'): Promise<string> {
-  const line = await wire.readLine(deadline, awaited, phase);
-  if (!isPop3Status(line)) throw protocolError(awaited, line, 'a POP3 status line (+OK or -ERR)', phase);
-  return line;
+  return pop3Status(awaited, phase)(await wire.readLine(deadline, awaited, phase))!;
+}
+
+function positive(line: string): StepAnswer {
+  return line.toUpperCase().startsWith('+OK') ? GO : { go: false, text: line };
 }
 
 async function capa(ctx: DialogContext, phase: string): Promise<string[]> {
@@ -65,4 +75,8 @@ export const pop3Driver: Driver = {
     return body.some(isPop3Status) ? [first] : [];
   },
   quitCommand: () => 'QUIT\r\n',
+  tlsSteps: (_ctx, inject) => [
+    { send: null, awaited: 'the greeting', phase: 'greeting', answer: () => (line) => positive(pop3Status('the greeting', 'greeting')(line)!) },
+    { send: inject ? 'STLS\r\nNOOP\r\n' : 'STLS\r\n', awaited: 'the STLS reply', phase: 'command', answer: () => (line) => positive(pop3Status('the STLS reply')(line)!) },
+  ],
 };

@@ -1,6 +1,6 @@
 // ManageSieve (RFC 5804): capability lines (`"NAME" "value"`) ending in OK/NO/BYE; after
 // STARTTLS the server re-sends its capabilities unprompted.
-import { Driver, Greeting, commandDeadline, protocolError } from './driver';
+import { Driver, GO, Greeting, ReplyCollector, commandDeadline, judged, protocolError, readReply } from './driver';
 import type { ReadPhase, Wire } from '../wire';
 
 export type SieveLine =
@@ -24,19 +24,32 @@ export function sieveCapabilityText(line: Extract<SieveLine, { kind: 'capability
   return line.value ? `${line.name} ${line.value}` : line.name;
 }
 
-/** Reads capability lines up to the status line. */
-export async function readSieveResponse(wire: Wire, deadline: number, awaited: string, phase: ReadPhase = 'command'): Promise<{ capabilities: string[]; status: Extract<SieveLine, { kind: 'status' }>; lines: string[] }> {
+export interface SieveResponse {
+  capabilities: string[];
+  status: Extract<SieveLine, { kind: 'status' }>;
+  lines: string[];
+}
+
+/** Collects capability lines up to the status line. */
+export function sieveResponse(awaited: string, phase: ReadPhase = 'command'): ReplyCollector<SieveResponse> {
   const capabilities: string[] = [];
   const lines: string[] = [];
-  for (;;) {
-    const raw = await wire.readLine(deadline, awaited, phase);
+  return (raw) => {
     lines.push(raw);
     const parsed = parseSieveLine(raw);
     if (!parsed) throw protocolError(awaited, raw, 'a ManageSieve capability or OK/NO/BYE line', phase);
     if (parsed.kind === 'status') return { capabilities, status: parsed, lines };
     capabilities.push(sieveCapabilityText(parsed));
-  }
+    return undefined;
+  };
 }
+
+/** Reads capability lines up to the status line. */
+export function readSieveResponse(wire: Wire, deadline: number, awaited: string, phase: ReadPhase = 'command'): Promise<SieveResponse> {
+  return readReply(wire, deadline, awaited, phase, sieveResponse(awaited, phase));
+}
+
+const statusOk = (r: SieveResponse) => (r.status.status === 'OK' ? GO : { go: false, text: r.lines.join('\n') } as const);
 
 export function sievePlaintextAuthSignals(caps: string[]): string[] {
   return caps
@@ -77,4 +90,8 @@ export const sieveDriver: Driver = {
     return second ? [first.lines.join('\n')] : [];
   },
   quitCommand: () => 'LOGOUT\r\n',
+  tlsSteps: (_ctx, inject) => [
+    { send: null, awaited: 'the greeting', phase: 'greeting', answer: () => judged(sieveResponse('the greeting', 'greeting'), statusOk) },
+    { send: inject ? 'STARTTLS\r\nNOOP\r\n' : 'STARTTLS\r\n', awaited: 'the STARTTLS reply', phase: 'command', answer: () => judged(sieveResponse('the STARTTLS reply'), statusOk) },
+  ],
 };

@@ -1,5 +1,5 @@
 // SMTP and LMTP: multi-line replies (`250-...` then `250 ...`), EHLO/LHLO, STARTTLS.
-import { CommandReply, DialogContext, Driver, Greeting, commandDeadline, protocolError } from './driver';
+import { CommandReply, DialogContext, Driver, GO, Greeting, ReplyCollector, commandDeadline, judged, protocolError, readReply } from './driver';
 import type { ReadPhase, Wire } from '../wire';
 
 export interface SmtpReply {
@@ -17,16 +17,20 @@ export function parseSmtpLine(line: string): { code: number; final: boolean; tex
   return { code: Number(m[1]), final: m[2] === ' ', text: m[3] ?? '' };
 }
 
-/** Reads one complete (possibly multi-line) reply. */
-export async function readSmtpReply(wire: Wire, deadline: number, awaited: string, phase: ReadPhase = 'command'): Promise<SmtpReply> {
+/** Collects one complete (possibly multi-line) reply. */
+export function smtpReply(awaited: string, phase: ReadPhase = 'command'): ReplyCollector<SmtpReply> {
   const lines: string[] = [];
-  for (;;) {
-    const raw = await wire.readLine(deadline, awaited, phase);
+  return (raw) => {
     const parsed = parseSmtpLine(raw);
     if (!parsed) throw protocolError(awaited, raw, 'an SMTP reply line (NNN text)', phase);
     lines.push(parsed.text);
-    if (parsed.final) return { code: parsed.code, lines };
-  }
+    return parsed.final ? { code: parsed.code, lines } : undefined;
+  };
+}
+
+/** Reads one complete (possibly multi-line) reply. */
+export function readSmtpReply(wire: Wire, deadline: number, awaited: string, phase: ReadPhase = 'command'): Promise<SmtpReply> {
+  return readReply(wire, deadline, awaited, phase, smtpReply(awaited, phase));
 }
 
 export function replyText(reply: SmtpReply): string {
@@ -84,6 +88,19 @@ export function smtpDriver(hello: 'EHLO' | 'LHLO'): Driver & { mailBeforeTls(ctx
       }
     },
     quitCommand: () => 'QUIT\r\n',
+    tlsSteps(ctx, inject) {
+      const refusal = (code: number) => (reply: SmtpReply) => (reply.code === code ? GO : { go: false, text: replyText(reply) } as const);
+      return [
+        { send: null, awaited: 'the greeting', phase: 'greeting', answer: () => judged(smtpReply('the greeting', 'greeting'), refusal(220)) },
+        {
+          send: `${hello} ${ctx.ehloName}\r\n`, awaited: hello, phase: 'command', answer: () => judged(smtpReply(hello), (reply) => {
+            if (reply.code !== 250) throw protocolError(hello, replyText(reply), `250 to ${hello}`);
+            return GO;
+          }),
+        },
+        { send: inject ? 'STARTTLS\r\nNOOP\r\n' : 'STARTTLS\r\n', awaited: 'the STARTTLS reply', phase: 'command', answer: () => judged(smtpReply('the STARTTLS reply'), refusal(220)) },
+      ];
+    },
     /** `MAIL FROM:<>` then `RSET` (pipelined when offered): does the server take mail before TLS? */
     async mailBeforeTls(ctx, caps) {
       const pipelining = hasKeyword(caps, 'PIPELINING');
