@@ -12,4 +12,11 @@ export const EXIT_USAGE = 2;
 export const EXIT_FAILURE = 3;
 
 /** A bad command line: printed as one line, exit 2, never a stack trace (other errors exit 3). */
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** By name, not `instanceof`: each command is a bundle of its own, with its own copy of the class. */
+export function isUsageError(err: unknown): err is UsageError {
+  return err instanceof Error && err.name === 'UsageError';
+}

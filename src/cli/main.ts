@@ -1,5 +1,5 @@
 // The `mail-tls` command: `probe`, `domain`, `lint`, `endpoints`, each in src/cli/commands.
-import { CliIo, EXIT_FAILURE, EXIT_USAGE, UsageError } from './io';
+import { CliIo, EXIT_FAILURE, EXIT_USAGE, isUsageError } from './io';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
@@ -42,7 +42,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const command = await load();
     return await command(rest, io);
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (isUsageError(err)) {
       io.stderr(`mail-tls ${name}: ${err.message}\n`);
       return EXIT_USAGE;
     }
