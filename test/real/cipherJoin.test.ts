@@ -7,6 +7,7 @@
 // that line, whose fix (`:!aNULL`), once Dovecot reloads, keeps them out. Behind postscreen,
 // STARTTLS is tlsproxy's: an exclusion among postscreen's -o options leaves the anonymous suites
 // in (postconf -x shows tlsproxy's value unchanged), one among the tlsproxy service's removes them.
+// The certificate served there is tlsproxy's too: the join compares it with tlsproxy's files.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { after, before, describe, it } from 'node:test';
 import { analyzePath } from '../../src/core/config';
 import type { SourceRange } from '../../src/core/config/types';
 import { joinCiphers, ORDER_ID, WEAK_SUITE_ID } from '../../src/core/live/cipherJoin';
+import { joinLive } from '../../src/core/live/joinFindings';
 import { buildJoinEndpoints } from '../../src/core/live/joinInputs';
 import type { LiveFinding } from '../../src/core/live/types';
 import { probe } from '../../src/core/probe';
@@ -95,6 +97,51 @@ describe('cipher settings of the test Postfix joined with its live cipher scan',
     assert.match(oracle.output, new RegExp(`Cipher is ${named}`));
   });
 
+});
+
+describe("postscreen's certificate is tlsproxy's", skipWithoutServers(), () => {
+  it('the served certificate is joined with the tlsproxy_tls_* files, or the smtpd_tls_* ones tlsproxy defaults to', { timeout: 120_000 }, async () => {
+    const s = loadTestServers()!;
+    const url = s.endpoints.postscreen;
+    const result = await probe(url, { caFile: s.caFile, servername: s.serverName, checkInjection: false, enumerateVersions: false, timeouts: { total: 60_000 } });
+    assert.ok(result.certificate, JSON.stringify(result.findings));
+    const joinOf = (dir: string) => {
+      const analyses = analyzePath(dir);
+      const endpoint = buildJoinEndpoints({ analyses }, analyses.flatMap((a) => a.endpoints)).find((j) => j.target === url);
+      assert.ok(endpoint, `the config declares ${url}`);
+      return endpoint;
+    };
+    const options = { expiryWarningDays: 30, expiryDocUrl: 'https://www.postfix.org/postconf.5.html' };
+
+    // As the test Postfix runs: tlsproxy writes no file of its own, so main.cf's smtpd_tls_chain_files is what it serves.
+    const running = joinOf(s.postfixConfigDir);
+    assert.deepEqual(running.certificates?.map((c) => [c.setting, c.fingerprint256]), [['smtpd_tls_chain_files', result.certificate.chain[0]!.fingerprint256]]);
+    assert.match(lineOf(running.certificates![0]!.range), /^smtpd_tls_chain_files = /);
+    assert.deepEqual(joinLive(running, result, options).filter((f) => f.id === 'live-cert-not-configured-file'), []);
+
+    // A copy whose tlsproxy names other files (the expired pair an smtpd service of the copy reads too):
+    // postconf says tlsproxy serves those, and the join warns that the live server does not, at that option.
+    const copy = mkdtempSync(join(tmpdir(), 'mail-tls-tlsproxy-'));
+    try {
+      for (const f of ['main.cf', 'master.cf']) writeFileSync(join(copy, f), readFileSync(join(s.postfixConfigDir, f), 'utf8'));
+      const expired = /smtpd_tls_chain_files=(\S*expired\.key,\S*expired\.chain\.pem)/.exec(readFileSync(join(copy, 'master.cf'), 'utf8'))![1]!;
+      const lines = readFileSync(join(copy, 'master.cf'), 'utf8').split('\n');
+      lines.splice(lines.findIndex((l) => /^tlsproxy\s+unix\s.*tlsproxy$/.test(l)) + 1, 0, `  -o tlsproxy_tls_chain_files=${expired}`);
+      writeFileSync(join(copy, 'master.cf'), lines.join('\n'));
+      const { stdout } = await run('postconf', ['-c', copy, '-P', 'tlsproxy/unix/tlsproxy_tls_chain_files']);
+      assert.equal(stdout.trim(), `tlsproxy/unix/tlsproxy_tls_chain_files = ${expired}`);
+      const changed = joinOf(copy);
+      assert.equal(changed.certificates?.length, 1);
+      assert.equal(changed.certificates![0]!.setting, 'tlsproxy_tls_chain_files');
+      assert.match(changed.certificates![0]!.file, /expired\.chain\.pem$/);
+      const [stale, ...more] = joinLive(changed, result, options).filter((f) => f.id === 'live-cert-not-configured-file');
+      assert.ok(stale, 'the served certificate is not the file tlsproxy names');
+      assert.equal(more.length, 0);
+      assert.equal(lineOf(stale.range), `  -o tlsproxy_tls_chain_files=${expired}`);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('cipher quick fixes applied to a private Postfix and Dovecot, then reloaded', skipWithoutServers(), () => {

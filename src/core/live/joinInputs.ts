@@ -6,7 +6,9 @@ import { settingDoc, settingFilePath } from '../config/dovecot';
 import { parseTarget } from '../probe/target';
 import { paramDoc } from '../config/postfix/rules';
 import { smtpdTlsLevel } from '../config/postfix/services';
-import type { ConfigEndpoint } from '../config/types';
+import type { ConfigEndpoint, SourceRange } from '../config/types';
+import type { PostfixAnalysis } from '../config/postfix';
+import type { PostfixService } from '../config/postfix/services';
 import { dovecotCiphers, postfixCiphers, tlsproxyOf } from './cipherSettings';
 import { minVersionOfDovecot, minVersionOfPostfixList, type JoinEndpoint } from './joinFindings';
 
@@ -37,16 +39,45 @@ function postfixJoin(analysis: ConfigAnalysis, endpoint: ConfigEndpoint): JoinEn
   const version = minVersionOfPostfixList(value.expanded);
   if (version) join.minVersion = { version, setting: param, range: value.range ?? endpoint.range, docUrl: paramDoc(param) };
 
-  const certParam = service.scope.isSet('smtpd_tls_chain_files') ? 'smtpd_tls_chain_files' : 'smtpd_tls_cert_file';
-  const certRange = service.effective(certParam).range ?? endpoint.range;
-  const setup = postfix.certificates.find((c) => c.services.includes(`${service.name}/${service.type}`));
-  if (setup && setup.leaves.length > 0) {
-    join.certificates = setup.leaves.map((leaf) => ({ setting: certParam, file: leaf.file, fingerprint256: leaf.fingerprint256, range: certRange, docUrl: paramDoc(certParam), chainDer: leaf.chainDer }));
+  if (proxy) {
+    const served = proxyCertificates(postfix, proxy, endpoint.range);
+    if (served.length > 0) join.certificates = served;
+  } else {
+    const certParam = service.scope.isSet('smtpd_tls_chain_files') ? 'smtpd_tls_chain_files' : 'smtpd_tls_cert_file';
+    const certRange = service.effective(certParam).range ?? endpoint.range;
+    const setup = postfix.certificates.find((c) => c.services.includes(`${service.name}/${service.type}`));
+    if (setup && setup.leaves.length > 0) {
+      join.certificates = setup.leaves.map((leaf) => ({ setting: certParam, file: leaf.file, fingerprint256: leaf.fingerprint256, range: certRange, docUrl: paramDoc(certParam), chainDer: leaf.chainDer }));
+    }
   }
   join.ciphers = postfixCiphers(postfix, service, endpoint.range);
   const myhostname = service.effective('myhostname').expanded.trim();
   if (myhostname) join.serverNames = [myhostname];
   return join;
+}
+
+/**
+ * Behind postscreen the certificate is tlsproxy's: tlsproxy_tls_chain_files (or _cert_file and
+ * _eccert_file), which default to the smtpd_tls_* files in tlsproxy's own scope. Their leaves were
+ * read where an smtpd service names the same files; files no smtpd service names are not read.
+ */
+function proxyCertificates(postfix: PostfixAnalysis, proxy: PostfixService, fallback: SourceRange): NonNullable<JoinEndpoint['certificates']> {
+  const chain = proxy.effective('tlsproxy_tls_chain_files').expanded.trim();
+  const params = chain ? ['tlsproxy_tls_chain_files'] : ['tlsproxy_tls_cert_file', 'tlsproxy_tls_eccert_file'];
+  const leaves = postfix.certificates.flatMap((c) => c.leaves);
+  const out: NonNullable<JoinEndpoint['certificates']> = [];
+  for (const param of params) {
+    const own = proxy.effective(param);
+    // Not written for tlsproxy: the smtpd_tls_* setting it defaults to is the line to show.
+    const setting = own.source === 'default' ? param.replace('tlsproxy_', 'smtpd_') : param;
+    const range = (own.source === 'default' ? proxy.effective(setting).range : own.range) ?? fallback;
+    const files = new Set(own.expanded.split(/[\s,]+/).filter(Boolean));
+    for (const leaf of leaves) {
+      if (!files.has(leaf.file) || out.some((c) => c.file === leaf.file)) continue;
+      out.push({ setting, file: leaf.file, fingerprint256: leaf.fingerprint256, range, docUrl: paramDoc(setting), chainDer: leaf.chainDer });
+    }
+  }
+  return out;
 }
 
 function dovecotJoin(analysis: ConfigAnalysis, endpoint: ConfigEndpoint): JoinEndpoint | undefined {
