@@ -104,13 +104,20 @@ function extensions(w: ByteWriter, o: HelloOptions): void {
 
 const EC_CURVES: Record<number, string> = { [GROUPS['P-256']]: 'prime256v1', [GROUPS['P-384']]: 'secp384r1', [GROUPS['P-521']]: 'secp521r1' };
 
+/** The prime's length in bytes of each ffdhe group (RFC 7919): a key share is exactly that long. */
+const FFDHE_BYTES: Record<number, number> = { [GROUPS.ffdhe2048]: 256, [GROUPS.ffdhe3072]: 384, [GROUPS.ffdhe4096]: 512, [GROUPS.ffdhe6144]: 768, [GROUPS.ffdhe8192]: 1024 };
+
 /**
  * A public key the server will accept for `group`: any 32 or 56 bytes for X25519 and X448, a
- * real point for the NIST curves (a server checks it is on the curve). None for ffdhe groups.
+ * real point for the NIST curves (a server checks it is on the curve), and for the ffdhe groups
+ * the generator itself, 2 (g^1: inside the prime-order subgroup that RFC 7919 §5.1 has a server
+ * check, and no secret is needed, since no handshake is finished).
  */
 function publicKeyFor(group: number): Buffer | null {
   if (group === GROUPS.X25519) return randomBytes(32);
   if (group === GROUPS.X448) return randomBytes(56);
+  const ffdhe = FFDHE_BYTES[group];
+  if (ffdhe) return Buffer.alloc(ffdhe).fill(2, ffdhe - 1);
   const curve = EC_CURVES[group];
   return curve ? createECDH(curve).generateKeys() : null;
 }

@@ -20,6 +20,8 @@ export interface RawHelloOptions {
   stallAfter?: number;
   /** A TLS 1.3 hello with an empty key_share list gets a handshake_failure alert, as from a server that mishandles it. */
   refuseEmptyKeyShare?: boolean;
+  /** The real server's groups (OpenSSL's list, e.g. `X25519:ffdhe2048`); Node's default otherwise. */
+  groups?: string;
 }
 
 export interface RawHelloServer {
@@ -93,7 +95,7 @@ function sslv2ServerHello(): Buffer {
 
 export async function startRawHelloServer(options: RawHelloOptions): Promise<RawHelloServer> {
   const { cert, key } = sharedCertificate();
-  const real = tls.createServer({ cert, key, minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' }, (socket) => {
+  const real = tls.createServer({ cert, key, minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0', ...(options.groups ? { ecdhCurve: options.groups } : {}) }, (socket) => {
     socket.on('error', () => {});
     socket.write('220 raw.test ESMTP\r\n');
     socket.on('data', (d) => {

@@ -55,6 +55,20 @@ test('a server that refuses a TLS 1.3 hello without a key share still shows TLS 
   }
 });
 
+test('a server that refuses a TLS 1.3 hello without a key share: its ffdhe groups too, once only ffdhe groups are left to offer', async () => {
+  // Every EC group accepted: the last hellos offer ffdhe groups alone, so the share must be an ffdhe one.
+  const groups = ['X25519', 'X448', 'P-256', 'P-384', 'P-521', 'ffdhe2048', 'ffdhe3072'];
+  const server = await startRawHelloServer({ weak: [], refuseEmptyKeyShare: true, groups: groups.join(':') });
+  try {
+    const r = await probe(server.url, { ciphers: true, caFile: sharedCertificate().certFile, servername: 'hostile.test', timeouts: { total: 60000 } });
+    assert.ok(r.ok, JSON.stringify(r.findings));
+    assert.deepEqual(new Set(r.ciphers!.groups), new Set(groups), r.ciphers!.notes.join(' | '));
+    assert.equal(r.ciphers!.groupsComplete, true);
+  } finally {
+    await server.close();
+  }
+});
+
 test('cancelling a cipher scan stops it at once and leaves no connection open', async () => {
   // Past its fifth connection the server answers nothing, so the scan is surely under way,
   // and waiting, when the cancel comes.
