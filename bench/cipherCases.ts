@@ -1,6 +1,7 @@
 /**
- * The cipher scan side by side with sslscan's default run and testssl.sh on the test Postfix's
- * port 25 (STARTTLS), with the connections each tool opened counted in Postfix's own log.
+ * The cipher scan side by side with sslscan's default run on the test Postfix's port 25
+ * (STARTTLS, and testssl.sh once) and on the test Dovecot's IMAPS, with the connections each
+ * tool opened counted in the server's own log.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,16 +9,18 @@ import type { BenchContext, CaseResult } from './cases';
 import { assertProbeOk } from './engine';
 import { alternate, summarize, timeAsync, timeProcess } from './stats';
 
-/** smtpd's `connect from` lines for the port-25 service since `from` (a byte offset). */
-function connectsSince(log: string, from: number): number {
-  return readFileSync(log, 'utf8').slice(from).split('\n').filter((l) => /postfix\/smtp\/smtpd\[\d+\]: connect from/.test(l)).length;
+/** Lines of `log` after byte offset `from` that record one connection each. */
+function linesSince(log: string, from: number, oneConnection: RegExp): number {
+  return readFileSync(log, 'utf8').slice(from).split('\n').filter((l) => oneConnection.test(l)).length;
 }
 
-async function counted<T>(log: string, run: () => Promise<T>): Promise<{ value: T; connections: number }> {
-  const from = statSync(log).size;
-  const value = await run();
-  await new Promise((r) => setTimeout(r, 300)); // the last disconnects reach the log
-  return { value, connections: connectsSince(log, from) };
+/** An endpoint to scan, the sslscan run to compare with, and how its server's log counts connections. */
+interface ScanEndpoint {
+  url: string;
+  sslscanArgs: string[];
+  log: string;
+  /** One line per connection: smtpd's `connect from` for the port-25 service, imap-login's `Disconnected`. */
+  oneConnection: RegExp;
 }
 
 function sslscanArgs(url: string): string[] {
@@ -25,22 +28,39 @@ function sslscanArgs(url: string): string[] {
   return ['--no-colour', '--starttls-smtp', `${u.hostname}:${u.port}`];
 }
 
-/** 4: full scan of one endpoint in-process vs sslscan's default run, and the CLI as a process. */
+async function counted<T>(where: ScanEndpoint, run: () => Promise<T>): Promise<{ value: T; connections: number }> {
+  const from = statSync(where.log).size;
+  const value = await run();
+  await new Promise((r) => setTimeout(r, 300)); // the last disconnects reach the log
+  return { value, connections: linesSince(where.log, from, where.oneConnection) };
+}
+
+/** 4: full scan of one endpoint in-process vs sslscan's default run, and the CLI as a process; port 25 and IMAPS. */
 export async function cipherScanVersusSslscan(ctx: BenchContext): Promise<CaseResult[]> {
-  const url = ctx.servers.endpoints.smtp;
-  const log = ctx.servers.postfixLog;
+  const smtp = ctx.servers.endpoints.smtp;
+  const imaps = ctx.servers.endpoints.imaps;
+  const port25: ScanEndpoint = { url: smtp, sslscanArgs: sslscanArgs(smtp), log: ctx.servers.postfixLog, oneConnection: /postfix\/smtp\/smtpd\[\d+\]: connect from/ };
+  // IMAPS: Dovecot starts a login process per connection, so there the server's cost per connection dominates.
+  const imapsEndpoint: ScanEndpoint = { url: imaps, sslscanArgs: ['--no-colour', `${new URL(imaps).hostname}:${new URL(imaps).port}`], log: ctx.servers.dovecotLog, oneConnection: /imap-login: .*Disconnected/ };
+  const results = await versusSslscan(ctx, port25, 'port 25', true);
+  results.push(...(await versusSslscan(ctx, imapsEndpoint, 'IMAPS', false)));
+  return results;
+}
+
+async function versusSslscan(ctx: BenchContext, where: ScanEndpoint, name: string, withTestssl: boolean): Promise<CaseResult[]> {
+  const url = where.url;
   const runs = ctx.runs;
   const sslscan = async () => {
-    const r = await timeProcess('sslscan', sslscanArgs(url));
+    const r = await timeProcess('sslscan', where.sslscanArgs);
     if (r.code !== 0 || !/Preferred/.test(r.stdout)) throw new Error(`sslscan failed on ${url}: ${r.stderr.trim()}`);
     return r.ms;
   };
   const connections: Record<string, number> = {};
-  connections.sslscan = (await counted(log, sslscan)).connections;
+  connections.sslscan = (await counted(where, sslscan)).connections;
   if (ctx.probe instanceof Error) return [];
   const probe = ctx.probe;
   const options = { caFile: ctx.servers.caFile, servername: ctx.servers.serverName, ciphers: true };
-  const first = await counted(log, () => probe(url, options));
+  const first = await counted(where, () => probe(url, options));
   assertProbeOk(first.value, 'cipher-scan');
   connections.ours = first.connections;
   const suites = first.value.ciphers!.versions.map((v) => `${v.version} ${v.suites.length}`).join(', ');
@@ -60,21 +80,24 @@ export async function cipherScanVersusSslscan(ctx: BenchContext): Promise<CaseRe
   const s = await alternate(contenders, runs);
   const results: CaseResult[] = [];
   const inProcess = s.ours!.median / s.sslscan!.median;
+  const sslscanLabel = `sslscan ${where.sslscanArgs.slice(0, -1).join(' ')} (process)`;
+  const suffix = name === 'port 25' ? '' : `-${name.toLowerCase()}`;
   results.push({
-    id: 'cipher-scan-vs-sslscan', title: 'Full cipher scan of port 25 vs sslscan default run',
-    ours: s.ours!, oursLabel: 'probe({ ciphers: true }) in-process', baseline: s.sslscan!, baselineLabel: 'sslscan --starttls-smtp (process)',
+    id: `cipher-scan-vs-sslscan${suffix}`, title: `Full cipher scan of ${name} vs sslscan default run`,
+    ours: s.ours!, oursLabel: 'probe({ ciphers: true }) in-process', baseline: s.sslscan!, baselineLabel: sslscanLabel,
     ratio: inProcess, target: '<= 0.3', met: inProcess <= 0.3,
-    notes: [`${url}; suites per version: ${suites}`, `connections (Postfix log): ours ${connections.ours} (probe counted ${first.value.connections}), sslscan ${connections.sslscan}`],
+    notes: [`${url}; suites per version: ${suites}`, `connections (server log): ours ${connections.ours} (probe counted ${first.value.connections}), sslscan ${connections.sslscan}`],
   });
   if (s.cliRun) {
     const whole = s.cliRun.median / s.sslscan!.median;
     results.push({
-      id: 'cipher-cli-vs-sslscan', title: 'mail-tls probe --ciphers (process) vs sslscan',
-      ours: s.cliRun, oursLabel: 'node dist/cli.js probe --ciphers', baseline: s.sslscan!, baselineLabel: 'sslscan --starttls-smtp (process)',
+      id: `cipher-cli-vs-sslscan${suffix}`, title: `mail-tls probe --ciphers (process) vs sslscan, ${name}`,
+      ours: s.cliRun, oursLabel: 'node dist/cli.js probe --ciphers', baseline: s.sslscan!, baselineLabel: sslscanLabel,
       ratio: whole, target: '<= 0.5', met: whole <= 0.5, notes: [cliArgs.slice(1, 3).join(' ')],
     });
-    // testssl.sh takes over a minute: one run, not a loop.
-    const testssl = await counted(log, () => timeProcess('testssl', ['--quiet', '--color', '0', '--warnings', 'off', '--starttls', 'smtp', `${new URL(url).hostname}:${new URL(url).port}`], 600_000));
+    // testssl.sh takes minutes: one run, not a loop, and on port 25 only.
+    if (!withTestssl) return results;
+    const testssl = await counted(where, () => timeProcess('testssl', ['--quiet', '--color', '0', '--warnings', 'off', '--starttls', 'smtp', `${new URL(url).hostname}:${new URL(url).port}`], 600_000));
     if (testssl.value.code !== null) {
       const baseline = summarize([testssl.value.ms]);
       const ratio = s.cliRun.median / testssl.value.ms;
