@@ -44,10 +44,10 @@ export interface ProcessRun {
 }
 
 /** Runs a command to completion with stdin at /dev/null; the time covers spawn to exit. */
-export function timeProcess(command: string, args: string[], timeoutMs = 60_000): Promise<ProcessRun> {
+export function timeProcess(command: string, args: string[], timeoutMs = 60_000, env: NodeJS.ProcessEnv = process.env): Promise<ProcessRun> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
