@@ -33,18 +33,32 @@ function setupKey(pairs: { cert?: CertFileRef; key?: CertFileRef; chainFiles?: C
   return `${parts.join(';')}#${hostnames.map((h) => h.name).join(',')}`;
 }
 
+const TLSPROXY_FILES = ['chain_files', 'cert_file', 'key_file', 'eccert_file', 'eckey_file'].map((p) => `tlsproxy_tls_${p}`);
+
+/**
+ * Whose certificate settings a service serves: an smtpd's `smtpd_tls_*`; tlsproxy's (postscreen's
+ * STARTTLS) `tlsproxy_tls_*`, checked only where one is written, since by default they are the
+ * `smtpd_tls_*` files an smtpd service already has checked.
+ */
+function certificatePrefix(s: PostfixService): 'smtpd_tls_' | 'tlsproxy_tls_' | null {
+  if (isSmtpd(s)) return tlsOffered(s) ? 'smtpd_tls_' : null;
+  if (s.command === 'tlsproxy' && TLSPROXY_FILES.some((p) => s.effective(p).source !== 'default')) return 'tlsproxy_tls_';
+  return null;
+}
+
 export function checkServiceCertificates(services: PostfixService[], opts: CertCheckOptions): { findings: ConfigFinding[]; certificates: ServiceCertificates[] } {
   const findings: ConfigFinding[] = [];
   const bySetup = new Map<string, ServiceCertificates>();
   for (const s of services) {
-    if (!isSmtpd(s) || !tlsOffered(s)) continue;
+    const prefix = certificatePrefix(s);
+    if (!prefix) continue;
     const refOf = (param: string, path: string, fallback?: SourceRange): CertFileRef => ({ path, range: s.effective(param).range ?? fallback ?? s.range, docUrl: paramDoc(param) });
-    const chain = paths(s.effective('smtpd_tls_chain_files').expanded);
+    const chain = paths(s.effective(`${prefix}chain_files`).expanded);
     const pairs: { cert?: CertFileRef; key?: CertFileRef; chainFiles?: CertFileRef[] }[] = [];
     if (chain.length > 0) {
-      pairs.push({ chainFiles: chain.map((p) => refOf('smtpd_tls_chain_files', p)) });
+      pairs.push({ chainFiles: chain.map((p) => refOf(`${prefix}chain_files`, p)) });
     } else {
-      for (const [certParam, keyParam] of [['smtpd_tls_cert_file', 'smtpd_tls_key_file'], ['smtpd_tls_eccert_file', 'smtpd_tls_eckey_file']] as const) {
+      for (const [certParam, keyParam] of [[`${prefix}cert_file`, `${prefix}key_file`], [`${prefix}eccert_file`, `${prefix}eckey_file`]] as const) {
         const certPath = s.effective(certParam).expanded.trim();
         if (!certPath) continue;
         const certRef = refOf(certParam, certPath);
@@ -65,7 +79,7 @@ export function checkServiceCertificates(services: PostfixService[], opts: CertC
     for (const pair of pairs) {
       const report = checkCertificateFiles({
         idPrefix: 'postfix',
-        docUrl: paramDoc(pair.chainFiles ? 'smtpd_tls_chain_files' : 'smtpd_tls_cert_file'),
+        docUrl: paramDoc(pair.chainFiles ? `${prefix}chain_files` : `${prefix}cert_file`),
         ...pair,
         hostnames,
         baseDir: opts.baseDir,
