@@ -16,6 +16,9 @@ function linesSince(log: string, from: number, oneConnection: RegExp): number {
 
 /** An endpoint to scan, the sslscan run to compare with, and how its server's log counts connections. */
 interface ScanEndpoint {
+  /** In the titles (`port 25`), and appended to the case ids ('' for port 25, whose ids came first). */
+  name: string;
+  idSuffix: string;
   url: string;
   sslscanArgs: string[];
   log: string;
@@ -39,16 +42,16 @@ async function counted<T>(where: ScanEndpoint, run: () => Promise<T>): Promise<{
 export async function cipherScanVersusSslscan(ctx: BenchContext): Promise<CaseResult[]> {
   const smtp = ctx.servers.endpoints.smtp;
   const imaps = ctx.servers.endpoints.imaps;
-  const port25: ScanEndpoint = { url: smtp, sslscanArgs: sslscanArgs(smtp), log: ctx.servers.postfixLog, oneConnection: /postfix\/smtp\/smtpd\[\d+\]: connect from/ };
+  const port25: ScanEndpoint = { name: 'port 25', idSuffix: '', url: smtp, sslscanArgs: sslscanArgs(smtp), log: ctx.servers.postfixLog, oneConnection: /postfix\/smtp\/smtpd\[\d+\]: connect from/ };
   // IMAPS: Dovecot starts a login process per connection, so there the server's cost per connection dominates.
-  const imapsEndpoint: ScanEndpoint = { url: imaps, sslscanArgs: ['--no-colour', `${new URL(imaps).hostname}:${new URL(imaps).port}`], log: ctx.servers.dovecotLog, oneConnection: /imap-login: .*Disconnected/ };
-  const results = await versusSslscan(ctx, port25, 'port 25', true);
-  results.push(...(await versusSslscan(ctx, imapsEndpoint, 'IMAPS', false)));
+  const imapsEndpoint: ScanEndpoint = { name: 'IMAPS', idSuffix: '-imaps', url: imaps, sslscanArgs: ['--no-colour', `${new URL(imaps).hostname}:${new URL(imaps).port}`], log: ctx.servers.dovecotLog, oneConnection: /imap-login: .*Disconnected/ };
+  const results = await versusSslscan(ctx, port25, true);
+  results.push(...(await versusSslscan(ctx, imapsEndpoint, false)));
   return results;
 }
 
-async function versusSslscan(ctx: BenchContext, where: ScanEndpoint, name: string, withTestssl: boolean): Promise<CaseResult[]> {
-  const url = where.url;
+async function versusSslscan(ctx: BenchContext, where: ScanEndpoint, withTestssl: boolean): Promise<CaseResult[]> {
+  const { url, name, idSuffix: suffix } = where;
   const runs = ctx.runs;
   const sslscan = async () => {
     const r = await timeProcess('sslscan', where.sslscanArgs);
@@ -88,7 +91,6 @@ async function versusSslscan(ctx: BenchContext, where: ScanEndpoint, name: strin
   const results: CaseResult[] = [];
   const inProcess = s.ours!.median / s.sslscan!.median;
   const sslscanLabel = `sslscan ${where.sslscanArgs.slice(0, -1).join(' ')} (process)`;
-  const suffix = name === 'port 25' ? '' : `-${name.toLowerCase()}`;
   results.push({
     id: `cipher-scan-vs-sslscan${suffix}`, title: `Full cipher scan of ${name} vs sslscan default run`,
     ours: s.ours!, oursLabel: 'probe({ ciphers: true }) in-process', baseline: s.sslscan!, baselineLabel: sslscanLabel,

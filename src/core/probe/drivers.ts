@@ -1,7 +1,7 @@
 // The dialog for each protocol, and the pieces every connection shares.
 import * as tls from 'node:tls';
 import { isIPv4 } from 'node:net';
-import { DialogContext, Driver, TlsStep, readReply } from './dialects/driver';
+import { DialogContext, Driver, readReply, stepTimeout } from './dialects/driver';
 import { imapDriver } from './dialects/imap';
 import { pop3Driver } from './dialects/pop3';
 import { sieveDriver } from './dialects/sieve';
@@ -123,7 +123,7 @@ function buildTrustContext(extraCaPem: string): tls.SecureContext {
 export async function dialogUpToTls(ctx: DialogContext, dialect: Dialect, inject: boolean): Promise<boolean> {
   for (const step of driverFor(dialect).tlsSteps(ctx, inject)) {
     if (step.send) ctx.wire.write(step.send);
-    const answer = await readReply(ctx.wire, stepDeadline(step, ctx.timeouts), step.awaited, step.phase, step.answer());
+    const answer = await readReply(ctx.wire, Date.now() + stepTimeout(step, ctx.timeouts), step.awaited, step.phase, step.answer());
     if (!answer.go) {
       if (step.phase === 'greeting') throwIfRateLimited(answer.text);
       return false;
@@ -132,7 +132,3 @@ export async function dialogUpToTls(ctx: DialogContext, dialect: Dialect, inject
   return true;
 }
 
-/** When a step's answer is due: the greeting has its own timeout, each command the command timeout. */
-export function stepDeadline(step: TlsStep, timeouts: PhaseTimeouts): number {
-  return Date.now() + (step.phase === 'greeting' ? timeouts.greeting : timeouts.command);
-}

@@ -5,10 +5,10 @@
 // It fails the way a Wire does (WireError by phase, RateLimitedGreeting, a protocol error).
 import * as net from 'node:net';
 import { isRateLimitGreeting } from './backoff';
-import type { ReplyCollector, StepAnswer, TlsStep } from './dialects/driver';
+import { stepTimeout, type ReplyCollector, type StepAnswer, type TlsStep } from './dialects/driver';
 import type { ConnectionSettings } from './drivers';
 import { RateLimitedGreeting } from './rateLimit';
-import { DEFAULT_LIMITS, WireError, WireLimits, decodeLine } from './wire';
+import { DEFAULT_LIMITS, WireError, WireLimits, decodeLine, wireErrors } from './wire';
 
 type Outcome = { answer: Buffer | null } | { error: unknown };
 
@@ -23,7 +23,7 @@ const NOTHING = Buffer.alloc(0);
 export function helloAfterSteps(s: ConnectionSettings, steps: readonly TlsStep[], hello: Buffer, complete: (answer: Buffer) => boolean, limits: WireLimits = DEFAULT_LIMITS): Promise<Buffer | null> {
   s.onConnect?.();
   return new Promise((resolve, reject) => {
-    if (s.signal.aborted) return reject(new WireError('aborted', 'connect', 'the probe was cancelled'));
+    if (s.signal.aborted) return reject(wireErrors.cancelled('connect'));
     const socket = net.connect({ host: s.target.host, port: s.target.port, noDelay: true });
     let outcome: Outcome | null = null;
     /** -1 while connecting, then the step whose answer is awaited; steps.length once the hello is out. */
@@ -32,7 +32,7 @@ export function helloAfterSteps(s: ConnectionSettings, steps: readonly TlsStep[]
     let text = '';
     let lineBytes = 0;
     let answer: Buffer = NOTHING;
-    let timer = setTimeout(() => end({ error: new WireError('timeout', 'connect', `no TCP connection within ${s.timeouts.connect} ms`) }), s.timeouts.connect);
+    let timer = setTimeout(() => end({ error: wireErrors.connectTimeout(s.timeouts.connect) }), s.timeouts.connect);
 
     const end = (o: Outcome) => {
       if (outcome) return;
@@ -41,7 +41,7 @@ export function helloAfterSteps(s: ConnectionSettings, steps: readonly TlsStep[]
       s.signal.removeEventListener('abort', onAbort);
       socket.destroy();
     };
-    const onAbort = () => end({ error: new WireError('aborted', 'abort', 'the probe was cancelled') });
+    const onAbort = () => end({ error: wireErrors.cancelled('abort') });
     const arm = (ms: number, onTimeout: () => void) => {
       clearTimeout(timer);
       timer = setTimeout(onTimeout, ms);
@@ -54,8 +54,7 @@ export function helloAfterSteps(s: ConnectionSettings, steps: readonly TlsStep[]
       if (step) {
         if (step.send) socket.write(step.send, 'latin1');
         collect = step.answer();
-        arm(step.phase === 'greeting' ? s.timeouts.greeting : s.timeouts.command, () =>
-          end({ error: new WireError('timeout', step.phase, `no complete reply in time while waiting for ${step.awaited}`, undefined, step.awaited) }));
+        arm(stepTimeout(step, s.timeouts), () => end({ error: wireErrors.replyTimeout(step.phase, step.awaited) }));
         return;
       }
       // Lines after STARTTLS's answer and before TLS are dropped, as a Wire drops them.
@@ -69,12 +68,16 @@ export function helloAfterSteps(s: ConnectionSettings, steps: readonly TlsStep[]
     /** One line of a step's answer; false once the connection is over or the hello went out. */
     const takeLine = (line: string): boolean => {
       const step = steps[at]!;
-      if (line.length > limits.maxLineLength) return end({ error: new WireError('limit', 'read', `the server sent a line longer than ${limits.maxLineLength} bytes`) }), false;
+      if (line.length > limits.maxLineLength) {
+        end({ error: wireErrors.lineTooLong(limits) });
+        return false;
+      }
       let verdict: StepAnswer | undefined;
       try {
         verdict = collect!(line);
       } catch (err) {
-        return end({ error: err }), false;
+        end({ error: err });
+        return false;
       }
       if (verdict === undefined) return true;
       if (!verdict.go) {
@@ -94,7 +97,7 @@ export function helloAfterSteps(s: ConnectionSettings, steps: readonly TlsStep[]
         return;
       }
       lineBytes += chunk.length;
-      if (lineBytes > limits.maxTotalBytes) return end({ error: new WireError('limit', 'read', `the server sent more than ${limits.maxTotalBytes} bytes`) });
+      if (lineBytes > limits.maxTotalBytes) return end({ error: wireErrors.tooManyBytes(limits) });
       text += chunk.toString('latin1');
       let newline: number;
       while ((newline = text.indexOf('\n')) >= 0) {
@@ -102,7 +105,7 @@ export function helloAfterSteps(s: ConnectionSettings, steps: readonly TlsStep[]
         text = text.slice(newline + 1);
         if (!takeLine(line)) return;
       }
-      if (text.length > limits.maxLineLength) end({ error: new WireError('limit', 'read', `the server sent a line longer than ${limits.maxLineLength} bytes`) });
+      if (text.length > limits.maxLineLength) end({ error: wireErrors.lineTooLong(limits) });
     });
     socket.on('end', () => {
       // A last line without its newline still counts, as on a Wire.

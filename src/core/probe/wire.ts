@@ -26,6 +26,18 @@ export class WireError extends Error {
   }
 }
 
+/**
+ * The errors both kinds of connection end with, worded once: the Wire and the cipher scan's lean
+ * connections (./helloConnection.ts) fail alike.
+ */
+export const wireErrors = {
+  cancelled: (phase: WirePhase) => new WireError('aborted', phase, 'the probe was cancelled'),
+  connectTimeout: (ms: number) => new WireError('timeout', 'connect', `no TCP connection within ${ms} ms`),
+  replyTimeout: (phase: ReadPhase, awaited: string) => new WireError('timeout', phase, `no complete reply in time while waiting for ${awaited}`, undefined, awaited),
+  lineTooLong: (limits: WireLimits) => new WireError('limit', 'read', `the server sent a line longer than ${limits.maxLineLength} bytes`),
+  tooManyBytes: (limits: WireLimits) => new WireError('limit', 'read', `the server sent more than ${limits.maxTotalBytes} bytes`),
+};
+
 export interface WireLimits {
   /** Longest line accepted from the server, in bytes. */
   maxLineLength: number;
@@ -62,7 +74,7 @@ export class Wire {
   private ended: WireError | null = null;
   private waiter: Waiter | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private readonly onAbort = () => this.destroy(new WireError('aborted', 'abort', 'the probe was cancelled'));
+  private readonly onAbort = () => this.destroy(wireErrors.cancelled('abort'));
 
   private constructor(
     socket: net.Socket,
@@ -78,7 +90,7 @@ export class Wire {
   /** Opens a TCP connection; rejects with a WireError on failure, timeout or abort. */
   static open(host: string, port: number, timeoutMs: number, signal: AbortSignal | undefined, record: Recorder | null, limits: WireLimits = DEFAULT_LIMITS): Promise<Wire> {
     return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(new WireError('aborted', 'connect', 'the probe was cancelled'));
+      if (signal?.aborted) return reject(wireErrors.cancelled('connect'));
       const socket = net.connect({ host, port, noDelay: true });
       const done = (err: WireError | null) => {
         clearTimeout(timer);
@@ -94,8 +106,8 @@ export class Wire {
       };
       const onConnect = () => done(null);
       const onError = (e: NodeJS.ErrnoException) => done(new WireError('network', 'connect', e.message, e.code));
-      const onAbort = () => done(new WireError('aborted', 'connect', 'the probe was cancelled'));
-      const timer = setTimeout(() => done(new WireError('timeout', 'connect', `no TCP connection within ${timeoutMs} ms`)), timeoutMs);
+      const onAbort = () => done(wireErrors.cancelled('connect'));
+      const timer = setTimeout(() => done(wireErrors.connectTimeout(timeoutMs)), timeoutMs);
       socket.once('connect', onConnect);
       socket.once('error', onError);
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -137,7 +149,7 @@ export class Wire {
         this.timer = null;
         const w = this.waiter;
         this.waiter = null;
-        w?.reject(new WireError('timeout', phase, `no complete reply in time while waiting for ${awaited}`, undefined, awaited));
+        w?.reject(wireErrors.replyTimeout(phase, awaited));
       }, ms);
     });
   }
@@ -205,7 +217,7 @@ export class Wire {
       const onSecure = () => finish(null);
       const onError = (e: NodeJS.ErrnoException) => finish(new WireError('network', 'handshake', e.message, e.code));
       const onEarlyClose = () => finish(new WireError('closed', 'handshake', 'the server closed the connection during the TLS handshake'));
-      const onAbort = () => finish(new WireError('aborted', 'handshake', 'the probe was cancelled'));
+      const onAbort = () => finish(wireErrors.cancelled('handshake'));
       const timer = setTimeout(() => finish(new WireError('timeout', 'handshake', `no TLS handshake within ${timeoutMs} ms`)), timeoutMs);
       secure.once('secureConnect', onSecure);
       secure.once('error', onError);
@@ -260,7 +272,7 @@ export class Wire {
   private readonly onData = (chunk: Buffer) => {
     this.received += chunk.length;
     if (this.received > this.limits.maxTotalBytes) {
-      this.destroy(new WireError('limit', 'read', `the server sent more than ${this.limits.maxTotalBytes} bytes`));
+      this.destroy(wireErrors.tooManyBytes(this.limits));
       return;
     }
     this.buffer += chunk.toString('latin1');
@@ -271,14 +283,14 @@ export class Wire {
       if (!this.pushLine(raw)) return;
     }
     if (this.buffer.length > this.limits.maxLineLength) {
-      this.destroy(new WireError('limit', 'read', `the server sent a line longer than ${this.limits.maxLineLength} bytes`));
+      this.destroy(wireErrors.lineTooLong(this.limits));
     }
   };
 
   private pushLine(raw: string): boolean {
     const line = decodeLine(raw);
     if (line.length > this.limits.maxLineLength) {
-      this.destroy(new WireError('limit', 'read', `the server sent a line longer than ${this.limits.maxLineLength} bytes`));
+      this.destroy(wireErrors.lineTooLong(this.limits));
       return false;
     }
     this.record?.('server', line);

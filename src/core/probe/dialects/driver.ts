@@ -52,6 +52,11 @@ export interface TlsStep {
   answer(): ReplyCollector<StepAnswer>;
 }
 
+/** How long a step's answer may take: the greeting has its own timeout, each command the command timeout. */
+export function stepTimeout(step: TlsStep, timeouts: PhaseTimeouts): number {
+  return step.phase === 'greeting' ? timeouts.greeting : timeouts.command;
+}
+
 /** A collector of `R` whose complete reply is judged into a step's answer. */
 export function judged<R>(collect: ReplyCollector<R>, judge: (reply: R) => StepAnswer): ReplyCollector<StepAnswer> {
   return (line) => {
